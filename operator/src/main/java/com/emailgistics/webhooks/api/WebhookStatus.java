@@ -1,0 +1,43 @@
+package com.emailgistics.webhooks.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+public class WebhookStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Ready: the webhook can be delivered to. SecretStrong: the bearer secret follows the"
+          + " recommendations. TestSucceeded: outcome of the last test delivery.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The last test delivery.")
+  private WebhookTestResult lastTest;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions == null ? new ArrayList<>() : conditions;
+  }
+
+  public WebhookTestResult getLastTest() {
+    return lastTest;
+  }
+
+  public void setLastTest(WebhookTestResult lastTest) {
+    this.lastTest = lastTest;
+  }
+}

@@ -1,0 +1,82 @@
+package com.emailgistics.webhooks.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks an endpoint's answer against the response envelope (spec sections 2 and 5): exactly HTTP
+ * 200, a JSON object with string fields {@code status} and {@code message}, and {@code status}
+ * exactly "success" (actions applied) or "error" (logical failure, actions ignored).
+ */
+public final class EnvelopeValidator {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final int BODY_EXCERPT = 200;
+
+  private EnvelopeValidator() {}
+
+  /** {@code body} is null when the answer was too large to read. */
+  public static EnvelopeVerdict validate(int httpStatus, String body) {
+    if (httpStatus != 200) {
+      String redirect = httpStatus >= 300 && httpStatus < 400 ? "; redirects are not followed" : "";
+      return EnvelopeVerdict.failure(
+          Outcome.HTTPStatus,
+          "Endpoint answered HTTP " + httpStatus + " (expected 200)" + redirect + excerpt(body));
+    }
+    if (body == null) {
+      return EnvelopeVerdict.failure(
+          Outcome.MalformedJSON,
+          "Response body exceeds " + WebhookHttpClient.MAX_RESPONSE_BYTES + " bytes");
+    }
+    JsonNode envelope;
+    try {
+      envelope = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return EnvelopeVerdict.failure(
+          Outcome.MalformedJSON, "Response body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (envelope == null || !envelope.isObject()) {
+      return EnvelopeVerdict.failure(Outcome.MalformedJSON, "Response body is not a JSON object");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String field : List.of("status", "message")) {
+      if (!envelope.path(field).isTextual()) {
+        missing.add(field);
+      }
+    }
+    if (!missing.isEmpty()) {
+      return EnvelopeVerdict.failure(
+          Outcome.MissingFields,
+          "Response lacks the required string field(s): " + String.join(", ", missing));
+    }
+    String status = envelope.get("status").asText();
+    String message = envelope.get("message").asText();
+    return switch (status) {
+      case "success" -> new EnvelopeVerdict(Outcome.Succeeded, message, actions(envelope));
+      case "error" -> EnvelopeVerdict.failure(Outcome.EndpointError, message);
+      default ->
+          EnvelopeVerdict.failure(
+              Outcome.InvalidStatus,
+              "Response status \"" + status + "\" is neither \"success\" nor \"error\"; message: " + message);
+    };
+  }
+
+  /** Non-array {@code actions} are treated as no actions; the summary says so. */
+  private static List<JsonNode> actions(JsonNode envelope) {
+    List<JsonNode> actions = new ArrayList<>();
+    envelope.path("actions").forEach(actions::add);
+    return envelope.path("actions").isArray() ? actions : List.of();
+  }
+
+  private static String excerpt(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    String trimmed = body.strip();
+    return ": " + (trimmed.length() > BODY_EXCERPT ? trimmed.substring(0, BODY_EXCERPT) + "..." : trimmed);
+  }
+}

@@ -1,0 +1,67 @@
+package com.emailgistics.webhooks.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a status's standard conditions. A condition whose status did not change keeps its
+ * lastTransitionTime, so that an unchanged status compares equal and is not patched.
+ */
+public final class ConditionSet {
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
+  public static final String READY = "Ready";
+
+  private final Map<String, Condition> previous;
+  private final Long generation;
+  private final Clock clock;
+  private final List<Condition> conditions = new ArrayList<>();
+
+  public ConditionSet(List<Condition> previous, Long generation, Clock clock) {
+    this.previous =
+        previous.stream().collect(Collectors.toMap(Condition::getType, Function.identity(), (a, b) -> b));
+    this.generation = generation;
+    this.clock = clock;
+  }
+
+  public ConditionSet set(String type, boolean status, String reason, String message) {
+    return set(type, status ? TRUE : FALSE, reason, message);
+  }
+
+  public ConditionSet set(String type, String status, String reason, String message) {
+    String transitionTime =
+        Optional.ofNullable(previous.get(type))
+            .filter(old -> status.equals(old.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+    conditions.add(
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(transitionTime)
+            .build());
+    return this;
+  }
+
+  /** The previous condition of this type, if the status had one. */
+  public Optional<Condition> previous(String type) {
+    return Optional.ofNullable(previous.get(type));
+  }
+
+  public List<Condition> toList() {
+    return List.copyOf(conditions);
+  }
+}

@@ -1,0 +1,33 @@
+package com.emailgistics.webhooks.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Index keys and mappings shared by the reconcilers' event sources. */
+public final class References {
+  private References() {}
+
+  public static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  public static String key(HasMetadata resource) {
+    return key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+  }
+
+  /** The primaries that an index maps {@code key} to, as ResourceIDs. */
+  public static <P extends HasMetadata> Set<ResourceID> byIndex(
+      IndexerResourceCache<P> cache, String index, String key) {
+    return cache.byIndex(index, key).stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  /** Restricts an informer to the given namespaces, or all when the set is empty. */
+  public static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> inNamespaces(
+      InformerEventSourceConfiguration.Builder<R> builder, Set<String> namespaces) {
+    return namespaces.isEmpty() ? builder.withWatchAllNamespaces() : builder.withNamespaces(namespaces);
+  }
+}

@@ -1,0 +1,135 @@
+package com.emailgistics.webhooks.reconciler.rule;
+
+import com.emailgistics.webhooks.api.Mailbox;
+import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.MailboxRuleStatus;
+import com.emailgistics.webhooks.api.NamespacedReference;
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.reconciler.ConditionSet;
+import com.emailgistics.webhooks.reconciler.References;
+import com.emailgistics.webhooks.reconciler.StatusPatch;
+import com.emailgistics.webhooks.rules.InvalidRuleException;
+import com.emailgistics.webhooks.rules.RuleCompiler;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Checks that a MailboxRule can run: its Mailbox exists, its conditions are valid, and every
+ * webhook it uses exists, lists the rule's mailbox and may be delivered to (feature switched on).
+ */
+@ControllerConfiguration(name = MailboxRuleReconciler.NAME)
+public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
+  public static final String NAME = "mailboxrule";
+  static final String MAILBOX_INDEX = "rules-by-mailbox";
+  static final String WEBHOOK_INDEX = "rules-by-webhook";
+
+  private final OperatorConfig config;
+  private final Clock clock;
+
+  public MailboxRuleReconciler(OperatorConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, MailboxRule>> prepareEventSources(EventSourceContext<MailboxRule> context) {
+    var rules = context.getPrimaryCache();
+    rules.addIndexer(
+        MAILBOX_INDEX,
+        rule -> List.of(References.key(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())));
+    rules.addIndexer(
+        WEBHOOK_INDEX,
+        rule -> rule.getSpec().webhookReferences().stream().map(NamespacedReference::key).toList());
+    var mailboxes =
+        InformerEventSourceConfiguration.from(Mailbox.class, MailboxRule.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                mailbox -> References.byIndex(rules, MAILBOX_INDEX, References.key(mailbox)))
+            .build();
+    var webhooks =
+        InformerEventSourceConfiguration.from(Webhook.class, MailboxRule.class)
+            .withOnUpdateFilter(
+                (updated, old) -> !updated.getMetadata().getGeneration().equals(old.getMetadata().getGeneration()))
+            .withSecondaryToPrimaryMapper(
+                webhook -> References.byIndex(rules, WEBHOOK_INDEX, References.key(webhook)));
+    return List.of(
+        new InformerEventSource<>(mailboxes, context),
+        new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));
+  }
+
+  @Override
+  public UpdateControl<MailboxRule> reconcile(MailboxRule rule, Context<MailboxRule> context) {
+    ConditionSet conditions = new ConditionSet(
+        Optional.ofNullable(rule.getStatus()).map(MailboxRuleStatus::getConditions).orElse(List.of()),
+        rule.getMetadata().getGeneration(),
+        clock);
+    Verdict verdict = judge(rule, context);
+    conditions.set(ConditionSet.READY, verdict.ready(), verdict.reason(), verdict.message());
+    MailboxRuleStatus status = new MailboxRuleStatus();
+    status.setObservedGeneration(rule.getMetadata().getGeneration());
+    status.setConditions(conditions.toList());
+    return StatusPatch.ifChanged(rule, status);
+  }
+
+  private record Verdict(boolean ready, String reason, String message) {
+    static Verdict notReady(String reason, String message) {
+      return new Verdict(false, reason, message);
+    }
+  }
+
+  private Verdict judge(MailboxRule rule, Context<MailboxRule> context) {
+    String namespace = rule.getMetadata().getNamespace();
+    String mailboxName = rule.getSpec().getMailbox();
+    boolean mailboxExists =
+        context.getSecondaryResources(Mailbox.class).stream()
+            .anyMatch(mailbox -> mailbox.getMetadata().getName().equals(mailboxName)
+                && mailbox.getMetadata().getNamespace().equals(namespace));
+    if (!mailboxExists) {
+      return Verdict.notReady("MailboxNotFound",
+          "spec.mailbox: Mailbox \"" + mailboxName + "\" does not exist in namespace " + namespace);
+    }
+    try {
+      RuleCompiler.compile(rule.getMetadata().getName(), rule.getSpec());
+    } catch (InvalidRuleException e) {
+      return Verdict.notReady("InvalidCondition", e.getMessage());
+    }
+    Map<NamespacedReference, Webhook> webhooks =
+        context.getSecondaryResources(Webhook.class).stream()
+            .collect(Collectors.toMap(
+                webhook -> new NamespacedReference(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName()),
+                Function.identity(),
+                (a, b) -> a));
+    List<NamespacedReference> used = rule.getSpec().webhookReferences();
+    for (NamespacedReference ref : used) {
+      Webhook webhook = webhooks.get(ref);
+      if (webhook == null) {
+        String unwatched = config.watchesWebhookNamespace(ref.getNamespace())
+            ? "" : " (the operator does not watch namespace " + ref.getNamespace() + " for Webhooks)";
+        return Verdict.notReady("WebhookNotFound", "Webhook " + ref.key() + " does not exist" + unwatched);
+      }
+      if (!webhook.getSpec().permitsMailbox(namespace, mailboxName)) {
+        return Verdict.notReady("WebhookNotPermitted",
+            "Webhook " + ref.key() + " does not list Mailbox " + References.key(namespace, mailboxName)
+                + " in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+      }
+    }
+    if (!used.isEmpty() && !config.webhooksEnabled()) {
+      return Verdict.notReady("WebhooksFeatureDisabled",
+          "The rule uses webhooks but the webhooks feature is switched off in the operator configuration");
+    }
+    return new Verdict(true, "Ready", "The rule is valid and its webhooks may be used by its mailbox.");
+  }
+}

@@ -1,0 +1,15 @@
+package com.emailgistics.webhooks.reconciler.webhook;
+
+/** Why a Webhook cannot be delivered to: a condition reason and a message free of secrets. */
+class ConfigurationProblem extends Exception {
+  private final String reason;
+
+  ConfigurationProblem(String reason, String message) {
+    super(message);
+    this.reason = reason;
+  }
+
+  String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,200 @@
+package com.emailgistics.webhooks.reconciler.webhook;
+
+import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.api.WebhookStatus;
+import com.emailgistics.webhooks.api.WebhookTestResult;
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.delivery.InvalidCaBundleException;
+import com.emailgistics.webhooks.delivery.SecretQuality;
+import com.emailgistics.webhooks.delivery.TestDelivery;
+import com.emailgistics.webhooks.delivery.TestResult;
+import com.emailgistics.webhooks.reconciler.ConditionSet;
+import com.emailgistics.webhooks.reconciler.EventRecorder;
+import com.emailgistics.webhooks.reconciler.References;
+import com.emailgistics.webhooks.reconciler.StatusPatch;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves a Webhook's Secrets, reports readiness and secret quality, and runs the test delivery
+ * once per trigger. Generation-aware filtering is off so that the test-request annotation reaches
+ * this reconciler; the test fingerprint, not the generation, prevents repeated tests.
+ */
+@ControllerConfiguration(name = WebhookReconciler.NAME, generationAwareEventProcessing = false)
+public class WebhookReconciler implements Reconciler<Webhook> {
+  public static final String NAME = "webhook";
+  public static final String SECRET_STRONG = "SecretStrong";
+  public static final String TEST_SUCCEEDED = "TestSucceeded";
+  public static final String FEATURE_DISABLED = "WebhooksFeatureDisabled";
+  static final String SECRET_INDEX = "webhooks-by-secret";
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookReconciler.class);
+
+  private final OperatorConfig config;
+  private final TestDelivery testDelivery;
+  private final EventRecorder events;
+  private final Clock clock;
+  /**
+   * Fingerprints tested by this process, by Webhook uid: guards against a second test when an
+   * event arrives before the informer has seen the status that recorded the first.
+   */
+  private final Map<String, String> testedFingerprints = new ConcurrentHashMap<>();
+
+  public WebhookReconciler(
+      OperatorConfig config, TestDelivery testDelivery, EventRecorder events, Clock clock) {
+    this.config = config;
+    this.testDelivery = testDelivery;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Webhook>> prepareEventSources(EventSourceContext<Webhook> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            SECRET_INDEX,
+            webhook ->
+                referencedSecrets(webhook)
+                    .map(id -> References.key(id.getNamespace().orElseThrow(), id.getName()))
+                    .toList());
+    InformerEventSourceConfiguration.Builder<Secret> secrets =
+        InformerEventSourceConfiguration.from(Secret.class, Webhook.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                secret -> References.byIndex(context.getPrimaryCache(), SECRET_INDEX, References.key(secret)))
+            .withPrimaryToSecondaryMapper(
+                (Webhook webhook) -> referencedSecrets(webhook).collect(Collectors.toSet()));
+    config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
+    return List.of(new InformerEventSource<>(secrets.build(), context));
+  }
+
+  private static Stream<ResourceID> referencedSecrets(Webhook webhook) {
+    String namespace = webhook.getMetadata().getNamespace();
+    return Stream.of(webhook.getSpec().getSecretRef(), webhook.getSpec().getCaBundleRef())
+        .filter(Objects::nonNull)
+        .map(SecretKeyReference::getName)
+        .distinct()
+        .map(name -> new ResourceID(name, namespace));
+  }
+
+  @Override
+  public UpdateControl<Webhook> reconcile(Webhook webhook, Context<Webhook> context) {
+    WebhookStatus previous = Optional.ofNullable(webhook.getStatus()).orElseGet(WebhookStatus::new);
+    ConditionSet conditions =
+        new ConditionSet(previous.getConditions(), webhook.getMetadata().getGeneration(), clock);
+    WebhookStatus status = new WebhookStatus();
+    status.setObservedGeneration(webhook.getMetadata().getGeneration());
+    status.setLastTest(previous.getLastTest());
+
+    Map<String, Secret> secrets =
+        context.getSecondaryResources(Secret.class).stream()
+            .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    try {
+      ResolvedWebhook resolved = ResolvedWebhook.resolve(webhook, secrets);
+      reportSecretQuality(webhook, conditions, SecretQuality.assess(resolved.endpoint().bearerToken().orElse(null)));
+      if (!config.webhooksEnabled()) {
+        setReady(webhook, conditions, false, FEATURE_DISABLED,
+            "The webhooks feature is switched off in the operator configuration; nothing is delivered.");
+      } else {
+        setReady(webhook, conditions, true, "Ready", "The webhook can receive deliveries.");
+        runTestIfDue(webhook, resolved).ifPresent(status::setLastTest);
+      }
+    } catch (ConfigurationProblem problem) {
+      conditions.set(SECRET_STRONG, ConditionSet.UNKNOWN, "SecretUnavailable",
+          "Secret quality cannot be checked until the secret can be read.");
+      setReady(webhook, conditions, false, problem.reason(), problem.getMessage());
+    }
+    setTestCondition(conditions, status.getLastTest());
+    status.setConditions(conditions.toList());
+    return StatusPatch.ifChanged(webhook, status);
+  }
+
+  private Optional<WebhookTestResult> runTestIfDue(Webhook webhook, ResolvedWebhook resolved) {
+    String uid = webhook.getMetadata().getUid();
+    String lastTested = TestTrigger.lastFingerprint(webhook);
+    Optional<TestTrigger> trigger = TestTrigger.due(webhook, resolved.secretVersions(), lastTested);
+    if (trigger.isEmpty() || trigger.get().fingerprint().equals(testedFingerprints.get(uid))) {
+      return Optional.empty();
+    }
+    Instant started = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
+    TestResult result;
+    try {
+      result = testDelivery.run(resolved.endpoint(), resolved.options());
+    } catch (InvalidCaBundleException e) {
+      throw new IllegalStateException("CA bundle was validated while resolving", e);
+    }
+    testedFingerprints.put(uid, trigger.get().fingerprint());
+    LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), trigger.get().cause(), result.outcome());
+    events.record(
+        webhook,
+        result.outcome().succeeded() ? EventRecorder.NORMAL : EventRecorder.WARNING,
+        result.outcome().succeeded() ? "TestSucceeded" : "TestFailed",
+        result.outcome() + ": " + result.conditionMessage());
+    WebhookTestResult lastTest = new WebhookTestResult();
+    lastTest.setTime(started.toString());
+    lastTest.setTrigger(trigger.get().cause());
+    lastTest.setFingerprint(trigger.get().fingerprint());
+    lastTest.setOutcome(result.outcome().name());
+    lastTest.setMessage(result.message());
+    lastTest.setActions(result.actionsSummary());
+    lastTest.setHttpStatus(result.httpStatus());
+    lastTest.setDurationMillis(result.durationMillis());
+    return Optional.of(lastTest);
+  }
+
+  private void setTestCondition(ConditionSet conditions, WebhookTestResult lastTest) {
+    if (lastTest == null) {
+      String reason = config.webhooksEnabled() ? "NotTested" : FEATURE_DISABLED;
+      conditions.set(TEST_SUCCEEDED, ConditionSet.UNKNOWN, reason,
+          "No test delivery has run yet; it runs once the webhook is ready.");
+      return;
+    }
+    boolean succeeded = "Succeeded".equals(lastTest.getOutcome());
+    String message = lastTest.getActions() == null
+        ? lastTest.getMessage()
+        : lastTest.getMessage() + " Actions returned: " + lastTest.getActions() + ".";
+    conditions.set(TEST_SUCCEEDED, succeeded, succeeded ? "TestSucceeded" : lastTest.getOutcome(), message);
+  }
+
+  private void reportSecretQuality(Webhook webhook, ConditionSet conditions, SecretQuality quality) {
+    boolean strong = quality == SecretQuality.Strong;
+    conditions.set(SECRET_STRONG, strong, quality.name(), quality.message());
+    if (!strong && isNewReason(conditions.previous(SECRET_STRONG), quality.name())) {
+      events.record(webhook, EventRecorder.WARNING, quality.name(), quality.message());
+    }
+  }
+
+  private void setReady(Webhook webhook, ConditionSet conditions, boolean ready, String reason, String message) {
+    conditions.set(ConditionSet.READY, ready, reason, message);
+    if (!ready && isNewReason(conditions.previous(ConditionSet.READY), reason)) {
+      events.record(webhook, EventRecorder.WARNING, reason, message);
+    }
+  }
+
+  private static boolean isNewReason(Optional<Condition> previous, String reason) {
+    return previous.map(Condition::getReason).filter(reason::equals).isEmpty();
+  }
+}
