@@ -17,12 +17,14 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -58,13 +60,22 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 mailbox -> References.byIndex(rules, MAILBOX_INDEX, References.key(mailbox)))
+            // Also map the other way: a rule created after its Mailbox must still find it.
+            .withPrimaryToSecondaryMapper(
+                (MailboxRule rule) ->
+                    Set.of(new ResourceID(rule.getSpec().getMailbox(), rule.getMetadata().getNamespace())))
             .build();
     var webhooks =
         InformerEventSourceConfiguration.from(Webhook.class, MailboxRule.class)
             .withOnUpdateFilter(
                 (updated, old) -> !updated.getMetadata().getGeneration().equals(old.getMetadata().getGeneration()))
             .withSecondaryToPrimaryMapper(
-                webhook -> References.byIndex(rules, WEBHOOK_INDEX, References.key(webhook)));
+                webhook -> References.byIndex(rules, WEBHOOK_INDEX, References.key(webhook)))
+            .withPrimaryToSecondaryMapper(
+                (MailboxRule rule) ->
+                    rule.getSpec().webhookReferences().stream()
+                        .map(ref -> new ResourceID(ref.getName(), ref.getNamespace()))
+                        .collect(Collectors.toSet()));
     return List.of(
         new InformerEventSource<>(mailboxes, context),
         new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));

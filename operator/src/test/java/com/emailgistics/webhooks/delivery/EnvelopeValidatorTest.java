@@ -1,0 +1,82 @@
+package com.emailgistics.webhooks.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EnvelopeValidatorTest {
+
+  @Test
+  void successCarriesTheActionsInOrder() {
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(200, """
+        {"status":"success","message":"done","unknownField":1,"actions":[
+          {"type":"tag","value":{"tags":["VIP"]}},{"type":"assign","name":"A","value":{}}]}""");
+
+    assertThat(verdict.outcome()).isEqualTo(Outcome.Succeeded);
+    assertThat(verdict.message()).isEqualTo("done");
+    assertThat(verdict.actions()).extracting(a -> a.get("type").asText()).containsExactly("tag", "assign");
+  }
+
+  @Test
+  void successWithoutActionsHasNone() {
+    assertThat(EnvelopeValidator.validate(200, "{\"status\":\"success\",\"message\":\"No CRM record; nothing to enrich.\"}").actions()).isEmpty();
+  }
+
+  @Test
+  void errorStatusIgnoresActionsAndKeepsTheMessageVerbatim() {
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(200,
+        "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
+
+    assertThat(verdict.outcome()).isEqualTo(Outcome.EndpointError);
+    assertThat(verdict.message()).isEqualTo("CRM service unavailable.");
+    assertThat(verdict.actions()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "201 | {\"status\":\"success\",\"message\":\"m\"} | HTTPStatus",
+    "404 | not found | HTTPStatus",
+    "301 | '' | HTTPStatus",
+    "200 | {\"status\":\"success\" | MalformedJSON",
+    "200 | '' | MalformedJSON",
+    "200 | [1,2] | MalformedJSON",
+    "200 | {\"status\":\"success\",\"message\":\"m\"} trailing | MalformedJSON",
+    "200 | {\"message\":\"m\"} | MissingFields",
+    "200 | {\"status\":\"success\",\"message\":7} | MissingFields",
+    "200 | {\"status\":\"Success\",\"message\":\"m\"} | InvalidStatus",
+    "200 | {\"status\":\"ok\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]} | InvalidStatus",
+  })
+  void failuresAreCategorised(int status, String body, Outcome expected) {
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(status, body);
+    assertThat(verdict.outcome()).isEqualTo(expected);
+    assertThat(verdict.actions()).isEmpty();
+  }
+
+  @Test
+  void missingFieldsAreNamed() {
+    assertThat(EnvelopeValidator.validate(200, "{}").message())
+        .isEqualTo("Response lacks the required string field(s): status, message");
+  }
+
+  @Test
+  void redirectsSayTheyAreNotFollowed() {
+    assertThat(EnvelopeValidator.validate(307, "").message())
+        .isEqualTo("Endpoint answered HTTP 307 (expected 200); redirects are not followed");
+  }
+
+  @Test
+  void oversizedBodyIsMalformed() {
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(200, null);
+    assertThat(verdict.outcome()).isEqualTo(Outcome.MalformedJSON);
+    assertThat(verdict.message()).isEqualTo("Response body exceeds 1048576 bytes");
+  }
+
+  @Test
+  void longErrorBodiesAreShortened() {
+    String message = EnvelopeValidator.validate(500, "x".repeat(1000)).message();
+    assertThat(message).startsWith("Endpoint answered HTTP 500 (expected 200): xxx").endsWith("...");
+    assertThat(message.length()).isLessThan(260);
+  }
+}

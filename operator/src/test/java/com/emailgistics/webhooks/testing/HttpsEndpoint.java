@@ -1,0 +1,75 @@
+package com.emailgistics.webhooks.testing;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+
+/**
+ * A real HTTPS endpoint on localhost whose certificate is signed by a throwaway test CA. Answers
+ * every request with the current scripted response and records what it received.
+ */
+public final class HttpsEndpoint implements AutoCloseable {
+  private final HeldCertificate ca;
+  private final MockWebServer server = new MockWebServer();
+  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private volatile Supplier<MockResponse> response = () -> json(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+
+  public HttpsEndpoint() throws IOException {
+    ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Emailgistics test CA").build();
+    HeldCertificate certificate =
+        new HeldCertificate.Builder().addSubjectAlternativeName("localhost").commonName("localhost").signedBy(ca).build();
+    server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory());
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        requests.add(request);
+        return response.get();
+      }
+    });
+    server.start();
+  }
+
+  public static MockResponse json(int code, String body) {
+    return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body).build();
+  }
+
+  public void respond(MockResponse next) {
+    response = () -> next;
+  }
+
+  public void respond(int code, String body) {
+    respond(json(code, body));
+  }
+
+  /** The https:// URL of {@code path} on this endpoint. */
+  public String url(String path) {
+    return server.url(path).toString();
+  }
+
+  /** PEM of the CA that signed this endpoint's certificate. */
+  public String caPem() {
+    return ca.certificatePem();
+  }
+
+  public List<RecordedRequest> requests() {
+    return new ArrayList<>(requests);
+  }
+
+  public RecordedRequest lastRequest() {
+    List<RecordedRequest> all = requests();
+    return all.get(all.size() - 1);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
