@@ -2,9 +2,13 @@ package com.emailgistics.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,31 @@ class CrdDriftTest {
       assertThat(Files.readString(COMMITTED.resolve(file.getFileName())))
           .as("crds/%s is out of date: run scripts/update-crds.sh", file.getFileName())
           .isEqualTo(Files.readString(file));
+    }
+  }
+
+  /** `kubectl explain` must document every field. */
+  @Test
+  void everyFieldHasADescription() throws IOException {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<String> undocumented = new ArrayList<>();
+    for (Path file : yamlFiles(GENERATED)) {
+      JsonNode schema = yaml.readTree(file.toFile()).at("/spec/versions/0/schema/openAPIV3Schema");
+      collectUndocumented(file.getFileName() + ":", schema, undocumented);
+    }
+    assertThat(undocumented).isEmpty();
+  }
+
+  private static void collectUndocumented(String path, JsonNode schema, List<String> undocumented) {
+    schema.path("properties").properties().forEach(property -> {
+      String child = path + "." + property.getKey();
+      if (!property.getValue().hasNonNull("description")) {
+        undocumented.add(child);
+      }
+      collectUndocumented(child, property.getValue(), undocumented);
+    });
+    if (schema.has("items")) {
+      collectUndocumented(path + "[]", schema.get("items"), undocumented);
     }
   }
 

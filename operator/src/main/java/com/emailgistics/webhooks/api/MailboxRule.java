@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -23,4 +24,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class MailboxRule extends CustomResource<MailboxRuleSpec, MailboxRuleStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  @Override
+  @JsonPropertyDescription("Which messages the rule selects and what happens to them.")
+  public MailboxRuleSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Whether the rule can run, written by the operator.")
+  public MailboxRuleStatus getStatus() {
+    return super.getStatus();
+  }
+}

@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +12,7 @@ public class MailboxRuleStatus {
       "Ready: the rule is valid and every webhook it uses exists and permits its mailbox. Reasons:"
           + " Ready, MailboxNotFound, InvalidCondition, WebhookNotFound, WebhookNotPermitted,"
           + " WebhooksFeatureDisabled.")
-  private List<Condition> conditions = new ArrayList<>();
+  private List<StatusCondition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -23,11 +22,11 @@ public class MailboxRuleStatus {
     this.observedGeneration = observedGeneration;
   }
 
-  public List<Condition> getConditions() {
+  public List<StatusCondition> getConditions() {
     return conditions;
   }
 
-  public void setConditions(List<Condition> conditions) {
+  public void setConditions(List<StatusCondition> conditions) {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
 }

@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +9,7 @@ public class MailboxStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription("Ready: the mailbox configuration is valid.")
-  private List<Condition> conditions = new ArrayList<>();
+  private List<StatusCondition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription(
       "Webhooks whose mailbox list includes this mailbox: the ones its rules may use.")
@@ -27,11 +26,11 @@ public class MailboxStatus {
     this.observedGeneration = observedGeneration;
   }
 
-  public List<Condition> getConditions() {
+  public List<StatusCondition> getConditions() {
     return conditions;
   }
 
-  public void setConditions(List<Condition> conditions) {
+  public void setConditions(List<StatusCondition> conditions) {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
 

@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -26,4 +27,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Webhook extends CustomResource<WebhookSpec, WebhookStatus> implements Namespaced {
   /** Set (to any new value, e.g. a timestamp) to run the test delivery again. */
   public static final String TEST_REQUEST_ANNOTATION = ApiGroup.GROUP + "/test-requested-at";
+
+  @Override
+  @JsonPropertyDescription("What a system administrator defines: endpoint, secret, permitted mailboxes, payload options.")
+  public WebhookSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Readiness, secret quality and the last test delivery, written by the operator.")
+  public WebhookStatus getStatus() {
+    return super.getStatus();
+  }
 }

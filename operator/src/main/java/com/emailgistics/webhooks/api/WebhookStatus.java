@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +11,7 @@ public class WebhookStatus {
   @JsonPropertyDescription(
       "Ready: the webhook can be delivered to. SecretStrong: the bearer secret follows the"
           + " recommendations. TestSucceeded: outcome of the last test delivery.")
-  private List<Condition> conditions = new ArrayList<>();
+  private List<StatusCondition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The last test delivery.")
   private WebhookTestResult lastTest;
@@ -25,11 +24,11 @@ public class WebhookStatus {
     this.observedGeneration = observedGeneration;
   }
 
-  public List<Condition> getConditions() {
+  public List<StatusCondition> getConditions() {
     return conditions;
   }
 
-  public void setConditions(List<Condition> conditions) {
+  public void setConditions(List<StatusCondition> conditions) {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
 

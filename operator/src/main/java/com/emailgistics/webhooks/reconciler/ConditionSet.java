@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks.reconciler;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import com.emailgistics.webhooks.api.StatusCondition;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,14 +21,14 @@ public final class ConditionSet {
   public static final String UNKNOWN = "Unknown";
   public static final String READY = "Ready";
 
-  private final Map<String, Condition> previous;
+  private final Map<String, StatusCondition> previous;
   private final Long generation;
   private final Clock clock;
-  private final List<Condition> conditions = new ArrayList<>();
+  private final List<StatusCondition> conditions = new ArrayList<>();
 
-  public ConditionSet(List<Condition> previous, Long generation, Clock clock) {
+  public ConditionSet(List<StatusCondition> previous, Long generation, Clock clock) {
     this.previous =
-        previous.stream().collect(Collectors.toMap(Condition::getType, Function.identity(), (a, b) -> b));
+        previous.stream().collect(Collectors.toMap(StatusCondition::getType, Function.identity(), (a, b) -> b));
     this.generation = generation;
     this.clock = clock;
   }
@@ -42,26 +41,25 @@ public final class ConditionSet {
     String transitionTime =
         Optional.ofNullable(previous.get(type))
             .filter(old -> status.equals(old.getStatus()))
-            .map(Condition::getLastTransitionTime)
+            .map(StatusCondition::getLastTransitionTime)
             .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
-    conditions.add(
-        new ConditionBuilder()
-            .withType(type)
-            .withStatus(status)
-            .withReason(reason)
-            .withMessage(message)
-            .withObservedGeneration(generation)
-            .withLastTransitionTime(transitionTime)
-            .build());
+    StatusCondition condition = new StatusCondition();
+    condition.setType(type);
+    condition.setStatus(status);
+    condition.setReason(reason);
+    condition.setMessage(message);
+    condition.setObservedGeneration(generation);
+    condition.setLastTransitionTime(transitionTime);
+    conditions.add(condition);
     return this;
   }
 
   /** The previous condition of this type, if the status had one. */
-  public Optional<Condition> previous(String type) {
+  public Optional<StatusCondition> previous(String type) {
     return Optional.ofNullable(previous.get(type));
   }
 
-  public List<Condition> toList() {
+  public List<StatusCondition> toList() {
     return List.copyOf(conditions);
   }
 }

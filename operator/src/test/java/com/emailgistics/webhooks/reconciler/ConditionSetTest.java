@@ -2,7 +2,7 @@ package com.emailgistics.webhooks.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,10 +15,10 @@ class ConditionSetTest {
 
   @Test
   void transitionTimeIsKeptWhileTheStatusStaysTheSame() {
-    List<Condition> first = new ConditionSet(List.of(), 1L, T1).set("Ready", false, "SecretNotFound", "a").toList();
+    List<StatusCondition> first = new ConditionSet(List.of(), 1L, T1).set("Ready", false, "SecretNotFound", "a").toList();
 
-    List<Condition> same = new ConditionSet(first, 2L, T2).set("Ready", false, "SecretKeyNotFound", "b").toList();
-    List<Condition> flipped = new ConditionSet(first, 2L, T2).set("Ready", true, "Ready", "ok").toList();
+    List<StatusCondition> same = new ConditionSet(first, 2L, T2).set("Ready", false, "SecretKeyNotFound", "b").toList();
+    List<StatusCondition> flipped = new ConditionSet(first, 2L, T2).set("Ready", true, "Ready", "ok").toList();
 
     assertThat(same.get(0).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
     assertThat(same.get(0).getReason()).isEqualTo("SecretKeyNotFound");

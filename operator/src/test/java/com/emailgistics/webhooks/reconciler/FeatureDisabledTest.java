@@ -16,7 +16,7 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.testing.Resources;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -40,17 +40,17 @@ class FeatureDisabledTest {
       client.resource(mailbox("team", "claims")).create();
       client.resource(rule("team", "enrich", "claims", RuleAction.useWebhook("admin", "crm"))).create();
 
-      Condition ready = operator.awaitCondition(Webhook.class, "admin", "crm",
+      StatusCondition ready = operator.awaitCondition(Webhook.class, "admin", "crm",
           w -> w.getStatus() == null ? null : w.getStatus().getConditions(), "Ready", c -> c != null);
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("WebhooksFeatureDisabled");
       Webhook current = client.resources(Webhook.class).inNamespace("admin").withName("crm").get();
-      Condition tested = Resources.condition(current.getStatus().getConditions(), "TestSucceeded").orElseThrow();
+      StatusCondition tested = Resources.condition(current.getStatus().getConditions(), "TestSucceeded").orElseThrow();
       assertThat(tested.getStatus()).isEqualTo("Unknown");
       assertThat(tested.getReason()).isEqualTo("WebhooksFeatureDisabled");
       assertThat(current.getStatus().getLastTest()).isNull();
 
-      Condition ruleReady = operator.awaitCondition(MailboxRule.class, "team", "enrich",
+      StatusCondition ruleReady = operator.awaitCondition(MailboxRule.class, "team", "enrich",
           r -> r.getStatus() == null ? null : r.getStatus().getConditions(), "Ready", c -> c != null);
       assertThat(ruleReady.getReason()).isEqualTo("WebhooksFeatureDisabled");
 

@@ -17,7 +17,7 @@ import com.emailgistics.webhooks.api.RuleConditionType;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.OperatorFixture;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ class MailboxAndRuleReconcilerTest {
     return mailbox == null || mailbox.getStatus() == null ? List.of() : mailbox.getStatus().getAvailableWebhooks();
   }
 
-  private static Condition ruleReady(String namespace, String name, String reason) {
+  private static StatusCondition ruleReady(String namespace, String name, String reason) {
     return operator.awaitCondition(MailboxRule.class, namespace, name,
         r -> r.getStatus() == null ? null : r.getStatus().getConditions(), "Ready", c -> reason.equals(c.getReason()));
   }
@@ -99,7 +99,7 @@ class MailboxAndRuleReconcilerTest {
     mailbox.getSpec().getCustomFields().add(new CustomFieldDefinition("policy", "POL-(\\d+"));
     client.resource(mailbox).create();
 
-    Condition ready = operator.awaitCondition(Mailbox.class, "team-c", "bad-fields",
+    StatusCondition ready = operator.awaitCondition(Mailbox.class, "team-c", "bad-fields",
         m -> m.getStatus() == null ? null : m.getStatus().getConditions(), "Ready",
         c -> "False".equals(c.getStatus()));
 
@@ -111,7 +111,7 @@ class MailboxAndRuleReconcilerTest {
   void ruleWithoutItsMailboxIsNotReadyUntilTheMailboxExists() {
     client.resource(rule("team-d", "orphan", "missing", tag())).create();
 
-    Condition notReady = ruleReady("team-d", "orphan", "MailboxNotFound");
+    StatusCondition notReady = ruleReady("team-d", "orphan", "MailboxNotFound");
     assertThat(notReady.getStatus()).isEqualTo("False");
     assertThat(notReady.getMessage()).contains("\"missing\"").contains("team-d");
 
@@ -124,7 +124,7 @@ class MailboxAndRuleReconcilerTest {
     client.resource(mailbox("team-e", "support")).create();
     client.resource(rule("team-e", "enrich", "support", RuleAction.useWebhook(ADMIN, "nope"))).create();
 
-    Condition ready = ruleReady("team-e", "enrich", "WebhookNotFound");
+    StatusCondition ready = ruleReady("team-e", "enrich", "WebhookNotFound");
 
     assertThat(ready.getMessage()).isEqualTo("Webhook emailgistics-admin/nope does not exist");
   }
@@ -135,7 +135,7 @@ class MailboxAndRuleReconcilerTest {
     client.resource(webhook(ADMIN, "restricted", URL, null, new NamespacedReference("team-x", "other"))).create();
     client.resource(rule("team-f", "enrich", "support", RuleAction.useWebhook(ADMIN, "restricted"))).create();
 
-    Condition denied = ruleReady("team-f", "enrich", "WebhookNotPermitted");
+    StatusCondition denied = ruleReady("team-f", "enrich", "WebhookNotPermitted");
     assertThat(denied.getStatus()).isEqualTo("False");
     assertThat(denied.getMessage()).contains("emailgistics-admin/restricted").contains("team-f/support");
 
@@ -155,7 +155,7 @@ class MailboxAndRuleReconcilerTest {
         new RuleCondition(RuleConditionType.SubjectMatches, "ok", "CLM-(\\d+"))));
     client.resource(rule).create();
 
-    Condition ready = ruleReady("team-g", "regex", "InvalidCondition");
+    StatusCondition ready = ruleReady("team-g", "regex", "InvalidCondition");
 
     assertThat(ready.getMessage()).startsWith("spec.conditions[1].values[1]: invalid regular expression");
   }

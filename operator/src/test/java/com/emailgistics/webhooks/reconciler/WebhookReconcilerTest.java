@@ -16,7 +16,7 @@ import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -78,15 +78,15 @@ class WebhookReconcilerTest {
     return webhook;
   }
 
-  private Condition awaitTest(java.util.function.Predicate<Condition> check) {
+  private StatusCondition awaitTest(java.util.function.Predicate<StatusCondition> check) {
     return operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "TestSucceeded", check);
   }
 
-  private static java.util.List<Condition> conditions(Webhook webhook) {
+  private static java.util.List<StatusCondition> conditions(Webhook webhook) {
     return webhook.getStatus() == null ? null : webhook.getStatus().getConditions();
   }
 
-  private Condition awaitTestOutcome(String reason) {
+  private StatusCondition awaitTestOutcome(String reason) {
     return awaitTest(c -> reason.equals(c.getReason()));
   }
 
@@ -106,7 +106,7 @@ class WebhookReconcilerTest {
           {"type":"assign","value":{"mainAssignment":{"assignToAnyUser":true}}}]}""");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTest(c -> "True".equals(c.getStatus()));
+    StatusCondition tested = awaitTest(c -> "True".equals(c.getStatus()));
 
     assertThat(tested.getReason()).isEqualTo("TestSucceeded");
     assertThat(tested.getMessage())
@@ -161,7 +161,7 @@ class WebhookReconcilerTest {
     awaitTestOutcome("TestSucceeded");
 
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
-    Condition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getStatus()).isEqualTo("False");
     assertThat(strong.getReason()).isEqualTo("NoSecret");
     assertThat(Resources.condition(status().getConditions(), "Ready").orElseThrow().getStatus()).isEqualTo("True");
@@ -175,7 +175,7 @@ class WebhookReconcilerTest {
 
     awaitTestOutcome("TestSucceeded");
 
-    Condition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getReason()).isEqualTo("SecretTooShort");
     assertThat(strong.getStatus()).isEqualTo("False");
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer Sh0rt!");
@@ -199,7 +199,7 @@ class WebhookReconcilerTest {
 
     awaitTestOutcome("TestSucceeded");
 
-    Condition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getStatus()).isEqualTo("True");
     assertThat(strong.getReason()).isEqualTo("Strong");
   }
@@ -210,7 +210,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setSecretRef(new SecretKeyReference("does-not-exist", "token"));
     client.resource(webhook).create();
 
-    Condition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
+    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
         c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("SecretNotFound");
@@ -224,7 +224,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setSecretRef(new SecretKeyReference(name + "-token", "bearer"));
     client.resource(webhook).create();
 
-    Condition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
+    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
         c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("SecretKeyNotFound");
@@ -295,7 +295,7 @@ class WebhookReconcilerTest {
     endpoint.respond(500, "{\"status\":\"error\",\"message\":\"boom\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("HTTPStatus");
+    StatusCondition tested = awaitTestOutcome("HTTPStatus");
 
     assertThat(tested.getStatus()).isEqualTo("False");
     assertThat(tested.getMessage()).startsWith("Endpoint answered HTTP 500 (expected 200)");
@@ -308,7 +308,7 @@ class WebhookReconcilerTest {
     endpoint.respond(new MockResponse.Builder().code(302).setHeader("Location", endpoint.url("/elsewhere")).build());
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("HTTPStatus");
+    StatusCondition tested = awaitTestOutcome("HTTPStatus");
 
     assertThat(tested.getMessage()).contains("HTTP 302").contains("redirects are not followed");
     assertThat(endpoint.requests()).extracting(r -> r.getUrl().encodedPath()).containsExactly("/hooks/emailgistics");
@@ -319,7 +319,7 @@ class WebhookReconcilerTest {
     endpoint.respond(200, "{\"status\":\"success\",");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("MalformedJSON");
+    StatusCondition tested = awaitTestOutcome("MalformedJSON");
 
     assertThat(tested.getMessage()).startsWith("Response body is not valid JSON");
   }
@@ -329,7 +329,7 @@ class WebhookReconcilerTest {
     endpoint.respond(200, "{\"status\":\"success\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("MissingFields");
+    StatusCondition tested = awaitTestOutcome("MissingFields");
 
     assertThat(tested.getMessage()).isEqualTo("Response lacks the required string field(s): message");
   }
@@ -339,7 +339,7 @@ class WebhookReconcilerTest {
     endpoint.respond(200, "{\"status\":\"error\",\"message\":\"CRM service unavailable.\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("EndpointError");
+    StatusCondition tested = awaitTestOutcome("EndpointError");
 
     assertThat(tested.getMessage()).isEqualTo("CRM service unavailable.");
     assertThat(status().getLastTest().getMessage()).isEqualTo("CRM service unavailable.");
@@ -350,7 +350,7 @@ class WebhookReconcilerTest {
     endpoint.respond(200, "{\"status\":\"ok\",\"message\":\"fine\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("InvalidStatus");
+    StatusCondition tested = awaitTestOutcome("InvalidStatus");
 
     assertThat(tested.getMessage()).contains("\"ok\"");
   }
@@ -361,7 +361,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setCaBundleRef(null);
     client.resource(webhook).create();
 
-    Condition tested = awaitTestOutcome("ConnectionError");
+    StatusCondition tested = awaitTestOutcome("ConnectionError");
 
     assertThat(tested.getMessage()).startsWith("Connection error: TLS handshake failed");
     assertThat(status().getLastTest().getHttpStatus()).isNull();
@@ -375,7 +375,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setUrl(url);
     client.resource(webhook).create();
 
-    Condition tested = awaitTestOutcome("ConnectionError");
+    StatusCondition tested = awaitTestOutcome("ConnectionError");
 
     assertThat(tested.getMessage()).startsWith("Connection error: TCP connection failed");
   }
@@ -386,7 +386,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setUrl("https://no-such-host.invalid/hook");
     client.resource(webhook).create();
 
-    Condition tested = awaitTestOutcome("ConnectionError");
+    StatusCondition tested = awaitTestOutcome("ConnectionError");
 
     assertThat(tested.getMessage()).startsWith("Connection error: DNS lookup failed");
   }
@@ -399,7 +399,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setTimeoutSeconds(1);
     client.resource(webhook).create();
 
-    Condition tested = awaitTestOutcome("ConnectionError");
+    StatusCondition tested = awaitTestOutcome("ConnectionError");
 
     assertThat(tested.getMessage()).startsWith("Connection error: Timed out after 1s");
     assertThat(status().getLastTest().getDurationMillis()).isBetween(900L, 4000L);
@@ -410,7 +410,7 @@ class WebhookReconcilerTest {
     endpoint.respond(200, "{\"status\":\"error\",\"message\":\"rejected token " + STRONG_SECRET + "\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
-    Condition tested = awaitTestOutcome("EndpointError");
+    StatusCondition tested = awaitTestOutcome("EndpointError");
 
     assertThat(tested.getMessage()).isEqualTo("rejected token [REDACTED]");
     String status = new KubernetesSerialization().asJson(status());
@@ -428,7 +428,7 @@ class WebhookReconcilerTest {
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
     client.resource(webhook).create();
 
-    Condition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
+    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
         c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("InvalidCABundle");

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.WebhookOperator;
 import com.emailgistics.webhooks.config.OperatorConfig;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,9 +30,9 @@ public final class OperatorFixture implements AutoCloseable {
   }
 
   /** Waits until the object's condition of {@code type} satisfies {@code check}, and returns it. */
-  public <T extends HasMetadata> Condition awaitCondition(
-      Class<T> kind, String namespace, String name, Function<T, List<Condition>> conditions,
-      String type, Predicate<Condition> check) {
+  public <T extends HasMetadata> StatusCondition awaitCondition(
+      Class<T> kind, String namespace, String name, Function<T, List<StatusCondition>> conditions,
+      String type, Predicate<StatusCondition> check) {
     return await()
         .atMost(WAIT)
         .until(

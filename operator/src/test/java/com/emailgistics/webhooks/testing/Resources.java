@@ -11,7 +11,7 @@ import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookSpec;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -78,7 +78,7 @@ public final class Resources {
     return rule;
   }
 
-  public static Optional<Condition> condition(List<Condition> conditions, String type) {
+  public static Optional<StatusCondition> condition(List<StatusCondition> conditions, String type) {
     return conditions.stream().filter(c -> c.getType().equals(type)).findFirst();
   }
 }

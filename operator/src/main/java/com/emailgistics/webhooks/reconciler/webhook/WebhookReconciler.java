@@ -13,7 +13,7 @@ import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.EventRecorder;
 import com.emailgistics.webhooks.reconciler.References;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
-import io.fabric8.kubernetes.api.model.Condition;
+import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -194,7 +194,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     }
   }
 
-  private static boolean isNewReason(Optional<Condition> previous, String reason) {
-    return previous.map(Condition::getReason).filter(reason::equals).isEmpty();
+  private static boolean isNewReason(Optional<StatusCondition> previous, String reason) {
+    return previous.map(StatusCondition::getReason).filter(reason::equals).isEmpty();
   }
 }
