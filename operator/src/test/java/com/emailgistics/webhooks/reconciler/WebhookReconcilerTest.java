@@ -264,6 +264,40 @@ class WebhookReconcilerTest {
   }
 
   @Test
+  void secretChangeRetestsOnlyTheWebhooksUsingIt() throws Exception {
+    client.resource(trustedWebhook(STRONG_SECRET)).create();
+    String first = name;
+    awaitTestOutcome("TestSucceeded");
+    try (HttpsEndpoint otherEndpoint = new HttpsEndpoint()) {
+      name = "hook-" + NAMES.incrementAndGet();
+      client.resource(secret(NS, name + "-ca", Map.of("ca.crt", otherEndpoint.caPem()))).create();
+      client.resource(secret(NS, name + "-token", Map.of("token", STRONG_SECRET))).create();
+      Webhook other = webhook(NS, name, otherEndpoint.url("/other"));
+      other.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
+      other.getSpec().setSecretRef(new SecretKeyReference(name + "-token", "token"));
+      client.resource(other).create();
+      awaitTestOutcome("TestSucceeded");
+
+      client.resource(secret(NS, first + "-token", Map.of("token", "r0tated-Secret!value"))).update();
+
+      await().atMost(OperatorFixture.WAIT).until(() -> endpoint.requests().size() == 2);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+          .until(() -> otherEndpoint.requests().size() == 1);
+    }
+  }
+
+  @Test
+  void settledStatusIsNotPatchedAgain() {
+    client.resource(trustedWebhook(STRONG_SECRET)).create();
+    awaitTestOutcome("TestSucceeded");
+    await().atMost(OperatorFixture.WAIT).until(() -> status().getObservedGeneration() != null);
+    String version = client.resources(Webhook.class).inNamespace(NS).withName(name).get().getMetadata().getResourceVersion();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(
+        client.resources(Webhook.class).inNamespace(NS).withName(name).get().getMetadata().getResourceVersion()));
+  }
+
+  @Test
   void annotationRequestsATestAgainOncePerValue() {
     client.resource(trustedWebhook(STRONG_SECRET)).create();
     awaitTestOutcome("TestSucceeded");

@@ -1,0 +1,70 @@
+package com.emailgistics.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.health.HealthServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigAndHealthTest {
+  @Test
+  void defaultsKeepTheFeatureOffAndWatchEverything() {
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of());
+    assertThat(config.webhooksEnabled()).isFalse();
+    assertThat(config.webhookNamespaces()).isEmpty();
+    assertThat(config.healthPort()).isEqualTo(8081);
+    assertThat(config.leaderElectionNamespace()).isEmpty();
+  }
+
+  @Test
+  void environmentIsParsed() {
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
+        OperatorConfig.ENABLED, "TRUE",
+        OperatorConfig.WEBHOOK_NAMESPACES, " admin , other,",
+        OperatorConfig.SECRET_LABEL_SELECTOR, "emailgistics/webhook=true",
+        OperatorConfig.LEADER_ELECTION_NAMESPACE, "ops",
+        OperatorConfig.HEALTH_PORT, "9090"));
+    assertThat(config.webhooksEnabled()).isTrue();
+    assertThat(config.webhookNamespaces()).isEqualTo(Set.of("admin", "other"));
+    assertThat(config.watchesWebhookNamespace("admin")).isTrue();
+    assertThat(config.watchesWebhookNamespace("team")).isFalse();
+    assertThat(config.secretLabelSelector()).isEqualTo(Optional.of("emailgistics/webhook=true"));
+    assertThat(config.leaderElectionNamespace()).isEqualTo(Optional.of("ops"));
+    assertThat(config.healthPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void badValuesFailWithTheVariableName() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.ENABLED, "yes")))
+        .hasMessage("EMAILGISTICS_WEBHOOKS_ENABLED must be true or false, not 'yes'");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.HEALTH_PORT, "http")))
+        .hasMessageStartingWith("EMAILGISTICS_HEALTH_PORT must be a port number");
+  }
+
+  @Test
+  void healthEndpointsReflectLivenessAndReadiness() throws Exception {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (HealthServer server = new HealthServer(0, () -> true, ready::get)) {
+      server.start();
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(get(http, server, "/healthz")).isEqualTo(200);
+      assertThat(get(http, server, "/readyz")).isEqualTo(503);
+      ready.set(true);
+      assertThat(get(http, server, "/readyz")).isEqualTo(200);
+    }
+  }
+
+  private static int get(HttpClient http, HealthServer server, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
