@@ -107,7 +107,7 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
       conditions.set(ConditionSet.READY, false, "InvalidCustomField", String.join("; ", problems));
     }
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(mailbox, status);
+    return StatusPatch.ifChanged(mailbox, status, context);
   }
 
   private static List<String> customFieldProblems(List<CustomFieldDefinition> fields) {

@@ -92,7 +92,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     MailboxRuleStatus status = new MailboxRuleStatus();
     status.setObservedGeneration(rule.getMetadata().getGeneration());
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(rule, status);
+    return StatusPatch.ifChanged(rule, status, context);
   }
 
   private record Verdict(boolean ready, String reason, String message) {

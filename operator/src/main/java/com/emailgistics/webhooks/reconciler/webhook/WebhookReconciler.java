@@ -129,7 +129,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     }
     setTestCondition(conditions, status.getLastTest());
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(webhook, status);
+    return StatusPatch.ifChanged(webhook, status, context);
   }
 
   private Optional<WebhookTestResult> runTestIfDue(Webhook webhook, ResolvedWebhook resolved) {
