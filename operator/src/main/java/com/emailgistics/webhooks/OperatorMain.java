@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks;
 
 import com.emailgistics.webhooks.config.OperatorConfig;
-import com.emailgistics.webhooks.health.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -13,27 +12,21 @@ import org.slf4j.LoggerFactory;
  * (in cluster), configured by environment variables; see {@link OperatorConfig}.
  */
 public final class OperatorMain {
-  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
-
   private OperatorMain() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    LogFormat.configureFromEnvironment();
+    Logger log = LoggerFactory.getLogger(OperatorMain.class);
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
     WebhookOperator operator = WebhookOperator.create(client, config, true, Clock.systemUTC());
-    HealthServer health = new HealthServer(config.healthPort(), operator::isStarted, operator::isReady);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      health.close();
       operator.close();
       client.close();
     }, "shutdown"));
-    health.start();
-    LOG.info(
-        "Starting Emailgistics webhooks operator {} against {} (webhooks feature {}, health on port {})",
-        OperatorVersion.current(),
-        client.getMasterUrl(),
-        config.webhooksEnabled() ? "on" : "off",
-        health.port());
+    log.info("Starting Emailgistics webhooks operator {} against {} (webhooks feature {}, dispatch on port {}, health on port {})",
+        OperatorVersion.current(), client.getMasterUrl(), config.webhooksEnabled() ? "on" : "off",
+        config.dispatchPort(), config.healthPort());
     operator.start();
   }
 }

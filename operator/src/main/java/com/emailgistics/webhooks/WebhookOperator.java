@@ -1,28 +1,88 @@
 package com.emailgistics.webhooks;
 
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.delivery.DeliveryEngine;
+import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.TestDelivery;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
+import com.emailgistics.webhooks.dispatch.ClusterView;
+import com.emailgistics.webhooks.dispatch.DeliveryRecorder;
+import com.emailgistics.webhooks.dispatch.DeliverySummaryWriter;
+import com.emailgistics.webhooks.dispatch.DispatchServer;
+import com.emailgistics.webhooks.dispatch.DispatchService;
+import com.emailgistics.webhooks.dispatch.DispatchToken;
+import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.reconciler.EventRecorder;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The three controllers wired onto one JOSDK Operator. */
+/**
+ * The whole operator: the three controllers on one JOSDK Operator, the dispatch endpoint served
+ * from their informer caches, and the health and metrics endpoint.
+ */
 public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
   /** Test deliveries block a reconciler thread for up to the webhook's timeout. */
   private static final int RECONCILIATION_THREADS = 20;
+  /** The HTTP client's callbacks and the dispatch handlers only parse and hand over: few threads. */
+  private static final int HTTP_THREADS = 4;
+  private static final int DISPATCH_HANDLER_THREADS = 4;
 
   private final Operator operator;
+  private final DispatchServer dispatch;
+  private final HealthServer health;
+  private final DeliverySummaryWriter summaries;
+  private final ExecutorService httpThreads;
+  private final ExecutorService handlerThreads;
 
-  private WebhookOperator(Operator operator) {
-    this.operator = operator;
+  private WebhookOperator(KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock)
+      throws IOException {
+    operator = new Operator(overrider -> {
+      overrider
+          .withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(serverSideApply)
+          .withConcurrentReconciliationThreads(RECONCILIATION_THREADS);
+      config.leaderElectionNamespace().ifPresent(namespace ->
+          overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, namespace)));
+    });
+    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("webhook-http"));
+    handlerThreads = Executors.newFixedThreadPool(DISPATCH_HANDLER_THREADS, daemonThreads("dispatch"));
+    WebhookHttpClient http = new WebhookHttpClient(OperatorVersion.userAgent(), httpThreads);
+    EventRecorder events = new EventRecorder(client, clock);
+
+    WebhookReconciler webhooks = new WebhookReconciler(config, new TestDelivery(http), events, clock);
+    MailboxReconciler mailboxes = new MailboxReconciler(config, clock);
+    MailboxRuleReconciler rules = new MailboxRuleReconciler(config, clock);
+    operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
+    operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
+    operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
+    DispatchService service = new DispatchService(
+        new ClusterView(webhooks, mailboxes, rules), config, new DeliveryEngine(http, new RetryPolicy(clock)), recorder);
+    DispatchServer.applyServerLimits(config.dispatchReadTimeout());
+    dispatch = new DispatchServer(config.dispatchPort(), service, recorder, new DispatchToken(config.dispatchTokenFile()),
+        config.dispatchMaxBodyBytes(), handlerThreads, clock);
+    summaries = new DeliverySummaryWriter(client, recorder, replicaName());
+    health = new HealthServer(config.healthPort(), this::isStarted, this::isReady, metrics::scrape);
   }
 
   /**
@@ -31,39 +91,39 @@ public final class WebhookOperator implements AutoCloseable {
    */
   public static WebhookOperator create(
       KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
-    Operator operator =
-        new Operator(
-            overrider -> {
-              overrider
-                  .withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  .withUseSSAToPatchPrimaryResource(serverSideApply)
-                  .withConcurrentReconciliationThreads(RECONCILIATION_THREADS);
-              config.leaderElectionNamespace()
-                  .ifPresent(namespace ->
-                      overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, namespace)));
-            });
-    TestDelivery testDelivery = new TestDelivery(new WebhookHttpClient(OperatorVersion.userAgent()));
-    EventRecorder events = new EventRecorder(client, clock);
-    operator.register(
-        new WebhookReconciler(config, testDelivery, events, clock),
-        override -> restrict(override, config.webhookNamespaces()));
-    operator.register(
-        new MailboxReconciler(config, clock), override -> restrict(override, config.mailboxNamespaces()));
-    operator.register(
-        new MailboxRuleReconciler(config, clock), override -> restrict(override, config.mailboxNamespaces()));
-    return new WebhookOperator(operator);
+    try {
+      return new WebhookOperator(client, config, serverSideApply, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the dispatch or health port", e);
+    }
   }
 
-  private static void restrict(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
+  private static void restrict(ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
     if (!namespaces.isEmpty()) {
       override.settingNamespaces(namespaces);
     }
   }
 
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The pod name in a cluster (HOSTNAME), the host name elsewhere. */
+  private static String replicaName() {
+    return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local");
+  }
+
+  /** Starts the health endpoint first (so probes answer), then controllers, then dispatch. */
   public void start() {
+    health.start();
     operator.start();
+    dispatch.start();
+    summaries.start();
   }
 
   /** Started and every informer is connected and synced. */
@@ -75,8 +135,21 @@ public final class WebhookOperator implements AutoCloseable {
     return operator.getRuntimeInfo().isStarted();
   }
 
+  public int dispatchPort() {
+    return dispatch.port();
+  }
+
+  public int healthPort() {
+    return health.port();
+  }
+
   @Override
   public void close() {
+    summaries.close();
+    dispatch.close();
     operator.stop();
+    health.close();
+    httpThreads.shutdownNow();
+    handlerThreads.shutdownNow();
   }
 }

@@ -47,19 +47,20 @@ class OperatorConfigAndHealthTest {
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.ENABLED, "yes")))
         .hasMessage("EMAILGISTICS_WEBHOOKS_ENABLED must be true or false, not 'yes'");
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.HEALTH_PORT, "http")))
-        .hasMessageStartingWith("EMAILGISTICS_HEALTH_PORT must be a port number");
+        .hasMessage("EMAILGISTICS_HEALTH_PORT must be a whole number from 0 to 65535, not 'http'");
   }
 
   @Test
   void healthEndpointsReflectLivenessAndReadiness() throws Exception {
     AtomicBoolean ready = new AtomicBoolean(false);
-    try (HealthServer server = new HealthServer(0, () -> true, ready::get)) {
+    try (HealthServer server = new HealthServer(0, () -> true, ready::get, () -> "emailgistics_deliveries_in_flight 0\n")) {
       server.start();
       HttpClient http = HttpClient.newHttpClient();
       assertThat(get(http, server, "/healthz")).isEqualTo(200);
       assertThat(get(http, server, "/readyz")).isEqualTo(503);
       ready.set(true);
       assertThat(get(http, server, "/readyz")).isEqualTo(200);
+      assertThat(get(http, server, "/metrics")).isEqualTo(200);
     }
   }
 

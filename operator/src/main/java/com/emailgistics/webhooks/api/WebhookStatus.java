@@ -16,6 +16,9 @@ public class WebhookStatus {
   @JsonPropertyDescription("The last test delivery.")
   private WebhookTestResult lastTest;
 
+  @JsonPropertyDescription("Summary of recent real deliveries made through the dispatch endpoint.")
+  private DeliverySummary deliveries;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -38,5 +41,13 @@ public class WebhookStatus {
 
   public void setLastTest(WebhookTestResult lastTest) {
     this.lastTest = lastTest;
+  }
+
+  public DeliverySummary getDeliveries() {
+    return deliveries;
+  }
+
+  public void setDeliveries(DeliverySummary deliveries) {
+    this.deliveries = deliveries;
   }
 }

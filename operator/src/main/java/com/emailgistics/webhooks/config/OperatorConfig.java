@@ -1,6 +1,9 @@
 package com.emailgistics.webhooks.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,8 +16,12 @@ import java.util.stream.Collectors;
  * @param webhookNamespaces where Webhooks and their Secrets live; empty means all namespaces
  * @param mailboxNamespaces where Mailboxes and MailboxRules live; empty means all namespaces
  * @param secretLabelSelector optional label selector further restricting the Secret informer
- * @param healthPort port of /healthz and /readyz
+ * @param healthPort port of /healthz, /readyz and /metrics
  * @param leaderElectionNamespace namespace of the leader-election Lease; empty disables election
+ * @param dispatchPort port of the dispatch endpoint
+ * @param dispatchTokenFile file holding the dispatch endpoint's bearer token (a mounted Secret)
+ * @param dispatchReadTimeout how long a client may take to send a request
+ * @param dispatchMaxBodyBytes largest accepted request body
  */
 public record OperatorConfig(
     boolean webhooksEnabled,
@@ -22,7 +29,11 @@ public record OperatorConfig(
     Set<String> mailboxNamespaces,
     Optional<String> secretLabelSelector,
     int healthPort,
-    Optional<String> leaderElectionNamespace) {
+    Optional<String> leaderElectionNamespace,
+    int dispatchPort,
+    Optional<Path> dispatchTokenFile,
+    Duration dispatchReadTimeout,
+    int dispatchMaxBodyBytes) {
 
   public static final String ENABLED = "EMAILGISTICS_WEBHOOKS_ENABLED";
   public static final String WEBHOOK_NAMESPACES = "EMAILGISTICS_WEBHOOK_NAMESPACES";
@@ -30,13 +41,17 @@ public record OperatorConfig(
   public static final String SECRET_LABEL_SELECTOR = "EMAILGISTICS_SECRET_LABEL_SELECTOR";
   public static final String HEALTH_PORT = "EMAILGISTICS_HEALTH_PORT";
   public static final String LEADER_ELECTION_NAMESPACE = "EMAILGISTICS_LEADER_ELECTION_NAMESPACE";
+  public static final String DISPATCH_PORT = "EMAILGISTICS_DISPATCH_PORT";
+  public static final String DISPATCH_TOKEN_FILE = "EMAILGISTICS_DISPATCH_TOKEN_FILE";
+  public static final String DISPATCH_READ_TIMEOUT = "EMAILGISTICS_DISPATCH_READ_TIMEOUT_SECONDS";
+  public static final String DISPATCH_MAX_BODY_BYTES = "EMAILGISTICS_DISPATCH_MAX_BODY_BYTES";
 
   public OperatorConfig {
     webhookNamespaces = Set.copyOf(webhookNamespaces);
     mailboxNamespaces = Set.copyOf(mailboxNamespaces);
   }
 
-  /** Defaults: feature off, all namespaces, no leader election. */
+  /** Defaults: feature off, all namespaces, no leader election, dispatch without a token. */
   public static OperatorConfig defaults() {
     return fromEnvironment(Map.of());
   }
@@ -48,13 +63,23 @@ public record OperatorConfig(
         parseList(env.get(WEBHOOK_NAMESPACES)),
         parseList(env.get(MAILBOX_NAMESPACES)),
         nonBlank(env.get(SECRET_LABEL_SELECTOR)),
-        parsePort(env, HEALTH_PORT, 8081),
-        nonBlank(env.get(LEADER_ELECTION_NAMESPACE)));
+        parseInt(env, HEALTH_PORT, 8081, 0, 65535),
+        nonBlank(env.get(LEADER_ELECTION_NAMESPACE)),
+        parseInt(env, DISPATCH_PORT, 8080, 0, 65535),
+        nonBlank(env.get(DISPATCH_TOKEN_FILE)).map(Path::of),
+        Duration.ofSeconds(parseInt(env, DISPATCH_READ_TIMEOUT, 10, 1, 3600)),
+        parseInt(env, DISPATCH_MAX_BODY_BYTES, 1 << 20, 1024, 64 << 20));
   }
 
   public OperatorConfig withWebhooksEnabled(boolean enabled) {
-    return new OperatorConfig(
-        enabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, healthPort, leaderElectionNamespace);
+    return new OperatorConfig(enabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, healthPort,
+        leaderElectionNamespace, dispatchPort, dispatchTokenFile, dispatchReadTimeout, dispatchMaxBodyBytes);
+  }
+
+  /** Ports 0 (any free port) for both servers, and the given token file; for tests and try-outs. */
+  public OperatorConfig withEphemeralPorts(Path tokenFile) {
+    return new OperatorConfig(webhooksEnabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, 0,
+        leaderElectionNamespace, 0, Optional.of(tokenFile), dispatchReadTimeout, dispatchMaxBodyBytes);
   }
 
   public boolean watchesWebhookNamespace(String namespace) {
@@ -62,7 +87,7 @@ public record OperatorConfig(
   }
 
   private static boolean parseBoolean(Map<String, String> env, String name) {
-    String value = env.getOrDefault(name, "false").trim().toLowerCase(java.util.Locale.ROOT);
+    String value = env.getOrDefault(name, "false").trim().toLowerCase(Locale.ROOT);
     return switch (value) {
       case "true" -> true;
       case "false", "" -> false;
@@ -70,19 +95,20 @@ public record OperatorConfig(
     };
   }
 
-  private static int parsePort(Map<String, String> env, String name, int fallback) {
+  private static int parseInt(Map<String, String> env, String name, int fallback, int min, int max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
     try {
-      int port = Integer.parseInt(value.trim());
-      if (port < 0 || port > 65535) {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed < min || parsed > max) {
         throw new NumberFormatException();
       }
-      return port;
+      return parsed;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a port number (0-65535), not '" + value + "'");
+      throw new IllegalArgumentException(
+          name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
   }
 

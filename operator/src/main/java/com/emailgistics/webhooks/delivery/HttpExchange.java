@@ -1,17 +1,21 @@
 package com.emailgistics.webhooks.delivery;
 
-/**
- * One POST: either the endpoint answered ({@code status} and {@code body} set) or the connection
- * failed ({@code connectionError} describes how: DNS, TCP, TLS or timeout).
- */
-public record HttpExchange(Integer status, String body, String connectionError, long durationMillis) {
+import java.util.Optional;
 
-  static HttpExchange answered(int status, String body, long durationMillis) {
-    return new HttpExchange(status, body, null, durationMillis);
+/**
+ * One POST: either the endpoint answered ({@code status} set; {@code body} null when it exceeded
+ * the size cap) or the connection failed ({@code connectionError} says how: DNS, TCP, TLS or
+ * timeout).
+ */
+public record HttpExchange(
+    Integer status, String body, Optional<String> retryAfter, String connectionError, long durationMillis) {
+
+  static HttpExchange answered(int status, String body, Optional<String> retryAfter, long durationMillis) {
+    return new HttpExchange(status, body, retryAfter, null, durationMillis);
   }
 
   static HttpExchange failed(String connectionError, long durationMillis) {
-    return new HttpExchange(null, null, connectionError, durationMillis);
+    return new HttpExchange(null, null, Optional.empty(), connectionError, durationMillis);
   }
 
   public boolean connected() {

@@ -17,10 +17,10 @@ public final class TestDelivery {
     this.http = http;
   }
 
-  public TestResult run(WebhookEndpoint endpoint, PayloadOptions options)
-      throws InvalidCaBundleException {
+  /** Blocks the calling (reconciler) thread for at most the webhook's timeout. */
+  public TestResult run(WebhookEndpoint endpoint, PayloadOptions options) {
     byte[] payload = PayloadBuilder.toBytes(PayloadBuilder.build(SampleMessage.MESSAGE, options));
-    HttpExchange exchange = http.post(endpoint, payload);
+    HttpExchange exchange = http.post(endpoint, payload).join();
     Redactor redactor = new Redactor(endpoint.bearerToken());
     if (!exchange.connected()) {
       return new TestResult(

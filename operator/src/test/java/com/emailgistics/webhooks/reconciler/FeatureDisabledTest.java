@@ -19,6 +19,10 @@ import com.emailgistics.webhooks.testing.Resources;
 import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,17 @@ class FeatureDisabledTest {
       StatusCondition ruleReady = operator.awaitCondition(MailboxRule.class, "team", "enrich",
           r -> r.getStatus() == null ? null : r.getStatus().getConditions(), "Ready", c -> c != null);
       assertThat(ruleReady.getReason()).isEqualTo("WebhooksFeatureDisabled");
+
+      HttpResponse<String> dispatched = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(operator.dispatchUrl() + "/v1/rules/team/enrich/messages"))
+              .header("Authorization", "Bearer " + OperatorFixture.DISPATCH_TOKEN)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"m\",\"from\":{\"emailAddress\":{\"address\":\"a@b.example\"}}}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(dispatched.statusCode()).isEqualTo(200);
+      assertThat(dispatched.body()).contains("\"webhooksEnabled\":false").contains("\"outcome\":\"NotAttempted\"")
+          .contains("WebhooksFeatureDisabled: the webhooks feature is switched off");
 
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> endpoint.requests().isEmpty());
     }

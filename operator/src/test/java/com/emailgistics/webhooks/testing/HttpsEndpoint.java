@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -20,16 +22,24 @@ public final class HttpsEndpoint implements AutoCloseable {
   private final HeldCertificate ca;
   private final MockWebServer server = new MockWebServer();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
   private volatile Supplier<MockResponse> response = () -> json(200, "{\"status\":\"success\",\"message\":\"ok\"}");
 
   public HttpsEndpoint() throws IOException {
+    this(null);
+  }
+
+  /** An endpoint offering only {@code protocols} (e.g. "TLSv1.1"); null for the JDK's defaults. */
+  public HttpsEndpoint(String[] protocols) throws IOException {
     ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Emailgistics test CA").build();
     HeldCertificate certificate =
         new HeldCertificate.Builder().addSubjectAlternativeName("localhost").commonName("localhost").signedBy(ca).build();
-    server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory());
+    SSLSocketFactory tls = new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory();
+    server.useHttps(protocols == null ? tls : new RestrictedProtocols(tls, protocols));
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
+        arrivalNanos.add(System.nanoTime());
         requests.add(request);
         return response.get();
       }
@@ -49,6 +59,12 @@ public final class HttpsEndpoint implements AutoCloseable {
     respond(json(code, body));
   }
 
+  /** Answers the n-th request with the n-th response; once they run out, with the last one. */
+  public void script(MockResponse... responses) {
+    AtomicInteger next = new AtomicInteger();
+    response = () -> responses[Math.min(next.getAndIncrement(), responses.length - 1)];
+  }
+
   /** The https:// URL of {@code path} on this endpoint. */
   public String url(String path) {
     return server.url(path).toString();
@@ -61,6 +77,11 @@ public final class HttpsEndpoint implements AutoCloseable {
 
   public List<RecordedRequest> requests() {
     return new ArrayList<>(requests);
+  }
+
+  /** Milliseconds between the arrival of request {@code from} and request {@code to} (0-based). */
+  public long millisBetween(int from, int to) {
+    return (arrivalNanos.get(to) - arrivalNanos.get(from)) / 1_000_000;
   }
 
   public RecordedRequest lastRequest() {

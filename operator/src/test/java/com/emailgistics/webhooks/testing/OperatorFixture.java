@@ -8,6 +8,10 @@ import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,12 +25,33 @@ public final class OperatorFixture implements AutoCloseable {
   private final KubernetesClient client;
   private final WebhookOperator operator;
 
-  /** Status is patched without server-side apply: the fabric8 mock server does not support it. */
+  public static final String DISPATCH_TOKEN = "dispatch-T0ken!for-tests";
+
+  /**
+   * Status is patched without server-side apply: the fabric8 mock server does not support it.
+   * Dispatch and health listen on free ports; the dispatch token is {@link #DISPATCH_TOKEN}.
+   */
   public OperatorFixture(KubernetesClient client, OperatorConfig config) {
     this.client = client;
-    this.operator = WebhookOperator.create(client, config, false, Clock.systemUTC());
+    try {
+      Path token = Files.createTempFile("dispatch-token", "");
+      Files.writeString(token, DISPATCH_TOKEN + "\n");
+      token.toFile().deleteOnExit();
+      this.operator = WebhookOperator.create(client, config.withEphemeralPorts(token), false, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     operator.start();
     await().atMost(WAIT).until(operator::isReady);
+  }
+
+  /** http://127.0.0.1:port of the dispatch endpoint. */
+  public String dispatchUrl() {
+    return "http://127.0.0.1:" + operator.dispatchPort();
+  }
+
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + operator.healthPort() + "/metrics";
   }
 
   /** Waits until the object's condition of {@code type} satisfies {@code check}, and returns it. */

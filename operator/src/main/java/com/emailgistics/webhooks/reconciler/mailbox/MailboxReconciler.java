@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,9 +39,12 @@ import java.util.regex.PatternSyntaxException;
 public class MailboxReconciler implements Reconciler<Mailbox> {
   public static final String NAME = "mailbox";
   static final String LISTED_WEBHOOK_INDEX = "mailboxes-by-listed-webhook";
+  /** Mailboxes by lower-cased address: the dispatch endpoint looks them up this way. */
+  public static final String ADDRESS_INDEX = "mailboxes-by-address";
 
   private final OperatorConfig config;
   private final Clock clock;
+  private volatile IndexerResourceCache<Mailbox> mailboxes;
 
   public MailboxReconciler(OperatorConfig config, Clock clock) {
     this.config = config;
@@ -58,6 +62,10 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
                     .stream()
                     .map(available -> available.getWebhook().key())
                     .toList());
+    context
+        .getPrimaryCache()
+        .addIndexer(ADDRESS_INDEX, mailbox -> List.of(addressKey(mailbox.getSpec().getAddress())));
+    this.mailboxes = context.getPrimaryCache();
     InformerEventSourceConfiguration.Builder<Webhook> webhooks =
         InformerEventSourceConfiguration.from(Webhook.class, Mailbox.class)
             // Only spec changes matter here, not the Webhook's own status updates.
@@ -75,6 +83,15 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
                 });
     return List.of(new InformerEventSource<>(
         References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));
+  }
+
+  public static String addressKey(String address) {
+    return address == null ? "" : address.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The Mailbox informer's cache, indexed by {@link #ADDRESS_INDEX}. */
+  public IndexerResourceCache<Mailbox> mailboxCache() {
+    return mailboxes;
   }
 
   @Override

@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
@@ -35,11 +36,13 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = MailboxRuleReconciler.NAME)
 public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   public static final String NAME = "mailboxrule";
-  static final String MAILBOX_INDEX = "rules-by-mailbox";
+  /** Rules by "namespace/mailbox": the dispatch endpoint evaluates a mailbox's rules this way. */
+  public static final String MAILBOX_INDEX = "rules-by-mailbox";
   static final String WEBHOOK_INDEX = "rules-by-webhook";
 
   private final OperatorConfig config;
   private final Clock clock;
+  private volatile IndexerResourceCache<MailboxRule> rules;
 
   public MailboxRuleReconciler(OperatorConfig config, Clock clock) {
     this.config = config;
@@ -49,6 +52,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   @Override
   public List<EventSource<?, MailboxRule>> prepareEventSources(EventSourceContext<MailboxRule> context) {
     var rules = context.getPrimaryCache();
+    this.rules = rules;
     rules.addIndexer(
         MAILBOX_INDEX,
         rule -> List.of(References.key(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())));
@@ -79,6 +83,11 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     return List.of(
         new InformerEventSource<>(mailboxes, context),
         new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));
+  }
+
+  /** The MailboxRule informer's cache, indexed by {@link #MAILBOX_INDEX}. */
+  public IndexerResourceCache<MailboxRule> ruleCache() {
+    return rules;
   }
 
   @Override

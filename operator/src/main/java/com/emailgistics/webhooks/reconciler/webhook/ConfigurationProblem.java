@@ -1,7 +1,7 @@
 package com.emailgistics.webhooks.reconciler.webhook;
 
 /** Why a Webhook cannot be delivered to: a condition reason and a message free of secrets. */
-class ConfigurationProblem extends Exception {
+public class ConfigurationProblem extends Exception {
   private final String reason;
 
   ConfigurationProblem(String reason, String message) {
@@ -9,7 +9,7 @@ class ConfigurationProblem extends Exception {
     this.reason = reason;
   }
 
-  String reason() {
+  public String reason() {
     return reason;
   }
 }

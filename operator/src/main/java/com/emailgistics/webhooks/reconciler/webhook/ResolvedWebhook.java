@@ -18,7 +18,7 @@ import java.util.Optional;
  * A Webhook with its Secret references resolved to values, plus the versions of those Secrets
  * (which decide when a rotation triggers a new test delivery).
  */
-record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, String secretVersions) {
+public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, String secretVersions) {
 
   static final String SECRET_NOT_FOUND = "SecretNotFound";
   static final String SECRET_KEY_NOT_FOUND = "SecretKeyNotFound";
@@ -27,7 +27,7 @@ record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, String 
   static final String INVALID_CA_BUNDLE = "InvalidCABundle";
 
   /** Resolves {@code webhook}'s Secrets from {@code secretsByName} (its namespace's Secrets). */
-  static ResolvedWebhook resolve(Webhook webhook, Map<String, Secret> secretsByName)
+  public static ResolvedWebhook resolve(Webhook webhook, Map<String, Secret> secretsByName)
       throws ConfigurationProblem {
     WebhookSpec spec = webhook.getSpec();
     Optional<String> bearer =

@@ -5,7 +5,6 @@ import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookStatus;
 import com.emailgistics.webhooks.api.WebhookTestResult;
 import com.emailgistics.webhooks.config.OperatorConfig;
-import com.emailgistics.webhooks.delivery.InvalidCaBundleException;
 import com.emailgistics.webhooks.delivery.SecretQuality;
 import com.emailgistics.webhooks.delivery.TestDelivery;
 import com.emailgistics.webhooks.delivery.TestResult;
@@ -23,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,6 +61,8 @@ public class WebhookReconciler implements Reconciler<Webhook> {
    * event arrives before the informer has seen the status that recorded the first.
    */
   private final Map<String, String> testedFingerprints = new ConcurrentHashMap<>();
+  private volatile IndexerResourceCache<Webhook> webhooks;
+  private volatile InformerEventSource<Secret, Webhook> secrets;
 
   public WebhookReconciler(
       OperatorConfig config, TestDelivery testDelivery, EventRecorder events, Clock clock) {
@@ -88,7 +90,19 @@ public class WebhookReconciler implements Reconciler<Webhook> {
             .withPrimaryToSecondaryMapper(
                 (Webhook webhook) -> referencedSecrets(webhook).collect(Collectors.toSet()));
     config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
-    return List.of(new InformerEventSource<>(secrets.build(), context));
+    this.webhooks = context.getPrimaryCache();
+    this.secrets = new InformerEventSource<>(secrets.build(), context);
+    return List.of(this.secrets);
+  }
+
+  /** The Webhook informer's cache; available once the operator has started. */
+  public IndexerResourceCache<Webhook> webhookCache() {
+    return webhooks;
+  }
+
+  /** The informer of referenced Secrets, read at delivery time so rotations apply at once. */
+  public InformerEventSource<Secret, Webhook> secretCache() {
+    return secrets;
   }
 
   private static Stream<ResourceID> referencedSecrets(Webhook webhook) {
@@ -108,6 +122,8 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     WebhookStatus status = new WebhookStatus();
     status.setObservedGeneration(webhook.getMetadata().getGeneration());
     status.setLastTest(previous.getLastTest());
+    // Written by the dispatch side (DeliverySummaryWriter); carried over unchanged.
+    status.setDeliveries(previous.getDeliveries());
 
     Map<String, Secret> secrets =
         context.getSecondaryResources(Secret.class).stream()
@@ -140,12 +156,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       return Optional.empty();
     }
     Instant started = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
-    TestResult result;
-    try {
-      result = testDelivery.run(resolved.endpoint(), resolved.options());
-    } catch (InvalidCaBundleException e) {
-      throw new IllegalStateException("CA bundle was validated while resolving", e);
-    }
+    TestResult result = testDelivery.run(resolved.endpoint(), resolved.options());
     testedFingerprints.put(uid, trigger.get().fingerprint());
     LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), trigger.get().cause(), result.outcome());
     events.record(

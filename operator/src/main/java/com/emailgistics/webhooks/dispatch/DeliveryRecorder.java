@@ -1,0 +1,134 @@
+package com.emailgistics.webhooks.dispatch;
+
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.delivery.DeliveryOutcome;
+import com.emailgistics.webhooks.delivery.DeliveryResult;
+import com.emailgistics.webhooks.reconciler.EventRecorder;
+import com.emailgistics.webhooks.reconciler.References;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes deliveries visible, which the product does not (its customers cannot see transport
+ * failures): a bounded history per webhook, Prometheus metrics, deduplicated Warning Events on
+ * failures, and per-webhook summaries that {@link DeliverySummaryWriter} puts into status.
+ */
+public final class DeliveryRecorder {
+  static final int HISTORY_SIZE = 50;
+  static final Duration EVENT_WINDOW = Duration.ofMinutes(5);
+
+  private final MeterRegistry metrics;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
+  private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
+  private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
+
+  public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {
+    this.metrics = metrics;
+    this.events = events;
+    this.clock = clock;
+    metrics.gauge("emailgistics_deliveries_in_flight", inFlight);
+  }
+
+  /** One delivery as the history endpoint shows it. */
+  public record DeliveryRecord(
+      String time, String messageId, String rule, String outcome, String category,
+      int attempts, Integer httpStatus, String message, long durationMillis) {}
+
+  /** Counts and the last delivery of one webhook, for its status. */
+  record WebhookTally(String namespace, String name, long succeeded, long failed, DeliveryRecord last) {}
+
+  void started() {
+    inFlight.incrementAndGet();
+  }
+
+  void finished(Webhook webhook, String rule, String messageId, DeliveryResult result) {
+    inFlight.decrementAndGet();
+    if (result == null) {
+      return;
+    }
+    String key = References.key(webhook);
+    String outcome = result.outcome().name();
+    Counter.builder("emailgistics_deliveries").tag("webhook", key).tag("outcome", outcome)
+        .register(metrics).increment();
+    Counter.builder("emailgistics_delivery_attempts").tag("webhook", key).register(metrics).increment(result.attempts());
+    Timer.builder("emailgistics_delivery_duration").tag("webhook", key).publishPercentileHistogram()
+        .register(metrics).record(result.durationMillis(), TimeUnit.MILLISECONDS);
+
+    DeliveryRecord entry = new DeliveryRecord(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(), messageId, rule,
+        outcome, result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
+        result.message(), result.durationMillis());
+    Deque<DeliveryRecord> recent = history.computeIfAbsent(key, k -> new ArrayDeque<>());
+    synchronized (recent) {
+      recent.addFirst(entry);
+      if (recent.size() > HISTORY_SIZE) {
+        recent.removeLast();
+      }
+    }
+    boolean succeeded = result.outcome() == DeliveryOutcome.Succeeded;
+    tallies.merge(key,
+        new WebhookTally(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName(), succeeded ? 1 : 0, succeeded ? 0 : 1, entry),
+        (old, add) -> new WebhookTally(old.namespace(), old.name(), old.succeeded() + add.succeeded(), old.failed() + add.failed(), add.last()));
+    if (!succeeded) {
+      warnDeduplicated(webhook, entry);
+    }
+  }
+
+  /** The most recent deliveries to a webhook handled by this replica, newest first. */
+  public List<DeliveryRecord> history(String namespace, String name) {
+    Deque<DeliveryRecord> recent = history.get(References.key(namespace, name));
+    if (recent == null) {
+      return List.of();
+    }
+    synchronized (recent) {
+      return List.copyOf(recent);
+    }
+  }
+
+  Map<String, WebhookTally> tallies() {
+    return Map.copyOf(tallies);
+  }
+
+  /**
+   * One Warning Event per webhook and failure kind per window; repeats inside the window are only
+   * counted and mentioned in the next Event, so a failing endpoint does not flood the namespace.
+   */
+  private void warnDeduplicated(Webhook webhook, DeliveryRecord entry) {
+    String key = webhook.getMetadata().getUid() + "/" + entry.outcome() + "/" + entry.category();
+    Instant now = Instant.now(clock);
+    FailureWindow window = failureWindows.compute(key, (k, old) ->
+        old == null || now.isAfter(old.opened().plus(EVENT_WINDOW)) ? new FailureWindow(now, old == null ? 0 : old.suppressed().get(), true)
+            : old.suppress());
+    if (window.emit()) {
+      String repeats = window.previouslySuppressed() > 0
+          ? " (" + window.previouslySuppressed() + " similar failures were not reported in the previous window)" : "";
+      events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(),
+          "Delivery of message " + entry.messageId() + " for rule " + entry.rule() + ": " + entry.message() + repeats);
+    }
+  }
+
+  private record FailureWindow(Instant opened, int previouslySuppressed, AtomicInteger suppressed, boolean emit) {
+    FailureWindow(Instant opened, int previouslySuppressed, boolean emit) {
+      this(opened, previouslySuppressed, new AtomicInteger(), emit);
+    }
+
+    FailureWindow suppress() {
+      suppressed.incrementAndGet();
+      return new FailureWindow(opened, previouslySuppressed, suppressed, false);
+    }
+  }
+}

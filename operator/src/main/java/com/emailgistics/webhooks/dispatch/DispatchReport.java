@@ -1,0 +1,43 @@
+package com.emailgistics.webhooks.dispatch;
+
+import com.emailgistics.webhooks.api.NamespacedReference;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DispatchReport(
+    String messageId,
+    MailboxInfo mailbox,
+    boolean webhooksEnabled,
+    List<RuleReport> rules,
+    List<DeliveryReport> deliveries,
+    List<ActionReport> actions,
+    List<DroppedActionReport> droppedActions) {
+
+  public record MailboxInfo(String namespace, String name, String address) {}
+
+  public record RuleReport(String name, int priority, boolean matched, String reason) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DeliveryReport(
+      String rule,
+      NamespacedReference webhook,
+      String outcome,
+      String category,
+      int attempts,
+      Integer httpStatus,
+      String message,
+      long durationMillis) {}
+
+  /** Where an action came from: the rule, and the webhook when a webhook returned it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Source(String rule, NamespacedReference webhook) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record ActionReport(Source source, String type, String name, JsonNode value, List<String> notes) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DroppedActionReport(Source source, int index, String type, String name, String reason) {}
+}

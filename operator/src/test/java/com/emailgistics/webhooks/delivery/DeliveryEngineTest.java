@@ -1,0 +1,213 @@
+package com.emailgistics.webhooks.delivery;
+
+import static com.emailgistics.webhooks.testing.HttpsEndpoint.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.emailgistics.webhooks.testing.HttpsEndpoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The retry and validation rules of spec section 7, against real HTTPS endpoints. */
+class DeliveryEngineTest {
+  private static final ExecutorService THREADS = Executors.newFixedThreadPool(2);
+  private static final String OK = "{\"status\":\"success\",\"message\":\"done\",\"actions\":[{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\"]}}]}";
+  private static final byte[] PAYLOAD = "{\"id\":\"m1\"}".getBytes();
+
+  private final DeliveryEngine engine =
+      new DeliveryEngine(new WebhookHttpClient("Emailgistics/test", THREADS), new RetryPolicy(Clock.systemUTC()));
+  private HttpsEndpoint endpoint;
+
+  @BeforeEach
+  void start() throws Exception {
+    endpoint = new HttpsEndpoint();
+  }
+
+  @AfterEach
+  void stop() {
+    endpoint.close();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    THREADS.shutdownNow();
+  }
+
+  private WebhookEndpoint target(Duration timeout) {
+    return new WebhookEndpoint(endpoint.url("/hook"), Optional.of("t0ken-Value!2024"), Optional.of(endpoint.caPem()), timeout);
+  }
+
+  private DeliveryResult deliver() {
+    return engine.deliver(target(Duration.ofSeconds(10)), PAYLOAD).join();
+  }
+
+  @Test
+  void serverErrorsAreRetriedUntilSuccessOnTheThirdAttempt() {
+    endpoint.script(json(500, "{}"), json(503, "busy"), json(200, OK));
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+    assertThat(result.attempts()).isEqualTo(3);
+    assertThat(result.httpStatus()).isEqualTo(200);
+    assertThat(result.message()).isEqualTo("done");
+    assertThat(result.actions()).hasSize(1);
+    assertThat(endpoint.requests()).hasSize(3);
+    assertThat(endpoint.millisBetween(0, 1)).isBetween(900L, 2500L);
+    assertThat(endpoint.millisBetween(1, 2)).isBetween(1900L, 3500L);
+  }
+
+  @Test
+  void threeServerErrorsFailAfterRetries() {
+    endpoint.respond(502, "bad gateway");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.attempts()).isEqualTo(3);
+    assertThat(result.message()).startsWith("Endpoint answered HTTP 502 (expected 200)").endsWith("(after 3 attempts)");
+    assertThat(endpoint.requests()).hasSize(3);
+  }
+
+  @Test
+  void tooManyRequestsWaitsForRetryAfterCappedAtTenSeconds() {
+    endpoint.script(new MockResponse.Builder().code(429).setHeader("Retry-After", "30").build(), json(200, OK));
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+    assertThat(result.attempts()).isEqualTo(2);
+    assertThat(endpoint.millisBetween(0, 1)).isBetween(9_500L, 12_000L);
+  }
+
+  @Test
+  void clientErrorGetsOneAttempt() {
+    endpoint.respond(404, "{\"status\":\"error\",\"message\":\"no such hook\"}");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.category()).isEqualTo(Outcome.HTTPStatus);
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(result.httpStatus()).isEqualTo(404);
+    assertThat(endpoint.requests()).hasSize(1);
+  }
+
+  @Test
+  void timeoutIsAConnectionErrorAndRetried() {
+    endpoint.respond(new MockResponse.Builder().code(200).body(OK).headersDelay(3, TimeUnit.SECONDS).build());
+
+    DeliveryResult result = engine.deliver(target(Duration.ofSeconds(1)), PAYLOAD).join();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.category()).isEqualTo(Outcome.ConnectionError);
+    assertThat(result.message()).startsWith("Connection error: Timed out after 1s");
+    assertThat(result.attempts()).isEqualTo(3);
+  }
+
+  @Test
+  void endpointOfferingOnlyTls11IsRefused() throws Exception {
+    try (HttpsEndpoint legacy = new HttpsEndpoint(new String[] {"TLSv1.1"})) {
+      WebhookEndpoint target = new WebhookEndpoint(legacy.url("/hook"), Optional.empty(), Optional.of(legacy.caPem()), Duration.ofSeconds(5));
+
+      DeliveryResult result = engine.deliver(target, PAYLOAD).join();
+
+      assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+      assertThat(result.message()).startsWith("Connection error: TLS handshake failed");
+      assertThat(legacy.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void sameEndpointWithModernTlsIsAccepted() throws Exception {
+    try (HttpsEndpoint modern = new HttpsEndpoint(new String[] {"TLSv1.1", "TLSv1.2"})) {
+      WebhookEndpoint target = new WebhookEndpoint(modern.url("/hook"), Optional.empty(), Optional.of(modern.caPem()), Duration.ofSeconds(5));
+
+      assertThat(engine.deliver(target, PAYLOAD).join().outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+      assertThat(modern.lastRequest().getHandshake().tlsVersion().javaName()).isEqualTo("TLSv1.2");
+    }
+  }
+
+  @Test
+  void untrustedCertificateIsRefused() {
+    WebhookEndpoint untrusted = new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+
+    DeliveryResult result = engine.deliver(untrusted, PAYLOAD).join();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.message()).startsWith("Connection error: TLS handshake failed");
+    assertThat(endpoint.requests()).isEmpty();
+  }
+
+  @Test
+  void malformedJsonIsAnEndpointErrorWithoutRetry() {
+    endpoint.respond(200, "{not json");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
+    assertThat(result.category()).isEqualTo(Outcome.MalformedJSON);
+    assertThat(result.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void statusErrorIsALogicalFailureWhoseActionsAreIgnored() {
+    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
+    assertThat(result.message()).isEqualTo("CRM service unavailable.");
+    assertThat(result.actions()).isEmpty();
+    assertThat(result.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void statusOtherThanSuccessOrErrorIsALogicalFailure() {
+    endpoint.respond(200, "{\"status\":\"SUCCESS\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]}");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
+    assertThat(result.category()).isEqualTo(Outcome.InvalidStatus);
+    assertThat(result.actions()).isEmpty();
+  }
+
+  @Test
+  void redirectIsNotFollowed() {
+    endpoint.respond(new MockResponse.Builder().code(307).setHeader("Location", endpoint.url("/other")).build());
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.httpStatus()).isEqualTo(307);
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(endpoint.requests()).extracting(r -> r.getUrl().encodedPath()).containsExactly("/hook");
+  }
+
+  @Test
+  void requestCarriesTheProductHeaders() {
+    deliver();
+
+    var headers = endpoint.lastRequest().getHeaders();
+    assertThat(headers.get("User-Agent")).isEqualTo("Emailgistics/test");
+    assertThat(headers.get("Content-Type")).isEqualTo("application/json");
+    assertThat(headers.get("Authorization")).isEqualTo("Bearer t0ken-Value!2024");
+    assertThat(endpoint.lastRequest().getBody().utf8()).isEqualTo("{\"id\":\"m1\"}");
+  }
+
+  @Test
+  void noSecretMeansNoAuthorizationHeader() {
+    engine.deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5)), PAYLOAD).join();
+
+    assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
+  }
+}

@@ -1,0 +1,359 @@
+package com.emailgistics.webhooks.dispatch;
+
+import static com.emailgistics.webhooks.testing.Resources.mailbox;
+import static com.emailgistics.webhooks.testing.Resources.rule;
+import static com.emailgistics.webhooks.testing.Resources.secret;
+import static com.emailgistics.webhooks.testing.Resources.webhook;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.NamespacedReference;
+import com.emailgistics.webhooks.api.RuleAction;
+import com.emailgistics.webhooks.api.RuleActionType;
+import com.emailgistics.webhooks.api.RuleCondition;
+import com.emailgistics.webhooks.api.RuleConditionType;
+import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.testing.HttpsEndpoint;
+import com.emailgistics.webhooks.testing.OperatorFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatch endpoint end to end on the mock API server: messages in, rules evaluated, real
+ * HTTPS webhooks called, actions out; plus authentication and bad input.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DispatchEndpointTest {
+  private static final String ADMIN = "admin";
+  private static final String TEAM = "team";
+  private static final String CRM_TOKEN = "crm-T0ken!value-0001";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  static KubernetesClient client;
+  private static OperatorFixture operator;
+  private static HttpsEndpoint crm;
+  private static HttpsEndpoint fraud;
+  private static HttpsEndpoint restricted;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    crm = new HttpsEndpoint();
+    fraud = new HttpsEndpoint();
+    restricted = new HttpsEndpoint();
+    operator = new OperatorFixture(client, OperatorConfig.defaults().withWebhooksEnabled(true));
+    NamespacedReference claims = new NamespacedReference(TEAM, "claims");
+    createWebhook("crm", crm, CRM_TOKEN, claims).getSpec();
+    createWebhook("fraud", fraud, null, claims);
+    createWebhook("restricted", restricted, null, new NamespacedReference(TEAM, "other"));
+    client.resource(mailbox(TEAM, "claims")).create();
+
+    MailboxRule enrich = rule(TEAM, "a-enrich", "claims", RuleAction.useWebhook(ADMIN, "crm"), tagAction("Europe"));
+    enrich.getSpec().setPriority(10);
+    enrich.getSpec().setConditions(new ArrayList<>(List.of(new RuleCondition(RuleConditionType.SubjectContains, "claim"))));
+    client.resource(enrich).create();
+    MailboxRule check = rule(TEAM, "b-fraud", "claims", RuleAction.useWebhook(ADMIN, "fraud"));
+    check.getSpec().setPriority(20);
+    check.getSpec().setExceptions(new ArrayList<>(List.of(new RuleCondition(RuleConditionType.SenderDomainIs, "insurer.example"))));
+    client.resource(check).create();
+    MailboxRule denied = rule(TEAM, "c-denied", "claims", RuleAction.useWebhook(ADMIN, "restricted"));
+    denied.getSpec().setPriority(30);
+    denied.getSpec().setConditions(new ArrayList<>(List.of(new RuleCondition(RuleConditionType.SubjectContains, "restricted"))));
+    client.resource(denied).create();
+
+    // Dispatch reads the informer caches: wait until they hold everything.
+    await().atMost(OperatorFixture.WAIT).until(() -> post("/v1/mailboxes/claims@insurer.example/messages",
+        message("warm-up", "hello", "someone@insurer.example")).statusCode() == 200);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    operator.close();
+    crm.close();
+    fraud.close();
+    restricted.close();
+  }
+
+  private static Webhook createWebhook(String name, HttpsEndpoint endpoint, String token, NamespacedReference mailbox) {
+    client.resource(secret(ADMIN, name + "-ca", Map.of("ca.crt", endpoint.caPem()))).create();
+    Webhook webhook = webhook(ADMIN, name, endpoint.url("/" + name), token == null ? null : name + "-token", mailbox);
+    if (token != null) {
+      client.resource(secret(ADMIN, name + "-token", Map.of("token", token))).create();
+    }
+    webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
+    webhook.getSpec().setIncludeMessageText(name.equals("crm"));
+    webhook.getSpec().setIncludeCustomFields(name.equals("crm"));
+    return client.resource(webhook).create();
+  }
+
+  private static RuleAction tagAction(String tag) {
+    RuleAction action = new RuleAction();
+    action.setType(RuleActionType.Tag);
+    action.setTags(new ArrayList<>(List.of(tag)));
+    return action;
+  }
+
+  private static String message(String id, String subject, String from) {
+    return """
+        {"id":"%s","internetMessageId":"<%s@mail>","received":"2026-11-26T10:00:00Z",
+         "sender":{"emailAddress":{"name":"Pat","address":"%s"}},
+         "from":{"emailAddress":{"name":"Pat","address":"%s"}},
+         "to":[{"emailAddress":{"name":"Claims","address":"claims@insurer.example"}}],"cc":[],
+         "subject":"%s","hasAttachments":false,"conversationId":"2L8WYB89Z",
+         "bodyText":"Please update CLM-1","customFields":{"claimNumber":"CLM-1"},"futureField":1}"""
+        .formatted(id, id, from, from, subject);
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return send(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN);
+  }
+
+  private static HttpResponse<String> send(String path, String method, String body, String contentType, String token)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(operator.dispatchUrl() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  @Test
+  void matchingRulesDeliverInOrderAndTheirActionsComeBackInOrder() throws Exception {
+    crm.respond(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+        .body("""
+            {"status":"success","message":"enriched","actions":[
+              {"type":"tag","name":"Mark VIP","value":{"tags":["VIP","Unknown"]}},
+              {"type":"setCustomFields","value":{"claimNumber":"CLM-556677","notAField":"x"}},
+              {"type":"teleport","value":{}}]}""")
+        .headersDelay(300, TimeUnit.MILLISECONDS).build());
+    fraud.respond(200, """
+        {"status":"success","message":"checked","actions":[
+          {"type":"assign","value":{"mainAssignment":{"users":["joe cool","ghost"]}}}]}""");
+    int crmBefore = crm.requests().size();
+    int fraudBefore = fraud.requests().size();
+
+    HttpResponse<String> response = post("/v1/mailboxes/Claims@Insurer.Example/messages",
+        message("m-1", "About my claim", "pat@customer.example"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode report = json(response);
+    assertThat(report.get("messageId").asText()).isEqualTo("m-1");
+    assertThat(report.at("/mailbox/name").asText()).isEqualTo("claims");
+    assertThat(report.get("rules")).extracting(r -> r.get("name").asText() + ":" + r.get("matched").asBoolean())
+        .containsExactly("a-enrich:true", "b-fraud:true", "c-denied:false");
+    assertThat(report.at("/rules/2/reason").asText()).isEqualTo("condition conditions[0] (SubjectContains) did not match (match All)");
+    assertThat(report.get("deliveries")).extracting(d -> d.at("/webhook/name").asText() + ":" + d.get("outcome").asText())
+        .containsExactly("crm:Succeeded", "fraud:Succeeded");
+    assertThat(report.at("/deliveries/0/message").asText()).isEqualTo("enriched");
+    assertThat(report.at("/deliveries/0/attempts").asInt()).isEqualTo(1);
+    assertThat(report.at("/deliveries/0/httpStatus").asInt()).isEqualTo(200);
+    assertThat(report.get("actions")).extracting(a -> a.get("type").asText() + "@" + a.at("/source/rule").asText())
+        .containsExactly("tag@a-enrich", "setCustomFields@a-enrich", "tag@a-enrich", "assign@b-fraud");
+    assertThat(report.at("/actions/0/value/tags")).extracting(JsonNode::asText).containsExactly("VIP");
+    assertThat(report.at("/actions/0/source/webhook/name").asText()).isEqualTo("crm");
+    assertThat(report.at("/actions/2/source/webhook").isMissingNode()).isTrue();
+    assertThat(report.at("/actions/2/value/tags/0").asText()).isEqualTo("Europe");
+    assertThat(report.at("/actions/1/value/claimNumber").asText()).isEqualTo("CLM-556677");
+    assertThat(report.at("/actions/1/value/notAField").isMissingNode()).isTrue();
+    assertThat(report.get("droppedActions")).extracting(d -> d.get("type").asText()).containsExactly("teleport");
+
+    // Sequential: fraud was called only after crm had answered.
+    assertThat(crm.requests()).hasSize(crmBefore + 1);
+    assertThat(fraud.requests()).hasSize(fraudBefore + 1);
+    JsonNode crmPayload = JSON.readTree(crm.lastRequest().getBody().utf8());
+    JsonNode fraudPayload = JSON.readTree(fraud.lastRequest().getBody().utf8());
+    assertThat(crmPayload.get("mailbox").asText()).isEqualTo("claims@insurer.example");
+    assertThat(crmPayload.get("bodyText").asText()).isEqualTo("Please update CLM-1");
+    assertThat(crmPayload.at("/customFields/claimNumber").asText()).isEqualTo("CLM-1");
+    assertThat(crmPayload.has("futureField")).isFalse();
+    assertThat(fraudPayload.has("bodyText")).isFalse();
+    assertThat(fraudPayload.has("customFields")).isFalse();
+    assertThat(crm.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + CRM_TOKEN);
+    assertThat(fraud.lastRequest().getHeaders().get("Authorization")).isNull();
+    assertThat(crm.lastRequest().getHeaders().get("User-Agent")).startsWith("Emailgistics/");
+  }
+
+  @Test
+  void webhookNotListingTheMailboxIsNeverCalled() throws Exception {
+    int before = restricted.requests().size();
+
+    JsonNode report = json(post("/v1/mailboxes/claims@insurer.example/messages",
+        message("m-2", "restricted topic", "someone@insurer.example")));
+
+    JsonNode delivery = report.get("deliveries").get(0);
+    assertThat(delivery.get("outcome").asText()).isEqualTo("NotAttempted");
+    assertThat(delivery.get("message").asText()).startsWith("WebhookNotPermitted: Webhook admin/restricted does not list Mailbox team/claims");
+    assertThat(delivery.get("attempts").asInt()).isZero();
+    assertThat(restricted.requests()).hasSize(before);
+  }
+
+  @Test
+  void ruleMatchedByAnExternalEngineIsDeliveredWithoutEvaluation() throws Exception {
+    fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+    int before = fraud.requests().size();
+
+    // b-fraud's exception (sender domain insurer.example) would stop it; the caller decided.
+    JsonNode report = json(post("/v1/rules/team/b-fraud/messages", message("m-3", "x", "a@insurer.example")));
+
+    assertThat(report.at("/rules/0/reason").asText()).isEqualTo("matched by the caller");
+    assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
+    assertThat(fraud.requests()).hasSize(before + 1);
+  }
+
+  @Test
+  void failuresAreRecordedInHistoryMetricsStatusAndOneEvent() throws Exception {
+    fraud.respond(404, "gone");
+    for (int i = 0; i < 3; i++) {
+      JsonNode report = json(post("/v1/rules/team/b-fraud/messages", message("f-" + i, "x", "a@customer.example")));
+      assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Failed");
+      assertThat(report.at("/deliveries/0/httpStatus").asInt()).isEqualTo(404);
+    }
+
+    JsonNode history = json(send("/v1/webhooks/admin/fraud/deliveries", "GET", null, null, OperatorFixture.DISPATCH_TOKEN));
+    assertThat(history.get("deliveries").get(0).get("messageId").asText()).isEqualTo("f-2");
+    assertThat(history.get("deliveries").get(0).get("outcome").asText()).isEqualTo("Failed");
+
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("emailgistics_deliveries_total{outcome=\"Failed\",webhook=\"admin/fraud\"}");
+    assertThat(metrics).contains("emailgistics_delivery_duration_seconds_bucket");
+    assertThat(metrics).contains("emailgistics_deliveries_in_flight");
+
+    await().atMost(OperatorFixture.WAIT).until(() -> {
+      Webhook current = client.resources(Webhook.class).inNamespace(ADMIN).withName("fraud").get();
+      return current.getStatus().getDeliveries() != null && current.getStatus().getDeliveries().getFailed() >= 3;
+    });
+    assertThat(client.resources(Webhook.class).inNamespace(ADMIN).withName("fraud").get().getStatus().getDeliveries().getLastOutcome())
+        .isEqualTo("Failed");
+    assertThat(operator.events(ADMIN, "fraud")).filteredOn(e -> "DeliveryFailed".equals(e.getReason())).hasSize(1);
+  }
+
+  @Test
+  void secretRotationAppliesToTheNextDelivery() throws Exception {
+    String rotated = "r0tated-Crm!token-0002";
+    client.resource(secret(ADMIN, "crm-token", Map.of("token", rotated))).update();
+    crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+
+    await().atMost(OperatorFixture.WAIT).until(() -> {
+      post("/v1/rules/team/a-enrich/messages", message("rot", "claim", "p@customer.example"));
+      return ("Bearer " + rotated).equals(crm.lastRequest().getHeaders().get("Authorization"));
+    });
+    client.resource(secret(ADMIN, "crm-token", Map.of("token", CRM_TOKEN))).update();
+  }
+
+  @Test
+  void unknownMailboxIs404() throws Exception {
+    HttpResponse<String> response = post("/v1/mailboxes/nobody@insurer.example/messages", message("m", "s", "a@b.example"));
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(json(response).get("error").asText()).isEqualTo("No Mailbox with address nobody@insurer.example is known to the operator");
+  }
+
+  @Test
+  void callersMustPresentTheToken() throws Exception {
+    String path = "/v1/mailboxes/claims@insurer.example/messages";
+    assertThat(send(path, "POST", message("m", "s", "a@b.example"), "application/json", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> wrong = send(path, "POST", message("m", "s", "a@b.example"), "application/json", "guess");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(json(wrong).get("error").asText()).isEqualTo("missing or wrong bearer token");
+    assertThat(send("/v1/webhooks/admin/crm/deliveries", "GET", null, null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void badInputGetsA4xxNamingTheProblem() throws Exception {
+    String path = "/v1/mailboxes/claims@insurer.example/messages";
+    assertError(post(path, "{\"id\": \"x\", "), 400, "malformed JSON");
+    assertError(post(path, "[1,2]"), 400, "the body must be a JSON object holding the message");
+    assertError(post(path, "{\"from\":{\"emailAddress\":{\"address\":\"a@b\"}}}"), 400, "field 'id' is required");
+    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"subject\":7}"),
+        400, "field 'subject' must be a string, not a number");
+    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"to\":[{\"emailAddress\":{\"address\":3}}]}"),
+        400, "field 'to[0].emailAddress.address' must be a string, not a number");
+    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"hasAttachments\":\"yes\"}"),
+        400, "field 'hasAttachments' must be true or false, not a string");
+    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"mailbox\":\"other@x.example\"}"),
+        400, "field 'mailbox' (other@x.example) differs from the address in the path");
+    assertError(send(path, "POST", "{}", "text/plain", OperatorFixture.DISPATCH_TOKEN), 415, "Content-Type must be application/json");
+    assertError(send(path, "GET", null, null, OperatorFixture.DISPATCH_TOKEN), 405, "method GET is not allowed here; use POST");
+    assertError(post(path, "{\"id\":\"" + "x".repeat(2 << 20) + "\"}"), 413, "the body exceeds 1048576 bytes");
+    assertError(post("/v1/nothing", "{}"), 404, "no such endpoint: /v1/nothing");
+    assertError(post("/v1/rules/team/missing/messages", message("m", "s", "a@b.example")), 404, "No MailboxRule team/missing");
+  }
+
+  @Test
+  void slowClientIsCutOffAfterTheReadTimeout() throws Exception {
+    URI dispatch = URI.create(operator.dispatchUrl());
+    try (Socket socket = new Socket(dispatch.getHost(), dispatch.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write("POST /v1/mailboxes/claims@insurer.example/messages HTTP/1.1\r\nHost: x\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+
+      int read = socket.getInputStream().read();
+
+      assertThat(read).as("connection closed, nothing answered").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void oversizedHeadersAreRefused() throws Exception {
+    URI dispatch = URI.create(operator.dispatchUrl());
+    try (Socket socket = new Socket(dispatch.getHost(), dispatch.getPort())) {
+      socket.setSoTimeout(30_000);
+      String request = "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(100_000) + "\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+
+      String answer;
+      try {
+        answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      } catch (java.net.SocketException reset) {
+        answer = "";
+      }
+
+      // Refused: the connection is dropped, or a 4xx comes back; never served, never a 5xx.
+      assertThat(answer).matches("|HTTP/1\\.1 4\\d\\d");
+    }
+  }
+
+  @Test
+  void openApiDescriptionIsServedWithoutToken() throws Exception {
+    HttpResponse<String> response = send("/openapi.yaml", "GET", null, null, null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).startsWith("openapi: 3.0.3").contains("/v1/mailboxes/{address}/messages");
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String messageStart) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(json(response).get("error").asText()).startsWith(messageStart);
+  }
+}
