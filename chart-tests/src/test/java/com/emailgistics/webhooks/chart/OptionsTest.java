@@ -1,0 +1,85 @@
+package com.emailgistics.webhooks.chart;
+
+import static com.emailgistics.webhooks.chart.HelmChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.Test;
+
+/** Single options with effects of their own: names, an existing ServiceAccount, OpenShift, /tmp. */
+class OptionsTest {
+
+  @Test
+  void releaseNameWithoutTheChartNameIsPrefixedToIt() {
+    Rendered rendered = HelmChart.render(t -> t.withName("prod"));
+
+    assertThat(rendered.objects).extracting(o -> o.getMetadata().getName())
+        .allMatch(name -> name.startsWith("prod-emailgistics-operator"));
+    rendered.one(ClusterRole.class, "prod-emailgistics-operator-mailbox-admin");
+    assertThat(rendered.objects).allSatisfy(o ->
+        assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "prod"));
+  }
+
+  @Test
+  void fullnameOverrideNamesEveryObject() {
+    Rendered rendered = HelmChart.render(t -> t.set("fullnameOverride", "mail"));
+
+    assertThat(rendered.objects).extracting(HasMetadata::getMetadata)
+        .allSatisfy(meta -> assertThat(meta.getName()).startsWith("mail"));
+    rendered.one(Deployment.class, NAMESPACE, "mail");
+    rendered.one(ClusterRole.class, "mail-system-admin");
+  }
+
+  @Test
+  void anExistingServiceAccountIsUsedAndBoundButNotCreated() {
+    Rendered rendered = HelmChart.render(t -> t.set("serviceAccount.create", "false").set("serviceAccount.name", "platform-sa"));
+
+    assertThat(rendered.all(ServiceAccount.class)).isEmpty();
+    assertThat(rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getTemplate().getSpec()
+        .getServiceAccountName()).isEqualTo("platform-sa");
+    assertThat(rendered.all(ClusterRoleBinding.class)).flatExtracting(ClusterRoleBinding::getSubjects)
+        .extracting(s -> s.getName()).containsOnly("platform-sa");
+    assertThat(rendered.all(RoleBinding.class)).flatExtracting(RoleBinding::getSubjects)
+        .extracting(s -> s.getName()).containsOnly("platform-sa");
+  }
+
+  @Test
+  void notCreatingAServiceAccountRequiresItsName() {
+    assertThatThrownBy(() -> HelmChart.template().set("serviceAccount.create", "false").call())
+        .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+  }
+
+  @Test
+  void openShiftCanLetItsSecurityContextConstraintsPickTheIds() {
+    Rendered rendered = HelmChart.render(t -> t
+        .set("podSecurityContext.runAsUser", "null")
+        .set("podSecurityContext.runAsGroup", "null")
+        .set("podSecurityContext.fsGroup", "null"));
+
+    PodSecurityContext context = rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
+        .getSpec().getTemplate().getSpec().getSecurityContext();
+    assertThat(context.getRunAsUser()).isNull();
+    assertThat(context.getRunAsGroup()).isNull();
+    assertThat(context.getFsGroup()).isNull();
+    assertThat(context.getRunAsNonRoot()).isTrue();
+    assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+  }
+
+  @Test
+  void tmpWithoutASizeLimitIsStillAnEmptyDir() {
+    Rendered rendered = HelmChart.render(t -> t.set("tmpSizeLimit", ""));
+
+    Volume tmp = rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getTemplate().getSpec()
+        .getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    assertThat(tmp.getEmptyDir()).isNotNull();
+    assertThat(tmp.getEmptyDir().getSizeLimit()).isNull();
+  }
+}
