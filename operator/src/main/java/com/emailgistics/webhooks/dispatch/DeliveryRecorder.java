@@ -17,6 +17,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +38,12 @@ public final class DeliveryRecorder {
   private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
   private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
+  /** Events are API calls: they must not hold the HTTP client's few callback threads. */
+  private final ExecutorService eventThread = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "delivery-events");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {
     this.metrics = metrics;
@@ -103,6 +111,12 @@ public final class DeliveryRecorder {
     return Map.copyOf(tallies);
   }
 
+  /** Drops what is kept about a webhook that no longer exists. */
+  void forget(String key) {
+    tallies.remove(key);
+    history.remove(key);
+  }
+
   /**
    * One Warning Event per webhook and failure kind per window; repeats inside the window are only
    * counted and mentioned in the next Event, so a failing endpoint does not flood the namespace.
@@ -116,8 +130,9 @@ public final class DeliveryRecorder {
     if (window.emit()) {
       String repeats = window.previouslySuppressed() > 0
           ? " (" + window.previouslySuppressed() + " similar failures were not reported in the previous window)" : "";
-      events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(),
-          "Delivery of message " + entry.messageId() + " for rule " + entry.rule() + ": " + entry.message() + repeats);
+      String message =
+          "Delivery of message " + entry.messageId() + " for rule " + entry.rule() + ": " + entry.message() + repeats;
+      eventThread.execute(() -> events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(), message));
     }
   }
 

@@ -56,7 +56,12 @@ public final class DeliverySummaryWriter implements AutoCloseable {
         patch(tally);
         written.put(key, tally);
       } catch (KubernetesClientException e) {
-        LOG.warn("Could not write the delivery summary of Webhook {}: {}", key, e.getMessage());
+        if (e.getCode() == 404) {
+          recorder.forget(key);
+          written.remove(key);
+        } else {
+          LOG.warn("Could not write the delivery summary of Webhook {}: {}", key, e.getMessage());
+        }
       }
     });
   }
