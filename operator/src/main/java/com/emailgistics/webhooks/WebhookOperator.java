@@ -29,8 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole operator: the three controllers on one JOSDK Operator, the dispatch endpoint served
@@ -62,8 +60,8 @@ public final class WebhookOperator implements AutoCloseable {
       config.leaderElectionNamespace().ifPresent(namespace ->
           overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, namespace)));
     });
-    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("webhook-http"));
-    handlerThreads = Executors.newFixedThreadPool(DISPATCH_HANDLER_THREADS, daemonThreads("dispatch"));
+    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, DaemonThreads.named("webhook-http"));
+    handlerThreads = Executors.newFixedThreadPool(DISPATCH_HANDLER_THREADS, DaemonThreads.named("dispatch"));
     WebhookHttpClient http = new WebhookHttpClient(OperatorVersion.userAgent(), httpThreads);
     EventRecorder events = new EventRecorder(client, clock);
 
@@ -102,15 +100,6 @@ public final class WebhookOperator implements AutoCloseable {
     if (!namespaces.isEmpty()) {
       override.settingNamespaces(namespaces);
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** The pod name in a cluster (HOSTNAME), the host name elsewhere. */

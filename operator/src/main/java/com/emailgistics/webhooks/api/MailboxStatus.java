@@ -4,12 +4,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
-public class MailboxStatus {
-  @JsonPropertyDescription("The metadata.generation this status describes.")
-  private Long observedGeneration;
-
-  @JsonPropertyDescription("Ready: the mailbox configuration is valid.")
-  private List<StatusCondition> conditions = new ArrayList<>();
+public class MailboxStatus extends ConditionedStatus {
+  @Override
+  @JsonPropertyDescription(
+      "Ready: the mailbox configuration is valid.")
+  public List<StatusCondition> getConditions() {
+    return super.getConditions();
+  }
 
   @JsonPropertyDescription(
       "Webhooks whose mailbox list includes this mailbox: the ones its rules may use.")
@@ -17,22 +18,6 @@ public class MailboxStatus {
 
   @JsonPropertyDescription("Number of entries in availableWebhooks.")
   private Integer availableWebhookCount;
-
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public List<StatusCondition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<StatusCondition> conditions) {
-    this.conditions = conditions == null ? new ArrayList<>() : conditions;
-  }
 
   public List<AvailableWebhook> getAvailableWebhooks() {
     return availableWebhooks;

@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.dispatch;
 
+import com.emailgistics.webhooks.DaemonThreads;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.delivery.DeliveryOutcome;
 import com.emailgistics.webhooks.delivery.DeliveryResult;
@@ -39,11 +40,7 @@ public final class DeliveryRecorder {
   private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
   /** Events are API calls: they must not hold the HTTP client's few callback threads. */
-  private final ExecutorService eventThread = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "delivery-events");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService eventThread = Executors.newSingleThreadExecutor(DaemonThreads.named("delivery-events"));
 
   public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {
     this.metrics = metrics;

@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.dispatch;
 
+import com.emailgistics.webhooks.DaemonThreads;
 import com.emailgistics.webhooks.api.DeliverySummary;
 import com.emailgistics.webhooks.api.Webhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,11 +32,7 @@ public final class DeliverySummaryWriter implements AutoCloseable {
   private final String replica;
   private final Map<String, DeliveryRecorder.WebhookTally> written = new HashMap<>();
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "delivery-summary");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("delivery-summary"));
 
   public DeliverySummaryWriter(KubernetesClient client, DeliveryRecorder recorder, String replica) {
     this.client = client;

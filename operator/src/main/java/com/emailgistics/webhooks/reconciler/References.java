@@ -3,7 +3,9 @@ package com.emailgistics.webhooks.reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -23,6 +25,11 @@ public final class References {
   public static <P extends HasMetadata> Set<ResourceID> byIndex(
       IndexerResourceCache<P> cache, String index, String key) {
     return cache.byIndex(index, key).stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  /** An update filter passing only spec changes, not the object's own status updates. */
+  public static <R extends HasMetadata> OnUpdateFilter<R> specChanged() {
+    return (updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration());
   }
 
   /** Restricts an informer to the given namespaces, or all when the set is empty. */

@@ -68,9 +68,7 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
     this.mailboxes = context.getPrimaryCache();
     InformerEventSourceConfiguration.Builder<Webhook> webhooks =
         InformerEventSourceConfiguration.from(Webhook.class, Mailbox.class)
-            // Only spec changes matter here, not the Webhook's own status updates.
-            .withOnUpdateFilter(
-                (updated, old) -> !updated.getMetadata().getGeneration().equals(old.getMetadata().getGeneration()))
+            .withOnUpdateFilter(References.specChanged())
             .withSecondaryToPrimaryMapper(
                 webhook -> {
                   // Mailboxes it lists now, and those that still show it (it may have dropped them).

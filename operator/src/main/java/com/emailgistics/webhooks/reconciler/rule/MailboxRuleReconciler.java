@@ -71,8 +71,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
             .build();
     var webhooks =
         InformerEventSourceConfiguration.from(Webhook.class, MailboxRule.class)
-            .withOnUpdateFilter(
-                (updated, old) -> !updated.getMetadata().getGeneration().equals(old.getMetadata().getGeneration()))
+            .withOnUpdateFilter(References.specChanged())
             .withSecondaryToPrimaryMapper(
                 webhook -> References.byIndex(rules, WEBHOOK_INDEX, References.key(webhook)))
             .withPrimaryToSecondaryMapper(
