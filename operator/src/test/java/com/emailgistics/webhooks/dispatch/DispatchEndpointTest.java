@@ -278,6 +278,19 @@ class DispatchEndpointTest {
   }
 
   @Test
+  void addressSharedByTwoMailboxesIsAConflictNamingBoth() throws Exception {
+    for (String namespace : List.of("team-x", "team-y")) {
+      var shared = mailbox(namespace, "shared");
+      shared.getSpec().setAddress("shared@insurer.example");
+      client.resource(shared).create();
+    }
+
+    await().atMost(OperatorFixture.WAIT).untilAsserted(() ->
+        assertError(post("/v1/mailboxes/shared@insurer.example/messages", message("m", "s", "a@b.example")), 409,
+            "The address shared@insurer.example belongs to several Mailboxes: team-x/shared, team-y/shared"));
+  }
+
+  @Test
   void callersMustPresentTheToken() throws Exception {
     String path = "/v1/mailboxes/claims@insurer.example/messages";
     assertThat(send(path, "POST", message("m", "s", "a@b.example"), "application/json", null).statusCode()).isEqualTo(401);
