@@ -17,6 +17,7 @@ import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -29,6 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole operator: the three controllers on one JOSDK Operator, the dispatch endpoint served
@@ -36,12 +40,14 @@ import java.util.concurrent.Executors;
  */
 public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookOperator.class);
   /** Test deliveries block a reconciler thread for up to the webhook's timeout. */
   private static final int RECONCILIATION_THREADS = 20;
   /** The HTTP client's callbacks and the dispatch handlers only parse and hand over: few threads. */
   private static final int HTTP_THREADS = 4;
   private static final int DISPATCH_HANDLER_THREADS = 4;
 
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final Operator operator;
   private final DispatchServer dispatch;
   private final HealthServer health;
@@ -58,7 +64,7 @@ public final class WebhookOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(serverSideApply)
           .withConcurrentReconciliationThreads(RECONCILIATION_THREADS);
       config.leaderElectionNamespace().ifPresent(namespace ->
-          overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, namespace)));
+          overrider.withLeaderElectionConfiguration(leaderElection(namespace)));
     });
     httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, DaemonThreads.named("webhook-http"));
     handlerThreads = Executors.newFixedThreadPool(DISPATCH_HANDLER_THREADS, DaemonThreads.named("dispatch"));
@@ -93,6 +99,28 @@ public final class WebhookOperator implements AutoCloseable {
       return new WebhookOperator(client, config, serverSideApply, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the dispatch or health port", e);
+    }
+  }
+
+  /**
+   * JOSDK's default exits the JVM from its stop-leading callback, which deadlocks when that
+   * callback runs inside the shutdown hook (SIGTERM during a rollout). Here losing the lease exits
+   * from a thread of its own, and a deliberate shutdown does not exit at all.
+   */
+  private LeaderElectionConfiguration leaderElection(String namespace) {
+    return new LeaderElectionConfiguration(LEASE_NAME, namespace,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        new LeaderCallbacks(() -> {}, this::leadershipLost, leader -> {}),
+        false);
+  }
+
+  private void leadershipLost() {
+    if (!closing.get()) {
+      LOG.error("Lost the leader-election lease; exiting so that a fresh replica takes over");
+      new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
     }
   }
 
@@ -134,6 +162,7 @@ public final class WebhookOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     summaries.close();
     dispatch.close();
     operator.stop();

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,9 +16,11 @@ import java.util.Objects;
  * an event arriving before the informer has seen the patch is not reconciled against the older
  * status (which would, for instance, drop a test result just recorded).
  *
- * <p>With server-side apply (production) the patch holds nothing but name, namespace and status,
- * so the operator owns exactly the status fields. The fabric8 mock server used by the fast tests
- * has no server-side apply; there a JSON patch computed against the current object is sent.
+ * <p>With server-side apply (production) the patch holds nothing but name, namespace and the
+ * status fields this reconciler owns; "foreign" status fields written by someone else are neither
+ * compared nor sent, so they are left alone. The fabric8 mock server used by the fast tests has
+ * no server-side apply; there a JSON patch computed against the current object is sent, with the
+ * current values of the foreign fields kept.
  */
 public final class StatusPatch {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -23,21 +28,42 @@ public final class StatusPatch {
   private StatusPatch() {}
 
   public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(
-      P resource, S status, Context<P> context) {
-    if (Objects.equals(
-        SERIALIZATION.convertValue(resource.getStatus(), Object.class),
-        SERIALIZATION.convertValue(status, Object.class))) {
+      P resource, S status, Context<P> context, String... foreignFields) {
+    List<String> foreign = List.of(foreignFields);
+    if (Objects.equals(owned(resource.getStatus(), foreign), owned(status, foreign))) {
       return UpdateControl.noUpdate();
     }
     if (context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, statusOnly(resource, status), context);
     } else {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, current -> {
-        current.setStatus(status);
+        current.setStatus(withForeignFieldsOf(current.getStatus(), status, foreign));
         return current;
       });
     }
     return UpdateControl.noUpdate();
+  }
+
+  /** The status as a JSON map without the foreign fields (null stays null). */
+  private static Map<String, Object> owned(Object status, List<String> foreign) {
+    if (status == null) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = new LinkedHashMap<>(SERIALIZATION.convertValue(status, Map.class));
+    foreign.forEach(fields::remove);
+    return fields;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <S> S withForeignFieldsOf(S current, S status, List<String> foreign) {
+    if (current == null || foreign.isEmpty()) {
+      return status;
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(SERIALIZATION.convertValue(status, Map.class));
+    Map<String, Object> existing = SERIALIZATION.convertValue(current, Map.class);
+    foreign.stream().filter(existing::containsKey).forEach(field -> merged.put(field, existing.get(field)));
+    return (S) SERIALIZATION.convertValue(merged, status.getClass());
   }
 
   private static <S, P extends CustomResource<?, S>> P statusOnly(P resource, S status) {

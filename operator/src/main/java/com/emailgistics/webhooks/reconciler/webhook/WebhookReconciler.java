@@ -57,10 +57,11 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private final EventRecorder events;
   private final Clock clock;
   /**
-   * Fingerprints tested by this process, by Webhook uid: guards against a second test when an
-   * event arrives before the informer has seen the status that recorded the first.
+   * Results of the tests this process ran, by Webhook uid. A test runs once per fingerprint even
+   * when its status patch is lost (a failed patch is retried from the older status) or an event
+   * arrives before the informer has seen the patch.
    */
-  private final Map<String, String> testedFingerprints = new ConcurrentHashMap<>();
+  private final Map<String, WebhookTestResult> testResults = new ConcurrentHashMap<>();
   private volatile IndexerResourceCache<Webhook> webhooks;
   private volatile InformerEventSource<Secret, Webhook> secrets;
 
@@ -122,8 +123,6 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     WebhookStatus status = new WebhookStatus();
     status.setObservedGeneration(webhook.getMetadata().getGeneration());
     status.setLastTest(previous.getLastTest());
-    // Written by the dispatch side (DeliverySummaryWriter); carried over unchanged.
-    status.setDeliveries(previous.getDeliveries());
 
     Map<String, Secret> secrets =
         context.getSecondaryResources(Secret.class).stream()
@@ -145,19 +144,23 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     }
     setTestCondition(conditions, status.getLastTest());
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(webhook, status, context);
+    // status.deliveries belongs to the dispatch side (DeliverySummaryWriter).
+    return StatusPatch.ifChanged(webhook, status, context, "deliveries");
   }
 
   private Optional<WebhookTestResult> runTestIfDue(Webhook webhook, ResolvedWebhook resolved) {
     String uid = webhook.getMetadata().getUid();
-    String lastTested = TestTrigger.lastFingerprint(webhook);
-    Optional<TestTrigger> trigger = TestTrigger.due(webhook, resolved.secretVersions(), lastTested);
-    if (trigger.isEmpty() || trigger.get().fingerprint().equals(testedFingerprints.get(uid))) {
+    Optional<TestTrigger> trigger =
+        TestTrigger.due(webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
+    if (trigger.isEmpty()) {
       return Optional.empty();
+    }
+    WebhookTestResult remembered = testResults.get(uid);
+    if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
+      return Optional.of(remembered);
     }
     Instant started = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
     TestResult result = testDelivery.run(resolved.endpoint(), resolved.options());
-    testedFingerprints.put(uid, trigger.get().fingerprint());
     LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), trigger.get().cause(), result.outcome());
     events.record(
         webhook,
@@ -173,6 +176,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     lastTest.setActions(result.actionsSummary());
     lastTest.setHttpStatus(result.httpStatus());
     lastTest.setDurationMillis(result.durationMillis());
+    testResults.put(uid, lastTest);
     return Optional.of(lastTest);
   }
 
