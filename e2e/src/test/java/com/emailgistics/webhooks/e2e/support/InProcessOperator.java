@@ -12,13 +12,9 @@ import java.util.Map;
 
 /**
  * The operator in the test JVM, wired exactly as {@code OperatorMain} wires it: server-side apply
- * for status, configuration parsed from environment variables.
- *
- * <p>An operator started with leader election is deliberately never stopped: when a JOSDK 5.2
- * operator that holds the lease stops, JOSDK's {@code LeaderElectionManager.stopLeading()} calls
- * {@code System.exit(1)} (the fabric8 elector reports every stop as "stopped leading"), which would
- * end the test JVM. It keeps running, restricted to its test's namespaces, until the JVM ends.
- * Tests that must stop an operator run it as an {@link OperatorProcess}.
+ * for status, configuration parsed from environment variables. It keeps running, restricted to
+ * its test's namespaces, until the JVM ends; tests that must stop or kill an operator run it as an
+ * {@link OperatorProcess}.
  */
 public final class InProcessOperator {
   private final WebhookOperator operator;
@@ -51,5 +47,10 @@ public final class InProcessOperator {
 
   public boolean isReady() {
     return operator.isReady();
+  }
+
+  /** http://127.0.0.1:port of this operator's dispatch endpoint. */
+  public String dispatchUrl() {
+    return "http://127.0.0.1:" + operator.dispatchPort();
   }
 }
