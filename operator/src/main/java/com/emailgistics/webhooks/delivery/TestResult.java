@@ -6,6 +6,10 @@ public record TestResult(
 
   /** The condition message: the result text, followed by the action summary on success. */
   public String conditionMessage() {
+    return conditionMessage(message, actionsSummary);
+  }
+
+  public static String conditionMessage(String message, String actionsSummary) {
     return actionsSummary == null ? message : message + " Actions returned: " + actionsSummary + ".";
   }
 }

@@ -188,9 +188,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       return;
     }
     boolean succeeded = "Succeeded".equals(lastTest.getOutcome());
-    String message = lastTest.getActions() == null
-        ? lastTest.getMessage()
-        : lastTest.getMessage() + " Actions returned: " + lastTest.getActions() + ".";
+    String message = TestResult.conditionMessage(lastTest.getMessage(), lastTest.getActions());
     conditions.set(TEST_SUCCEEDED, succeeded, succeeded ? "TestSucceeded" : lastTest.getOutcome(), message);
   }
 
