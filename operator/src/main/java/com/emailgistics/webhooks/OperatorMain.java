@@ -15,6 +15,7 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) {
+    WebhookOperator.prepareJvm();
     LogFormat.configureFromEnvironment();
     Logger log = LoggerFactory.getLogger(OperatorMain.class);
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookOperator.class);
+  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
   /** Test deliveries block a reconciler thread for up to the webhook's timeout. */
   private static final int RECONCILIATION_THREADS = 20;
   /** The HTTP client's callbacks and the dispatch handlers only parse and hand over: few threads. */
@@ -90,11 +92,27 @@ public final class WebhookOperator implements AutoCloseable {
   }
 
   /**
+   * Call first thing in a main method. The JDK HTTP client completes every answer on
+   * CompletableFuture's default executor, which is the common ForkJoinPool only when its
+   * parallelism is at least 2; on 1- and 2-CPU machines and containers it would start a new
+   * thread for every delivery.
+   */
+  public static void prepareJvm() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
+  /**
    * @param serverSideApply patch status with server-side apply (production); the fabric8 mock
    *     server does not support it, so tests against it switch it off
    */
   public static WebhookOperator create(
       KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
+    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+      LOG.warn("The common ForkJoinPool has parallelism {}: every delivery answer will start a thread."
+          + " Call WebhookOperator.prepareJvm() first or set -D{}=2", ForkJoinPool.getCommonPoolParallelism(), COMMON_POOL_PARALLELISM);
+    }
     try {
       return new WebhookOperator(client, config, serverSideApply, clock);
     } catch (IOException e) {

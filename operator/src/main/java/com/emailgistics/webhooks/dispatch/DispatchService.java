@@ -45,6 +45,7 @@ public final class DispatchService {
   private final DeliveryEngine engine;
   private final DeliveryRecorder recorder;
   private final CompiledRules compiledRules = new CompiledRules();
+  private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
 
   public DispatchService(ClusterView cluster, OperatorConfig config, DeliveryEngine engine, DeliveryRecorder recorder) {
     this.cluster = cluster;
@@ -159,7 +160,7 @@ public final class DispatchService {
     }
     ResolvedWebhook resolved;
     try {
-      resolved = ResolvedWebhook.resolve(webhook, cluster.secretsOf(webhook));
+      resolved = resolvedWebhooks.get(webhook, cluster.secretsOf(webhook));
     } catch (ConfigurationProblem problem) {
       return CompletableFuture.completedFuture(DeliveryResult.notAttempted(problem.reason() + ": " + problem.getMessage()));
     }

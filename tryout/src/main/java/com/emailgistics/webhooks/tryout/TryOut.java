@@ -64,6 +64,7 @@ public final class TryOut implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    WebhookOperator.prepareJvm();
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     Path state = Files.createDirectories(root.resolve(".run"));
     TryOut tryOut = start(root, state, 8080, 8081);
