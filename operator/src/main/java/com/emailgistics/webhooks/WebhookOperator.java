@@ -11,6 +11,7 @@ import com.emailgistics.webhooks.dispatch.DeliverySummaryWriter;
 import com.emailgistics.webhooks.dispatch.DispatchServer;
 import com.emailgistics.webhooks.dispatch.DispatchService;
 import com.emailgistics.webhooks.dispatch.DispatchToken;
+import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.reconciler.EventRecorder;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
@@ -31,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,9 @@ public final class WebhookOperator implements AutoCloseable {
   private final DeliverySummaryWriter summaries;
   private final ExecutorService httpThreads;
   private final ExecutorService handlerThreads;
+  private final CacheConnectivity connectivity;
+  private final ScheduledExecutorService sampler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("connectivity"));
 
   private WebhookOperator(KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock)
       throws IOException {
@@ -88,6 +94,7 @@ public final class WebhookOperator implements AutoCloseable {
     dispatch = new DispatchServer(config.dispatchPort(), service, recorder, new DispatchToken(config.dispatchTokenFile()),
         config.dispatchMaxBodyBytes(), handlerThreads, clock);
     summaries = new DeliverySummaryWriter(client, recorder, replicaName());
+    connectivity = new CacheConnectivity(this::informersConnected, clock, metrics);
     health = new HealthServer(config.healthPort(), this::isStarted, this::isReady, metrics::scrape);
   }
 
@@ -159,10 +166,19 @@ public final class WebhookOperator implements AutoCloseable {
     operator.start();
     dispatch.start();
     summaries.start();
+    sampler.scheduleAtFixedRate(connectivity::sample, 0, 1, TimeUnit.SECONDS);
   }
 
-  /** Started and every informer is connected and synced. */
+  /**
+   * Ready to serve dispatch: every informer has synced once. Losing the API server afterwards
+   * does not make a replica unready, because dispatch serves from the caches it already holds
+   * (their staleness is a metric); otherwise an API server restart would empty the Service.
+   */
   public boolean isReady() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  private boolean informersConnected() {
     return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
@@ -185,6 +201,7 @@ public final class WebhookOperator implements AutoCloseable {
     dispatch.close();
     operator.stop();
     health.close();
+    sampler.shutdownNow();
     httpThreads.shutdownNow();
     handlerThreads.shutdownNow();
   }

@@ -21,7 +21,8 @@ import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import com.emailgistics.webhooks.testing.MockApiServer;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * The dispatch endpoint end to end on the mock API server: messages in, rules evaluated, real
  * HTTPS webhooks called, actions out; plus authentication and bad input.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockApiServer.class)
 class DispatchEndpointTest {
   private static final String ADMIN = "admin";
   private static final String TEAM = "team";
@@ -141,6 +143,18 @@ class DispatchEndpointTest {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The one request {@code endpoint} received for message {@code id} (test deliveries may arrive meanwhile). */
+  private static RecordedRequest deliveryOf(HttpsEndpoint endpoint, String id) throws Exception {
+    List<RecordedRequest> matching = new ArrayList<>();
+    for (RecordedRequest request : endpoint.requests()) {
+      if (id.equals(JSON.readTree(request.getBody().utf8()).path("id").asText())) {
+        matching.add(request);
+      }
+    }
+    assertThat(matching).as("requests for message " + id).hasSize(1);
+    return matching.get(0);
+  }
+
   private static JsonNode json(HttpResponse<String> response) throws Exception {
     return JSON.readTree(response.body());
   }
@@ -157,8 +171,6 @@ class DispatchEndpointTest {
     fraud.respond(200, """
         {"status":"success","message":"checked","actions":[
           {"type":"assign","value":{"mainAssignment":{"users":["joe cool","ghost"]}}}]}""");
-    int crmBefore = crm.requests().size();
-    int fraudBefore = fraud.requests().size();
 
     HttpResponse<String> response = post("/v1/mailboxes/Claims@Insurer.Example/messages",
         message("m-1", "About my claim", "pat@customer.example"));
@@ -185,20 +197,21 @@ class DispatchEndpointTest {
     assertThat(report.at("/actions/1/value/notAField").isMissingNode()).isTrue();
     assertThat(report.get("droppedActions")).extracting(d -> d.get("type").asText()).containsExactly("teleport");
 
-    // Sequential: fraud was called only after crm had answered.
-    assertThat(crm.requests()).hasSize(crmBefore + 1);
-    assertThat(fraud.requests()).hasSize(fraudBefore + 1);
-    JsonNode crmPayload = JSON.readTree(crm.lastRequest().getBody().utf8());
-    JsonNode fraudPayload = JSON.readTree(fraud.lastRequest().getBody().utf8());
+    RecordedRequest crmCall = deliveryOf(crm, "m-1");
+    RecordedRequest fraudCall = deliveryOf(fraud, "m-1");
+    assertThat(fraud.arrivalNanos(fraudCall) - crm.arrivalNanos(crmCall))
+        .as("sequential: fraud called only after crm had answered (300 ms later)").isGreaterThanOrEqualTo(300_000_000L);
+    JsonNode crmPayload = JSON.readTree(crmCall.getBody().utf8());
+    JsonNode fraudPayload = JSON.readTree(fraudCall.getBody().utf8());
     assertThat(crmPayload.get("mailbox").asText()).isEqualTo("claims@insurer.example");
     assertThat(crmPayload.get("bodyText").asText()).isEqualTo("Please update CLM-1");
     assertThat(crmPayload.at("/customFields/claimNumber").asText()).isEqualTo("CLM-1");
     assertThat(crmPayload.has("futureField")).isFalse();
     assertThat(fraudPayload.has("bodyText")).isFalse();
     assertThat(fraudPayload.has("customFields")).isFalse();
-    assertThat(crm.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + CRM_TOKEN);
-    assertThat(fraud.lastRequest().getHeaders().get("Authorization")).isNull();
-    assertThat(crm.lastRequest().getHeaders().get("User-Agent")).startsWith("Emailgistics/");
+    assertThat(crmCall.getHeaders().get("Authorization")).isEqualTo("Bearer " + CRM_TOKEN);
+    assertThat(fraudCall.getHeaders().get("Authorization")).isNull();
+    assertThat(crmCall.getHeaders().get("User-Agent")).startsWith("Emailgistics/");
   }
 
   @Test
@@ -262,9 +275,11 @@ class DispatchEndpointTest {
     client.resource(secret(ADMIN, "crm-token", Map.of("token", rotated))).update();
     crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
 
+    java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
     await().atMost(OperatorFixture.WAIT).until(() -> {
-      post("/v1/rules/team/a-enrich/messages", message("rot", "claim", "p@customer.example"));
-      return ("Bearer " + rotated).equals(crm.lastRequest().getHeaders().get("Authorization"));
+      String id = "rot-" + attempt.incrementAndGet();
+      post("/v1/rules/team/a-enrich/messages", message(id, "claim", "p@customer.example"));
+      return ("Bearer " + rotated).equals(deliveryOf(crm, id).getHeaders().get("Authorization"));
     });
     client.resource(secret(ADMIN, "crm-token", Map.of("token", CRM_TOKEN))).update();
   }

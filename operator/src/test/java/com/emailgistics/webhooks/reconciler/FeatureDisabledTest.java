@@ -18,7 +18,8 @@ import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.testing.Resources;
 import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import com.emailgistics.webhooks.testing.MockApiServer;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** With the default configuration the feature is off: conditions say so and nothing is sent. */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockApiServer.class)
 class FeatureDisabledTest {
   static KubernetesClient client;
 

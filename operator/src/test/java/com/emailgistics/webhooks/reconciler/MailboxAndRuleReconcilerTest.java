@@ -19,7 +19,8 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import com.emailgistics.webhooks.testing.MockApiServer;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * Mailbox status (available webhooks) and MailboxRule readiness with the feature on. The webhook
  * URLs are never called here: Webhooks without a reachable endpoint still define permissions.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockApiServer.class)
 class MailboxAndRuleReconcilerTest {
   private static final String ADMIN = "emailgistics-admin";
   private static final String URL = "https://127.0.0.1:9/unused";

@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import com.emailgistics.webhooks.testing.MockApiServer;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Test deliveries, secrets and readiness of Webhooks, with the webhooks feature switched on. */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockApiServer.class)
 class WebhookReconcilerTest {
   private static final String NS = "emailgistics-admin";
   private static final String STRONG_SECRET = "s3cret-Value!with-Symbols";

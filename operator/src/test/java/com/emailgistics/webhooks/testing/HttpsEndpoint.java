@@ -21,8 +21,10 @@ import okhttp3.tls.HeldCertificate;
 public final class HttpsEndpoint implements AutoCloseable {
   private final HeldCertificate ca;
   private final MockWebServer server = new MockWebServer();
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-  private final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
+  /** What arrived, and when (System.nanoTime), in arrival order. */
+  private record Arrival(RecordedRequest request, long nanos) {}
+
+  private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
   private volatile Supplier<MockResponse> response = () -> json(200, "{\"status\":\"success\",\"message\":\"ok\"}");
 
   public HttpsEndpoint() throws IOException {
@@ -39,8 +41,7 @@ public final class HttpsEndpoint implements AutoCloseable {
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        arrivalNanos.add(System.nanoTime());
-        requests.add(request);
+        arrivals.add(new Arrival(request, System.nanoTime()));
         return response.get();
       }
     });
@@ -76,12 +77,17 @@ public final class HttpsEndpoint implements AutoCloseable {
   }
 
   public List<RecordedRequest> requests() {
-    return new ArrayList<>(requests);
+    return arrivals.stream().map(Arrival::request).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
   }
 
   /** Milliseconds between the arrival of request {@code from} and request {@code to} (0-based). */
   public long millisBetween(int from, int to) {
-    return (arrivalNanos.get(to) - arrivalNanos.get(from)) / 1_000_000;
+    return (arrivals.get(to).nanos() - arrivals.get(from).nanos()) / 1_000_000;
+  }
+
+  /** When {@code request} arrived (System.nanoTime). */
+  public long arrivalNanos(RecordedRequest request) {
+    return arrivals.stream().filter(a -> a.request() == request).findFirst().orElseThrow().nanos();
   }
 
   public RecordedRequest lastRequest() {

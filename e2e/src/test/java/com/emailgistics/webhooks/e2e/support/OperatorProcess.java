@@ -38,12 +38,14 @@ public final class OperatorProcess implements AutoCloseable {
   private final String identity;
   private final Process process;
   private final int healthPort;
+  private final int dispatchPort;
   private final Path log;
 
-  private OperatorProcess(String identity, Process process, int healthPort, Path log) {
+  private OperatorProcess(String identity, Process process, int healthPort, int dispatchPort, Path log) {
     this.identity = identity;
     this.process = process;
     this.healthPort = healthPort;
+    this.dispatchPort = dispatchPort;
     this.log = log;
   }
 
@@ -56,6 +58,7 @@ public final class OperatorProcess implements AutoCloseable {
   public static OperatorProcess start(E2eCluster cluster, String identity, Map<String, String> env) {
     try {
       int port = freePort();
+      int dispatchPort = freePort();
       Path logDir = Paths.workDir().resolve("logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve("operator-" + identity + "-" + System.currentTimeMillis() + ".log");
@@ -70,12 +73,12 @@ public final class OperatorProcess implements AutoCloseable {
       environment.put("KUBECONFIG", cluster.kubeConfigFile().toString());
       environment.put("HOSTNAME", identity);
       environment.put("EMAILGISTICS_HEALTH_PORT", Integer.toString(port));
-      environment.put("EMAILGISTICS_DISPATCH_PORT", Integer.toString(freePort()));
+      environment.put("EMAILGISTICS_DISPATCH_PORT", Integer.toString(dispatchPort));
       environment.putAll(env);
       Process process = builder.start();
       STARTED.add(process);
       LOG.info("Started operator process {} (pid {}), log {}", identity, process.pid(), log);
-      OperatorProcess operator = new OperatorProcess(identity, process, port, log);
+      OperatorProcess operator = new OperatorProcess(identity, process, port, dispatchPort, log);
       operator.awaitReady(Duration.ofSeconds(90));
       return operator;
     } catch (IOException e) {
@@ -111,6 +114,11 @@ public final class OperatorProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** http://127.0.0.1:port of the dispatch endpoint. */
+  public String dispatchUrl() {
+    return "http://127.0.0.1:" + dispatchPort;
   }
 
   public String identity() {
