@@ -1,9 +1,11 @@
 package com.emailgistics.webhooks;
 
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.config.StartupException;
+import com.emailgistics.webhooks.delivery.Admission;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.RetryPolicy;
-import com.emailgistics.webhooks.delivery.TestDelivery;
+import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
 import com.emailgistics.webhooks.dispatch.ClusterView;
 import com.emailgistics.webhooks.dispatch.DeliveryRecorder;
@@ -11,27 +13,28 @@ import com.emailgistics.webhooks.dispatch.DeliverySummaryWriter;
 import com.emailgistics.webhooks.dispatch.DispatchServer;
 import com.emailgistics.webhooks.dispatch.DispatchService;
 import com.emailgistics.webhooks.dispatch.DispatchToken;
+import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.reconciler.EventRecorder;
+import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,114 +42,89 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole operator: the three controllers on one JOSDK Operator, the dispatch endpoint served
- * from their informer caches, and the health and metrics endpoint.
+ * The whole operator: the control plane (three controllers on one JOSDK Operator, reconciling
+ * while this replica leads) and the data plane (the dispatch endpoint and the delivery client on
+ * a few event loops, served from the informer caches on every replica), plus the health and
+ * metrics endpoint on an event loop of its own.
  */
 public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookOperator.class);
-  private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-  /** Test deliveries block a reconciler thread for up to the webhook's timeout. */
-  private static final int RECONCILIATION_THREADS = 20;
-  /** The HTTP client's callbacks and the dispatch handlers only parse and hand over: few threads. */
-  private static final int HTTP_THREADS = 4;
-  private static final int DISPATCH_HANDLER_THREADS = 4;
+  /** Reconcilers only read caches and write status now; test deliveries run on the event loops. */
+  private static final int RECONCILIATION_THREADS = 4;
+  /** An event loop that has not run a task for this long makes the process not alive. */
+  private static final Duration UNRESPONSIVE = Duration.ofSeconds(10);
 
-  private final AtomicBoolean closing = new AtomicBoolean();
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final Operator operator;
+  private final Leadership leadership;
+  private final EventLoops dataPlane;
+  private final DispatchToken token;
   private final DispatchServer dispatch;
   private final HealthServer health;
   private final DeliverySummaryWriter summaries;
-  private final ExecutorService httpThreads;
-  private final ExecutorService handlerThreads;
   private final CacheConnectivity connectivity;
+  private final ExecutorService testCompletions = Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("connectivity"));
 
-  private WebhookOperator(KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock)
-      throws IOException {
-    operator = new Operator(overrider -> {
-      overrider
-          .withKubernetesClient(client)
-          .withCloseClientOnStop(false)
-          .withUseSSAToPatchPrimaryResource(serverSideApply)
-          .withConcurrentReconciliationThreads(RECONCILIATION_THREADS);
-      config.leaderElectionNamespace().ifPresent(namespace ->
-          overrider.withLeaderElectionConfiguration(leaderElection(namespace)));
-    });
-    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, DaemonThreads.named("webhook-http"));
-    handlerThreads = Executors.newFixedThreadPool(DISPATCH_HANDLER_THREADS, DaemonThreads.named("dispatch"));
-    WebhookHttpClient http = new WebhookHttpClient(OperatorVersion.userAgent(), httpThreads);
-    EventRecorder events = new EventRecorder(client, clock);
+  private WebhookOperator(KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
+    this.client = client;
+    this.config = config;
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    leadership = config.leaderElectionNamespace()
+        .map(namespace -> Leadership.elect(client, namespace, LEASE_NAME, identity()))
+        .orElseGet(Leadership::always);
+    operator = new Operator(overrider -> overrider
+        .withKubernetesClient(client)
+        .withCloseClientOnStop(false)
+        .withUseSSAToPatchPrimaryResource(serverSideApply)
+        .withConcurrentReconciliationThreads(RECONCILIATION_THREADS));
 
-    WebhookReconciler webhooks = new WebhookReconciler(config, new TestDelivery(http), events, clock);
-    MailboxReconciler mailboxes = new MailboxReconciler(config, clock);
-    MailboxRuleReconciler rules = new MailboxRuleReconciler(config, clock);
+    OperatorConfig.Dispatch dispatchSettings = config.dispatch();
+    OperatorConfig.Delivery delivery = config.delivery();
+    dataPlane = EventLoops.start("data plane", dispatchSettings.eventLoops());
+    Admission admission = new Admission(new Admission.Limits(dispatchSettings.maxMessagesInFlight(),
+        dispatchSettings.maxBytesInFlight(), delivery.maxInFlight(), delivery.maxInFlightPerWebhook()), metrics);
+    int lanes = dataPlane.lanes().size();
+    WebhookHttpClient.ClientSettings clientSettings = new WebhookHttpClient.ClientSettings(
+        Math.max(1, (delivery.maxConnectionsPerEndpoint() + lanes - 1) / lanes), delivery.http2(),
+        delivery.maxInFlight(), EventLoops.tlsEngine());
+    List<DeliveryEngine> engines = dataPlane.lanes().stream()
+        .map(lane -> new DeliveryEngine(new WebhookHttpClient(lane, OperatorVersion.userAgent(), clientSettings),
+            new RetryPolicy(clock)))
+        .toList();
+
+    EventRecorder events = new EventRecorder(client, clock);
+    WebhookReconciler webhooks = new WebhookReconciler(config, new TestDeliveries(engines, admission), events,
+        leadership, testCompletions, clock);
+    MailboxReconciler mailboxes = new MailboxReconciler(config, leadership, clock);
+    MailboxRuleReconciler rules = new MailboxRuleReconciler(config, leadership, clock);
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
     operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
     operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
+    leadership.onElected(() -> {
+      webhooks.reconcileAll();
+      mailboxes.reconcileAll();
+      rules.reconcileAll();
+    });
 
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
-    DispatchService service = new DispatchService(
-        new ClusterView(webhooks, mailboxes, rules), config, new DeliveryEngine(http, new RetryPolicy(clock)), recorder);
-    DispatchServer.applyServerLimits(config.dispatchReadTimeout());
-    dispatch = new DispatchServer(config.dispatchPort(), service, recorder, new DispatchToken(config.dispatchTokenFile()),
-        config.dispatchMaxBodyBytes(), handlerThreads, clock);
+    DispatchService service = new DispatchService(new ClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
+        admission, recorder, metrics);
+    token = new DispatchToken(dispatchSettings.tokenFile());
+    dispatch = new DispatchServer(dataPlane, engines, service, recorder, token, admission, dispatchSettings,
+        this::cachesSynced, metrics, clock);
     summaries = new DeliverySummaryWriter(client, recorder, replicaName());
     connectivity = new CacheConnectivity(this::informersConnected, clock, metrics);
-    health = new HealthServer(config.healthPort(), this::isStarted, this::isReady, metrics::scrape);
+    health = new HealthServer(config.healthPort(), this::isAlive, this::isReady, metrics::scrape);
   }
 
-  /**
-   * Call first thing in a main method. The JDK HTTP client completes every answer on
-   * CompletableFuture's default executor, which is the common ForkJoinPool only when its
-   * parallelism is at least 2; on 1- and 2-CPU machines and containers it would start a new
-   * thread for every delivery.
-   */
-  public static void prepareJvm() {
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
-    }
-  }
-
-  /**
-   * @param serverSideApply patch status with server-side apply (production); the fabric8 mock
-   *     server does not support it, so tests against it switch it off
-   */
   public static WebhookOperator create(
       KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
-    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-      LOG.warn("The common ForkJoinPool has parallelism {}: every delivery answer will start a thread."
-          + " Call WebhookOperator.prepareJvm() first or set -D{}=2", ForkJoinPool.getCommonPoolParallelism(), COMMON_POOL_PARALLELISM);
-    }
-    try {
-      return new WebhookOperator(client, config, serverSideApply, clock);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the dispatch or health port", e);
-    }
-  }
-
-  /**
-   * JOSDK's default exits the JVM from its stop-leading callback, which deadlocks when that
-   * callback runs inside the shutdown hook (SIGTERM during a rollout). Here losing the lease exits
-   * from a thread of its own, and a deliberate shutdown does not exit at all.
-   */
-  private LeaderElectionConfiguration leaderElection(String namespace) {
-    return new LeaderElectionConfiguration(LEASE_NAME, namespace,
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        null,
-        new LeaderCallbacks(() -> {}, this::leadershipLost, leader -> {}),
-        false);
-  }
-
-  private void leadershipLost() {
-    if (!closing.get()) {
-      LOG.error("Lost the leader-election lease; exiting so that a fresh replica takes over");
-      new Thread(() -> System.exit(1), "exit-after-lost-lease").start();
-    }
+    return new WebhookOperator(client, config, serverSideApply, clock);
   }
 
   private static void restrict(ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
@@ -160,30 +138,92 @@ public final class WebhookOperator implements AutoCloseable {
     return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local");
   }
 
-  /** Starts the health endpoint first (so probes answer), then controllers, then dispatch. */
+  /** The leader-election identity: the pod name, or a random one. */
+  private static String identity() {
+    return Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank())
+        .orElseGet(() -> UUID.randomUUID().toString());
+  }
+
+  /**
+   * Binds both ports (so that a port in use fails at once), checks the token file and the API
+   * server, starts the informers and waits until they have synced, then competes for leadership.
+   *
+   * @throws StartupException with a one-line cause that names the setting to change
+   */
   public void start() {
+    token.checkReadable();
     health.start();
-    operator.start();
     dispatch.start();
+    checkApiServer();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      throw startupFailure(e);
+    }
+    leadership.start();
     summaries.start();
     sampler.scheduleAtFixedRate(connectivity::sample, 0, 1, TimeUnit.SECONDS);
   }
 
+  private void checkApiServer() {
+    try {
+      client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      throw new StartupException("cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": "
+          + rootCause(e) + " (out of a cluster the operator uses the current context of KUBECONFIG or ~/.kube/config;"
+          + " in a cluster, the pod's service account)", e);
+    }
+  }
+
+  private static StartupException startupFailure(RuntimeException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
+        return new StartupException("the custom resource definitions are not installed (404 from the API server):"
+            + " run kubectl apply --server-side -f crds/", e);
+      }
+      if (cause instanceof KubernetesClientException k && k.getCode() == 403) {
+        return new StartupException("the operator may not watch its resources: " + k.getMessage()
+            + " (grant the RBAC of the Helm chart, or restrict " + OperatorConfig.WEBHOOK_NAMESPACES + " and "
+            + OperatorConfig.MAILBOX_NAMESPACES + " to namespaces it may read)", e);
+      }
+    }
+    return new StartupException("the informers could not start: " + rootCause(e), e);
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** Every informer has synced once: dispatch can answer from the caches. */
+  private boolean cachesSynced() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
   /**
-   * Ready to serve dispatch: every informer has synced once. Losing the API server afterwards
-   * does not make a replica unready, because dispatch serves from the caches it already holds
+   * Ready to serve dispatch: the caches have synced and no drain has begun. Losing the API server
+   * afterwards does not make a replica unready, because dispatch serves from the caches it holds
    * (their staleness is a metric); otherwise an API server restart would empty the Service.
    */
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted();
+    return cachesSynced() && !dispatch.draining();
+  }
+
+  /** Alive while the data plane's event loops run their tasks; true while the informers sync. */
+  public boolean isAlive() {
+    return dataPlane.responsive(UNRESPONSIVE);
+  }
+
+  /** Whether this replica currently reconciles (holds the Lease, or runs without election). */
+  public boolean isLeading() {
+    return leadership.leading();
   }
 
   private boolean informersConnected() {
-    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
-  }
-
-  public boolean isStarted() {
-    return operator.getRuntimeInfo().isStarted();
+    return cachesSynced() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   public int dispatchPort() {
@@ -194,15 +234,36 @@ public final class WebhookOperator implements AutoCloseable {
     return health.port();
   }
 
+  /**
+   * The answer to SIGTERM: readiness turns false and new messages get 503, the messages in flight
+   * get the configured drain time to finish (after it they are cut short and answered), then
+   * everything stops.
+   */
+  public void shutdown() {
+    if (!closed.get()) {
+      LOG.info("Shutting down: draining dispatch for up to {} s ({} message(s) in flight)",
+          config.dispatch().drainTimeout().toSeconds(), dispatch.messagesInFlight());
+      dispatch.drain(config.dispatch().drainTimeout());
+    }
+    close();
+  }
+
   @Override
   public void close() {
-    closing.set(true);
-    summaries.close();
-    dispatch.close();
-    operator.stop();
-    health.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     sampler.shutdownNow();
-    httpThreads.shutdownNow();
-    handlerThreads.shutdownNow();
+    summaries.close();
+    leadership.close();
+    dispatch.close();
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.debug("Stopping the controllers: {}", e.toString());
+    }
+    testCompletions.shutdownNow();
+    dataPlane.close();
+    health.close();
   }
 }

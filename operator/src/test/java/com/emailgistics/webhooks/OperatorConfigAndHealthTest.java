@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.health.HealthServer;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +66,37 @@ class OperatorConfigAndHealthTest {
       ready.set(true);
       assertThat(get(http, server, "/readyz")).isEqualTo(200);
       assertThat(get(http, server, "/metrics")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void slowClientsOnTheHealthPortDoNotDelayProbes() throws Exception {
+    try (HealthServer server = new HealthServer(0, () -> true, () -> true, () -> "")) {
+      server.start();
+      List<Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          Socket socket = new Socket("127.0.0.1", server.port());
+          socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+          slow.add(socket);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        for (int i = 0; i < 20; i++) {
+          long start = System.nanoTime();
+          HttpResponse<Void> probe = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+              .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+          assertThat(probe.statusCode()).isEqualTo(200);
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+          for (Socket socket : slow) {
+            socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+          Thread.sleep(100);
+        }
+      } finally {
+        for (Socket socket : slow) {
+          socket.close();
+        }
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package com.emailgistics.webhooks.actions;
 import com.emailgistics.webhooks.api.CustomFieldDefinition;
 import com.emailgistics.webhooks.api.MailboxSpec;
 import com.emailgistics.webhooks.api.MailboxUser;
+import com.emailgistics.webhooks.rules.BoundedRegex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,9 +20,6 @@ import java.util.regex.PatternSyntaxException;
  * is bounded so that a catastrophically backtracking pattern cannot hang the caller.
  */
 final class MailboxIndex {
-  /** Character reads one whole-match may make: ample for 100 code points, fatal to exponential backtracking. */
-  static final int MATCH_BUDGET = 1_000_000;
-
   private final List<String> userKeys = new ArrayList<>();
   private final Set<String> tags = new LinkedHashSet<>();
   private final Map<String, CustomFieldDefinition> customFields = new HashMap<>();
@@ -90,17 +88,12 @@ final class MailboxIndex {
       return "its validationPattern " + Json.quote(source) + " is not a valid regular expression ("
           + problem + ")";
     }
-    try {
-      if (((Pattern) pattern).matcher(new BudgetedChars(value)).matches()) {
-        return null;
-      }
-      return "the value does not match its validationPattern " + Json.quote(source);
-    } catch (BudgetExceeded e) {
-      return "its validationPattern " + Json.quote(source)
+    return switch (BoundedRegex.matches((Pattern) pattern, value)) {
+      case YES -> null;
+      case NO -> "the value does not match its validationPattern " + Json.quote(source);
+      case TOO_COSTLY -> "its validationPattern " + Json.quote(source)
           + " took too long on the value (catastrophic backtracking?)";
-    } catch (StackOverflowError e) {
-      return "its validationPattern " + Json.quote(source) + " overflowed the stack on the value";
-    }
+    };
   }
 
   /** A compiled {@link Pattern}, or the syntax problem as a String. */
@@ -109,47 +102,6 @@ final class MailboxIndex {
       return Pattern.compile(source);
     } catch (PatternSyntaxException e) {
       return e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "");
-    }
-  }
-
-  private static final class BudgetExceeded extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BudgetExceeded() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** A string whose characters may be read only {@link #MATCH_BUDGET} times in all. */
-  private static final class BudgetedChars implements CharSequence {
-    private final String text;
-    private int budget = MATCH_BUDGET;
-
-    BudgetedChars(String text) {
-      this.text = text;
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (--budget < 0) {
-        throw new BudgetExceeded();
-      }
-      return text.charAt(index);
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return text.subSequence(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return text;
     }
   }
 }

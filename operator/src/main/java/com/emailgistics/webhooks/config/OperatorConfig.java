@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Operator settings, read from environment variables (the Helm chart sets them).
+ * Operator settings, read from environment variables (the Helm chart sets them). Each setting is
+ * described once, in the README's configuration table; the names are the constants below.
  *
  * @param webhooksEnabled the product's feature switch; off by default, like the product
  * @param webhookNamespaces where Webhooks and their Secrets live; empty means all namespaces
@@ -18,10 +19,8 @@ import java.util.stream.Collectors;
  * @param secretLabelSelector optional label selector further restricting the Secret informer
  * @param healthPort port of /healthz, /readyz and /metrics
  * @param leaderElectionNamespace namespace of the leader-election Lease; empty disables election
- * @param dispatchPort port of the dispatch endpoint
- * @param dispatchTokenFile file holding the dispatch endpoint's bearer token (a mounted Secret)
- * @param dispatchReadTimeout how long a client may take to send a request
- * @param dispatchMaxBodyBytes largest accepted request body
+ * @param dispatch the dispatch endpoint
+ * @param delivery the delivery client
  */
 public record OperatorConfig(
     boolean webhooksEnabled,
@@ -30,10 +29,8 @@ public record OperatorConfig(
     Optional<String> secretLabelSelector,
     int healthPort,
     Optional<String> leaderElectionNamespace,
-    int dispatchPort,
-    Optional<Path> dispatchTokenFile,
-    Duration dispatchReadTimeout,
-    int dispatchMaxBodyBytes) {
+    Dispatch dispatch,
+    Delivery delivery) {
 
   public static final String ENABLED = "EMAILGISTICS_WEBHOOKS_ENABLED";
   public static final String WEBHOOK_NAMESPACES = "EMAILGISTICS_WEBHOOK_NAMESPACES";
@@ -41,10 +38,58 @@ public record OperatorConfig(
   public static final String SECRET_LABEL_SELECTOR = "EMAILGISTICS_SECRET_LABEL_SELECTOR";
   public static final String HEALTH_PORT = "EMAILGISTICS_HEALTH_PORT";
   public static final String LEADER_ELECTION_NAMESPACE = "EMAILGISTICS_LEADER_ELECTION_NAMESPACE";
+  public static final String EVENT_LOOPS = "EMAILGISTICS_EVENT_LOOPS";
   public static final String DISPATCH_PORT = "EMAILGISTICS_DISPATCH_PORT";
   public static final String DISPATCH_TOKEN_FILE = "EMAILGISTICS_DISPATCH_TOKEN_FILE";
   public static final String DISPATCH_READ_TIMEOUT = "EMAILGISTICS_DISPATCH_READ_TIMEOUT_SECONDS";
   public static final String DISPATCH_MAX_BODY_BYTES = "EMAILGISTICS_DISPATCH_MAX_BODY_BYTES";
+  public static final String DISPATCH_MAX_CONNECTIONS = "EMAILGISTICS_DISPATCH_MAX_CONNECTIONS";
+  public static final String DISPATCH_MAX_MESSAGES = "EMAILGISTICS_DISPATCH_MAX_MESSAGES_IN_FLIGHT";
+  public static final String DISPATCH_MAX_BYTES = "EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT";
+  public static final String DISPATCH_DEADLINE = "EMAILGISTICS_DISPATCH_MESSAGE_DEADLINE_SECONDS";
+  public static final String DRAIN_SECONDS = "EMAILGISTICS_DRAIN_SECONDS";
+  public static final String DELIVERY_MAX_IN_FLIGHT = "EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT";
+  public static final String DELIVERY_MAX_PER_WEBHOOK = "EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK";
+  public static final String DELIVERY_MAX_CONNECTIONS = "EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT";
+  public static final String DELIVERY_HTTP2 = "EMAILGISTICS_DELIVERY_HTTP2";
+
+  /**
+   * The dispatch endpoint.
+   *
+   * @param port its port
+   * @param tokenFile file holding the bearer token callers present (a mounted Secret)
+   * @param readTimeout how long a request head may take from its first byte, and its body from
+   *     the head
+   * @param maxBodyBytes largest accepted message
+   * @param maxConnections open connections beyond which new ones are closed at once
+   * @param maxMessagesInFlight messages dispatched at once; beyond, 503
+   * @param maxBytesInFlight request bytes of the messages in flight; beyond, 503
+   * @param messageDeadline time for all of a message's deliveries; what has not run by then is
+   *     reported as not attempted
+   * @param drainTimeout on SIGTERM, how long messages in flight may take to finish
+   * @param eventLoops event loops of the data plane (dispatch and deliveries)
+   */
+  public record Dispatch(
+      int port,
+      Optional<Path> tokenFile,
+      Duration readTimeout,
+      int maxBodyBytes,
+      int maxConnections,
+      int maxMessagesInFlight,
+      long maxBytesInFlight,
+      Duration messageDeadline,
+      Duration drainTimeout,
+      int eventLoops) {}
+
+  /**
+   * The delivery client.
+   *
+   * @param maxInFlight deliveries (test deliveries included) in flight at once
+   * @param maxInFlightPerWebhook deliveries to one webhook in flight at once
+   * @param maxConnectionsPerEndpoint connections this replica keeps to one endpoint
+   * @param http2 offer HTTP/2 through ALPN
+   */
+  public record Delivery(int maxInFlight, int maxInFlightPerWebhook, int maxConnectionsPerEndpoint, boolean http2) {}
 
   public OperatorConfig {
     webhookNamespaces = Set.copyOf(webhookNamespaces);
@@ -58,39 +103,56 @@ public record OperatorConfig(
 
   /** Parses the environment; an unparsable value fails start-up with a message naming it. */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    int cpus = Runtime.getRuntime().availableProcessors();
     return new OperatorConfig(
-        parseBoolean(env, ENABLED),
+        parseBoolean(env, ENABLED, false),
         parseList(env.get(WEBHOOK_NAMESPACES)),
         parseList(env.get(MAILBOX_NAMESPACES)),
         nonBlank(env.get(SECRET_LABEL_SELECTOR)),
         parseInt(env, HEALTH_PORT, 8081, 0, 65535),
         nonBlank(env.get(LEADER_ELECTION_NAMESPACE)),
-        parseInt(env, DISPATCH_PORT, 8080, 0, 65535),
-        nonBlank(env.get(DISPATCH_TOKEN_FILE)).map(Path::of),
-        Duration.ofSeconds(parseInt(env, DISPATCH_READ_TIMEOUT, 10, 1, 3600)),
-        parseInt(env, DISPATCH_MAX_BODY_BYTES, 1 << 20, 1024, 64 << 20));
+        new Dispatch(
+            parseInt(env, DISPATCH_PORT, 8080, 0, 65535),
+            nonBlank(env.get(DISPATCH_TOKEN_FILE)).map(Path::of),
+            Duration.ofSeconds(parseInt(env, DISPATCH_READ_TIMEOUT, 10, 1, 3600)),
+            parseInt(env, DISPATCH_MAX_BODY_BYTES, 1 << 20, 1024, 64 << 20),
+            parseInt(env, DISPATCH_MAX_CONNECTIONS, 4096, 1, 1_000_000),
+            parseInt(env, DISPATCH_MAX_MESSAGES, 4000, 1, 1_000_000),
+            parseInt(env, DISPATCH_MAX_BYTES, 32 << 20, 1024, Integer.MAX_VALUE),
+            Duration.ofSeconds(parseInt(env, DISPATCH_DEADLINE, 330, 1, 3600)),
+            Duration.ofSeconds(parseInt(env, DRAIN_SECONDS, 60, 0, 3600)),
+            parseInt(env, EVENT_LOOPS, cpus, 1, 256)),
+        new Delivery(
+            parseInt(env, DELIVERY_MAX_IN_FLIGHT, 4000, 1, 1_000_000),
+            parseInt(env, DELIVERY_MAX_PER_WEBHOOK, 2000, 1, 1_000_000),
+            parseInt(env, DELIVERY_MAX_CONNECTIONS, 1000, 1, 100_000),
+            parseBoolean(env, DELIVERY_HTTP2, true)));
   }
 
   public OperatorConfig withWebhooksEnabled(boolean enabled) {
     return new OperatorConfig(enabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, healthPort,
-        leaderElectionNamespace, dispatchPort, dispatchTokenFile, dispatchReadTimeout, dispatchMaxBodyBytes);
+        leaderElectionNamespace, dispatch, delivery);
   }
 
   /** Ports 0 (any free port) for both servers, and the given token file; for tests and try-outs. */
   public OperatorConfig withEphemeralPorts(Path tokenFile) {
+    Dispatch d = dispatch;
     return new OperatorConfig(webhooksEnabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, 0,
-        leaderElectionNamespace, 0, Optional.of(tokenFile), dispatchReadTimeout, dispatchMaxBodyBytes);
+        leaderElectionNamespace, new Dispatch(0, Optional.of(tokenFile), d.readTimeout(), d.maxBodyBytes(),
+            d.maxConnections(), d.maxMessagesInFlight(), d.maxBytesInFlight(), d.messageDeadline(), d.drainTimeout(),
+            d.eventLoops()), delivery);
   }
 
   public boolean watchesWebhookNamespace(String namespace) {
     return webhookNamespaces.isEmpty() || webhookNamespaces.contains(namespace);
   }
 
-  private static boolean parseBoolean(Map<String, String> env, String name) {
-    String value = env.getOrDefault(name, "false").trim().toLowerCase(Locale.ROOT);
+  private static boolean parseBoolean(Map<String, String> env, String name, boolean fallback) {
+    String value = env.getOrDefault(name, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
     return switch (value) {
       case "true" -> true;
-      case "false", "" -> false;
+      case "false" -> false;
+      case "" -> fallback;
       default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
     };
   }

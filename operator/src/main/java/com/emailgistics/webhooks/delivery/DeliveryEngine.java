@@ -1,15 +1,17 @@
 package com.emailgistics.webhooks.delivery;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Delivers a payload with the product's retry rules, asynchronously: waiting for a slow endpoint
- * or between attempts holds no thread, so thousands of deliveries can be in flight at once.
+ * Posts a payload and judges the answer, with the product's retry rules for deliveries and a single
+ * attempt for test deliveries: the one path both take. Waiting for a slow endpoint or between
+ * attempts holds no thread. Runs on its client's lane.
  */
 public final class DeliveryEngine {
   private final WebhookHttpClient http;
@@ -20,38 +22,71 @@ public final class DeliveryEngine {
     this.retryPolicy = retryPolicy;
   }
 
-  public CompletableFuture<DeliveryResult> deliver(WebhookEndpoint endpoint, byte[] payload) {
-    return attempt(endpoint, payload, 1, System.nanoTime());
+  public WebhookHttpClient http() {
+    return http;
   }
 
-  private CompletableFuture<DeliveryResult> attempt(WebhookEndpoint endpoint, byte[] payload, int attempt, long start) {
-    return http.post(endpoint, payload).thenCompose(exchange -> {
-      Optional<Duration> delay = retryPolicy.retryDelay(attempt, exchange);
-      if (delay.isEmpty()) {
-        return CompletableFuture.completedFuture(conclude(endpoint, exchange, attempt, start));
+  /**
+   * Up to {@link RetryPolicy#MAX_ATTEMPTS} attempts within {@code deadline}. Call on the lane;
+   * the future completes there and never fails.
+   */
+  public Future<DeliveryResult> deliver(WebhookEndpoint endpoint, Buffer payload, Deadline deadline) {
+    Promise<DeliveryResult> result = Promise.promise();
+    attempt(endpoint, payload, deadline, RetryPolicy.MAX_ATTEMPTS, 1, System.nanoTime(), result);
+    return result.future();
+  }
+
+  /** One attempt, as the "Test Webhook" button makes. */
+  public Future<DeliveryResult> deliverOnce(WebhookEndpoint endpoint, Buffer payload) {
+    Promise<DeliveryResult> result = Promise.promise();
+    attempt(endpoint, payload, Deadline.none(), 1, 1, System.nanoTime(), result);
+    return result.future();
+  }
+
+  private void attempt(WebhookEndpoint endpoint, Buffer payload, Deadline deadline, int maxAttempts, int attempt,
+      long start, Promise<DeliveryResult> result) {
+    long timeout = Math.min(endpoint.timeout().toMillis(), deadline.remainingMillis());
+    http.post(endpoint, payload, timeout, deadline).onComplete(done -> {
+      EndpointAnswer answer = done.result();
+      Optional<Duration> delay = attempt < maxAttempts ? retryPolicy.retryDelay(attempt, answer) : Optional.empty();
+      if (delay.isEmpty() || deadline.remainingMillis() <= delay.get().toMillis()) {
+        // A failure that the deadline caused says so already.
+        String notRetried = delay.isEmpty() || deadline.passed() && !answer.connected() ? null
+            : deadline.passed() ? deadline.reason() : "the next attempt would start after " + deadline.description();
+        result.complete(conclude(endpoint, answer, attempt, start, notRetried));
+        return;
       }
-      Executor later = CompletableFuture.delayedExecutor(delay.get().toMillis(), TimeUnit.MILLISECONDS);
-      return CompletableFuture.supplyAsync(() -> null, later)
-          .thenCompose(ignored -> attempt(endpoint, payload, attempt + 1, start));
+      long timer = http.lane().owner().setTimer(Math.max(1, delay.get().toMillis()), id -> {
+        deadline.clearHook();
+        attempt(endpoint, payload, deadline, maxAttempts, attempt + 1, start, result);
+      });
+      deadline.onExpire(() -> {
+        http.lane().owner().cancelTimer(timer);
+        result.complete(conclude(endpoint, answer, attempt, start, deadline.reason()));
+      });
     });
   }
 
-  private static DeliveryResult conclude(WebhookEndpoint endpoint, HttpExchange exchange, int attempts, long start) {
+  /**
+   * @param notRetried why a retry that the policy allowed did not run, or null
+   */
+  private static DeliveryResult conclude(
+      WebhookEndpoint endpoint, EndpointAnswer answer, int attempts, long start, String notRetried) {
     long duration = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     Redactor redactor = new Redactor(endpoint.bearerToken());
-    String afterRetries = attempts > 1 ? " (after " + attempts + " attempts)" : "";
-    if (!exchange.connected()) {
+    String afterRetries = (attempts > 1 ? " (after " + attempts + " attempts)" : "")
+        + (notRetried != null ? " (not retried: " + notRetried + ")" : "");
+    if (!answer.connected()) {
       return new DeliveryResult(DeliveryOutcome.Failed, Outcome.ConnectionError, attempts, null,
-          redactor.redact("Connection error: " + exchange.connectionError()) + afterRetries, duration, List.of());
+          redactor.redact("Connection error: " + answer.connectionError()) + afterRetries, duration, List.of());
     }
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(exchange.status(), exchange.body());
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(answer.status(), answer.body());
     DeliveryOutcome outcome = switch (verdict.outcome()) {
       case Succeeded -> DeliveryOutcome.Succeeded;
       case HTTPStatus -> DeliveryOutcome.Failed;
       default -> DeliveryOutcome.EndpointError;
     };
     String message = redactor.redact(verdict.message()) + (outcome == DeliveryOutcome.Failed ? afterRetries : "");
-    return new DeliveryResult(
-        outcome, verdict.outcome(), attempts, exchange.status(), message, duration, verdict.actions());
+    return new DeliveryResult(outcome, verdict.outcome(), attempts, answer.status(), message, duration, verdict.actions());
   }
 }

@@ -1,9 +1,10 @@
 package com.emailgistics.webhooks.delivery;
 
+import com.emailgistics.webhooks.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,14 +14,12 @@ import java.util.List;
  * exactly "success" (actions applied) or "error" (logical failure, actions ignored).
  */
 public final class EnvelopeValidator {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final int BODY_EXCERPT = 200;
 
   private EnvelopeValidator() {}
 
   /** {@code body} is null when the answer was too large to read. */
-  public static EnvelopeVerdict validate(int httpStatus, String body) {
+  public static EnvelopeVerdict validate(int httpStatus, byte[] body) {
     if (httpStatus != 200) {
       String redirect = httpStatus >= 300 && httpStatus < 400 ? "; redirects are not followed" : "";
       return EnvelopeVerdict.failure(
@@ -34,10 +33,12 @@ public final class EnvelopeValidator {
     }
     JsonNode envelope;
     try {
-      envelope = JSON.readTree(body);
+      envelope = Json.ANSWERS.readTree(body);
     } catch (JsonProcessingException e) {
       return EnvelopeVerdict.failure(
           Outcome.MalformedJSON, "Response body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return EnvelopeVerdict.failure(Outcome.MalformedJSON, "Response body cannot be read: " + e.getMessage());
     }
     if (envelope == null || !envelope.isObject()) {
       return EnvelopeVerdict.failure(Outcome.MalformedJSON, "Response body is not a JSON object");
@@ -72,11 +73,14 @@ public final class EnvelopeValidator {
     return envelope.path("actions").isArray() ? actions : List.of();
   }
 
-  private static String excerpt(String body) {
-    if (body == null || body.isBlank()) {
+  private static String excerpt(byte[] body) {
+    if (body == null || body.length == 0) {
       return "";
     }
-    String trimmed = body.strip();
+    String trimmed = new String(body, 0, Math.min(body.length, 4 * BODY_EXCERPT), StandardCharsets.UTF_8).strip();
+    if (trimmed.isEmpty()) {
+      return "";
+    }
     return ": " + (trimmed.length() > BODY_EXCERPT ? trimmed.substring(0, BODY_EXCERPT) + "..." : trimmed);
   }
 }

@@ -26,7 +26,7 @@ public final class RetryPolicy {
   }
 
   /** The wait before the next attempt, or empty when {@code exchange} (attempt n, 1-based) is final. */
-  public Optional<Duration> retryDelay(int attempt, HttpExchange exchange) {
+  public Optional<Duration> retryDelay(int attempt, EndpointAnswer exchange) {
     if (attempt >= MAX_ATTEMPTS) {
       return Optional.empty();
     }

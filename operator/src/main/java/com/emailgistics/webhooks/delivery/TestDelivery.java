@@ -1,42 +1,30 @@
 package com.emailgistics.webhooks.delivery;
 
 import com.emailgistics.webhooks.message.SampleMessage;
+import io.vertx.core.Future;
 
 /**
- * The product's "Test Webhook": POST the canned sample message once (no retries) and judge the
- * answer as the product does. Every text in the result is scrubbed of the bearer secret, since an
- * endpoint may echo the request back.
+ * The product's "Test Webhook": POST the canned sample message once (no retries) through the same
+ * engine as deliveries and judge the answer the same way. Every text in the result is scrubbed of
+ * the bearer secret, since an endpoint may echo the request back.
  */
 public final class TestDelivery {
   public static final String SUCCESS_MESSAGE =
       "Success! Mock request sent and webhook response received and validated.";
 
-  private final WebhookHttpClient http;
+  private TestDelivery() {}
 
-  public TestDelivery(WebhookHttpClient http) {
-    this.http = http;
-  }
-
-  /** Blocks the calling (reconciler) thread for at most the webhook's timeout. */
-  public TestResult run(WebhookEndpoint endpoint, PayloadOptions options) {
-    byte[] payload = PayloadBuilder.toBytes(PayloadBuilder.build(SampleMessage.MESSAGE, options));
-    HttpExchange exchange = http.post(endpoint, payload).join();
-    Redactor redactor = new Redactor(endpoint.bearerToken());
-    if (!exchange.connected()) {
+  /** Runs on {@code engine}'s lane; call it there. */
+  public static Future<TestResult> run(DeliveryEngine engine, WebhookEndpoint endpoint, PayloadOptions options) {
+    return engine.deliverOnce(endpoint, PayloadWriter.write(SampleMessage.MESSAGE, options)).map(result -> {
+      boolean succeeded = result.category() == Outcome.Succeeded;
+      Redactor redactor = new Redactor(endpoint.bearerToken());
       return new TestResult(
-          Outcome.ConnectionError,
-          redactor.redact("Connection error: " + exchange.connectionError()),
-          null,
-          null,
-          exchange.durationMillis());
-    }
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(exchange.status(), exchange.body());
-    boolean succeeded = verdict.outcome().succeeded();
-    return new TestResult(
-        verdict.outcome(),
-        succeeded ? SUCCESS_MESSAGE : redactor.redact(verdict.message()),
-        succeeded ? redactor.redact(ActionSummary.describe(verdict.actions())) : null,
-        exchange.status(),
-        exchange.durationMillis());
+          result.category(),
+          succeeded ? SUCCESS_MESSAGE : result.message(),
+          succeeded ? redactor.redact(ActionSummary.describe(result.actions())) : null,
+          result.httpStatus(),
+          result.durationMillis());
+    });
   }
 }

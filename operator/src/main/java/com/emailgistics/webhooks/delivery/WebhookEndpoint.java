@@ -1,14 +1,71 @@
 package com.emailgistics.webhooks.delivery;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Where and how to deliver: the URL, the bearer secret (absent: no Authorization header), a PEM CA
- * bundle that replaces the platform's trust store when present, and the per-attempt timeout.
+ * bundle that replaces the platform's trust store when present, and the per-attempt timeout. The
+ * URL is parsed once here, not for every delivery.
  */
-public record WebhookEndpoint(
-    String url, Optional<String> bearerToken, Optional<String> caBundlePem, Duration timeout) {
+public final class WebhookEndpoint {
+  private final String url;
+  private final Optional<String> bearerToken;
+  private final Optional<String> caBundlePem;
+  private final Duration timeout;
+  private final String host;
+  private final int port;
+  private final String requestUri;
+  private final String authorization;
+
+  public WebhookEndpoint(String url, Optional<String> bearerToken, Optional<String> caBundlePem, Duration timeout) {
+    this.url = Objects.requireNonNull(url);
+    this.bearerToken = bearerToken;
+    this.caBundlePem = caBundlePem;
+    this.timeout = timeout;
+    URI uri = URI.create(url);
+    String rawHost = Objects.requireNonNull(uri.getHost(), () -> "no host in " + url);
+    this.host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
+    this.port = uri.getPort() < 0 ? 443 : uri.getPort();
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    this.requestUri = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    this.authorization = bearerToken.map(token -> "Bearer " + token).orElse(null);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public Optional<String> bearerToken() {
+    return bearerToken;
+  }
+
+  public Optional<String> caBundlePem() {
+    return caBundlePem;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  String host() {
+    return host;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String requestUri() {
+    return requestUri;
+  }
+
+  /** The Authorization header value, or null without a secret. */
+  String authorization() {
+    return authorization;
+  }
 
   /** Never prints the secret. */
   @Override

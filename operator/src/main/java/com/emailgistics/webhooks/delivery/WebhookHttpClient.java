@@ -1,126 +1,167 @@
 package com.emailgistics.webhooks.delivery;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
- * POSTs payloads to webhook endpoints without blocking a thread per request: the JDK HTTP client
- * multiplexes every in-flight request over a selector thread and a small, bounded executor, and
- * pools connections per endpoint. HTTPS with TLS 1.2 or newer only, redirects never followed, no
- * hidden retries (retry decisions belong to {@link DeliveryEngine}), and the per-attempt timeout
- * covers the whole exchange, body included.
+ * POSTs payloads to webhook endpoints from one event loop (a lane), without a thread per request:
+ * connections are pooled per endpoint and created on this lane's event loop, so a delivery never
+ * changes threads. HTTPS with TLS 1.2 or newer and hostname verification, HTTP/2 through ALPN when
+ * the endpoint offers it (HTTP/1.1 otherwise), redirects never followed, no hidden retries (retry
+ * decisions belong to {@link DeliveryEngine}), and the per-attempt timeout covers the whole
+ * exchange, body included, and cancels it.
+ *
+ * <p>Not thread-safe: call it on its lane's event loop only.
  */
 public final class WebhookHttpClient {
-  static final int MAX_RESPONSE_BYTES = 1 << 20;
-  private static final String[] TLS_1_2_OR_NEWER = {"TLSv1.3", "TLSv1.2"};
+  public static final int MAX_RESPONSE_BYTES = 1 << 20;
+  /** Distinct CA bundles whose clients are kept; the least recently used beyond are closed. */
+  static final int MAX_TRUST_CLIENTS = 64;
+  private static final Set<String> TLS_1_2_OR_NEWER = Set.of("TLSv1.2", "TLSv1.3");
 
+  private final Context lane;
   private final String userAgent;
-  private final ExecutorService executor;
-  private final HttpClient systemTrust;
-  private final Map<String, HttpClient> clientsByCaBundle = new ConcurrentHashMap<>();
-
-  /** {@code executor} runs the client's callbacks; it should be small and bounded. */
-  public WebhookHttpClient(String userAgent, ExecutorService executor) {
-    this.userAgent = userAgent;
-    this.executor = executor;
-    try {
-      this.systemTrust = newClient(SSLContext.getDefault());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JVM has no default TLS context", e);
+  private final ClientSettings settings;
+  private final HttpClientAgent systemTrust;
+  private final Map<String, HttpClientAgent> byCaBundle = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, HttpClientAgent> eldest) {
+      if (size() > MAX_TRUST_CLIENTS) {
+        eldest.getValue().close();
+        return true;
+      }
+      return false;
     }
+  };
+
+  /**
+   * How the client connects.
+   *
+   * @param maxConnectionsPerEndpoint connections one lane keeps to one endpoint (HTTP/1.1), or
+   *     HTTP/2 connections it may open once the streams of the first are all in use
+   * @param http2 offer HTTP/2 through ALPN (the endpoint chooses)
+   * @param maxWaiting deliveries that may wait for a connection of one endpoint on one lane
+   * @param tlsEngine OpenSSL or the JDK's engine
+   */
+  public record ClientSettings(int maxConnectionsPerEndpoint, boolean http2, int maxWaiting, SSLEngineOptions tlsEngine) {}
+
+  /** Creates a client whose connections live on {@code lane}'s event loop. */
+  public WebhookHttpClient(Context lane, String userAgent, ClientSettings settings) {
+    this.lane = lane;
+    this.userAgent = userAgent;
+    this.settings = settings;
+    this.systemTrust = newClient(null);
   }
 
-  public CompletableFuture<HttpExchange> post(WebhookEndpoint endpoint, byte[] payload) {
-    HttpClient client;
+  public Context lane() {
+    return lane;
+  }
+
+  /**
+   * POSTs {@code payload}. The returned future completes on this lane, at the latest
+   * {@code timeoutMillis} after the call or when {@code deadline} is cut short, and never fails: a
+   * failure is an answer without status.
+   */
+  public Future<EndpointAnswer> post(WebhookEndpoint endpoint, Buffer payload, long timeoutMillis, Deadline deadline) {
+    if (timeoutMillis <= 0) {
+      return Future.succeededFuture(EndpointAnswer.failed("Cut short: " + deadline.reason(), 0));
+    }
+    HttpClientAgent client;
     try {
       client = clientFor(endpoint);
     } catch (InvalidCaBundleException e) {
-      return CompletableFuture.completedFuture(HttpExchange.failed("invalid CA bundle: " + e.getMessage(), 0));
+      return Future.succeededFuture(EndpointAnswer.failed("invalid CA bundle: " + e.getMessage(), 0));
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(endpoint.url()))
-            .timeout(endpoint.timeout())
-            .header("User-Agent", userAgent)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
-    endpoint.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    long start = System.nanoTime();
-    return client
-        .sendAsync(request.build(), info -> new CappedBodySubscriber(MAX_RESPONSE_BYTES))
-        .orTimeout(endpoint.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((response, failure) -> failure == null
-            ? HttpExchange.answered(
-                response.statusCode(), response.body(), response.headers().firstValue("Retry-After"), millisSince(start))
-            : HttpExchange.failed(describe(unwrap(failure), endpoint), millisSince(start)));
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaderNames.USER_AGENT, userAgent)
+        .add(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    if (endpoint.authorization() != null) {
+      headers.add(HttpHeaderNames.AUTHORIZATION, endpoint.authorization());
+    }
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(endpoint.host())
+        .setPort(endpoint.port())
+        .setURI(endpoint.requestUri())
+        .setSsl(true)
+        .setHeaders(headers)
+        // Our own timer below covers the whole exchange; these only must not fire first.
+        .setConnectTimeout(timeoutMillis + 1000)
+        .setIdleTimeout(-1);
+    Exchange exchange = new Exchange(endpoint, payload, timeoutMillis, deadline);
+    client.request(request).onComplete(exchange::requestReady);
+    return exchange.promise.future();
   }
 
-  private HttpClient clientFor(WebhookEndpoint endpoint) throws InvalidCaBundleException {
+  private HttpClientAgent clientFor(WebhookEndpoint endpoint) throws InvalidCaBundleException {
     if (endpoint.caBundlePem().isEmpty()) {
       return systemTrust;
     }
     String pem = endpoint.caBundlePem().get();
-    HttpClient cached = clientsByCaBundle.get(pem);
-    if (cached != null) {
-      return cached;
+    HttpClientAgent client = byCaBundle.get(pem);
+    if (client == null) {
+      parseCertificates(pem);
+      client = newClient(new PemTrustOptions().addCertValue(Buffer.buffer(pem)));
+      byCaBundle.put(pem, client);
     }
-    HttpClient client = newClient(trusting(parseCertificates(pem)));
-    HttpClient raced = clientsByCaBundle.putIfAbsent(pem, client);
-    return raced == null ? client : raced;
+    return client;
   }
 
-  private HttpClient newClient(SSLContext tls) {
-    SSLParameters parameters = tls.getDefaultSSLParameters();
-    parameters.setProtocols(TLS_1_2_OR_NEWER);
-    return HttpClient.newBuilder()
-        .executor(executor)
-        .sslContext(tls)
-        .sslParameters(parameters)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
-  }
-
-  private static SSLContext trusting(List<X509Certificate> certificates) throws InvalidCaBundleException {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < certificates.size(); i++) {
-        store.setCertificateEntry("ca-" + i, certificates.get(i));
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new InvalidCaBundleException("the CA bundle cannot be used: " + e.getMessage());
+  private HttpClientAgent newClient(PemTrustOptions trust) {
+    HttpClientOptions options = new HttpClientOptions()
+        .setSsl(true)
+        .setVerifyHost(true)
+        .setEnabledSecureTransportProtocols(TLS_1_2_OR_NEWER)
+        .setSslEngineOptions(settings.tlsEngine())
+        .setTcpNoDelay(true)
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(30)
+        .setHttp2KeepAliveTimeout(30)
+        .setMaxRedirects(0)
+        .setDecompressionSupported(false)
+        .setShared(false);
+    if (trust != null) {
+      options.setTrustOptions(trust);
     }
+    if (settings.http2()) {
+      options.setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setHttp2ClearTextUpgrade(false);
+    }
+    PoolOptions pool = new PoolOptions()
+        .setHttp1MaxSize(settings.maxConnectionsPerEndpoint())
+        .setHttp2MaxSize(settings.maxConnectionsPerEndpoint())
+        .setMaxWaitQueueSize(settings.maxWaiting());
+    return lane.owner().httpClientBuilder().with(options).with(pool).build();
   }
 
   /** Parses a PEM bundle; fails when it holds no certificate at all. */
@@ -141,35 +182,151 @@ public final class WebhookHttpClient {
     }
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
+  /** Closes every connection; for shutdown. */
+  public Future<Void> close() {
+    List<Future<Void>> closing = new java.util.ArrayList<>();
+    closing.add(systemTrust.close());
+    byCaBundle.values().forEach(client -> closing.add(client.close()));
+    return Future.join(closing).mapEmpty();
   }
 
-  static String describe(Throwable failure, WebhookEndpoint endpoint) {
-    if (failure instanceof TimeoutException || failure instanceof HttpTimeoutException
-        && !(failure instanceof HttpConnectTimeoutException)) {
-      return "Timed out after " + endpoint.timeout().toSeconds() + "s";
+  /**
+   * One POST. Everything runs on the lane's event loop: the timer, the request, the response
+   * chunks; {@code done} guards against a late callback after the timer has answered.
+   */
+  private final class Exchange {
+    final Promise<EndpointAnswer> promise = Promise.promise();
+    final WebhookEndpoint endpoint;
+    final Buffer payload;
+    final long timeoutMillis;
+    final Deadline deadline;
+    final long start = System.nanoTime();
+    final long timer;
+    HttpClientRequest request;
+    Buffer body;
+    boolean done;
+
+    Exchange(WebhookEndpoint endpoint, Buffer payload, long timeoutMillis, Deadline deadline) {
+      this.endpoint = endpoint;
+      this.payload = payload;
+      this.timeoutMillis = timeoutMillis;
+      this.deadline = deadline;
+      this.timer = lane.owner().setTimer(timeoutMillis, id -> timedOut());
+      deadline.onExpire(() -> abandon("Cut short: " + deadline.reason()));
     }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
-        return "DNS lookup failed for " + URI.create(endpoint.url()).getHost();
+
+    void requestReady(io.vertx.core.AsyncResult<HttpClientRequest> ready) {
+      if (ready.failed()) {
+        fail(ready.cause());
+        return;
       }
-      if (cause instanceof HttpConnectTimeoutException) {
-        return "TCP connection timed out after " + endpoint.timeout().toSeconds() + "s";
+      request = ready.result();
+      if (done) {
+        request.reset();
+        return;
+      }
+      request.send(payload).onComplete(answer -> {
+        if (answer.failed()) {
+          fail(answer.cause());
+        } else {
+          receive(answer.result());
+        }
+      });
+    }
+
+    private void receive(HttpClientResponse response) {
+      String length = response.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+      if (length != null && parsedLength(length) > MAX_RESPONSE_BYTES) {
+        tooLarge(response);
+        return;
+      }
+      response.handler(chunk -> {
+        if (done) {
+          return;
+        }
+        if (body == null) {
+          body = Buffer.buffer(Math.min(chunk.length() * 2, MAX_RESPONSE_BYTES));
+        }
+        if (body.length() + chunk.length() > MAX_RESPONSE_BYTES) {
+          tooLarge(response);
+        } else {
+          body.appendBuffer(chunk);
+        }
+      });
+      response.exceptionHandler(this::fail);
+      response.endHandler(ended -> complete(EndpointAnswer.answered(response.statusCode(),
+          body == null ? new byte[0] : body.getBytes(), Optional.ofNullable(response.getHeader("Retry-After")),
+          millisSince(start))));
+    }
+
+    private void tooLarge(HttpClientResponse response) {
+      complete(EndpointAnswer.answered(response.statusCode(), null, Optional.empty(), millisSince(start)));
+      request.reset();
+    }
+
+    private void timedOut() {
+      abandon(deadline.passed() && timeoutMillis < endpoint.timeout().toMillis()
+          ? "Timed out after " + seconds(timeoutMillis) + ", cut short: " + deadline.reason()
+          : "Timed out after " + seconds(timeoutMillis));
+    }
+
+    private void abandon(String why) {
+      if (!done) {
+        complete(EndpointAnswer.failed(why, millisSince(start)));
+        if (request != null) {
+          request.reset();
+        }
+      }
+    }
+
+    private void fail(Throwable failure) {
+      complete(EndpointAnswer.failed(describe(failure, endpoint, timeoutMillis), millisSince(start)));
+    }
+
+    private void complete(EndpointAnswer answer) {
+      if (!done) {
+        done = true;
+        lane.owner().cancelTimer(timer);
+        deadline.clearHook();
+        promise.complete(answer);
+      }
+    }
+  }
+
+  private static long parsedLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A failure in words a webhook administrator can act on. */
+  static String describe(Throwable failure, WebhookEndpoint endpoint, long timeoutMillis) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnknownHostException) {
+        return "DNS lookup failed for " + endpoint.host();
       }
       if (cause instanceof SSLException) {
         return "TLS handshake failed: " + cause.getMessage();
       }
+      if (cause instanceof ConnectException) {
+        return "TCP connection failed: " + (cause.getMessage() == null ? "connection refused" : cause.getMessage());
+      }
+      if (cause instanceof java.util.concurrent.TimeoutException
+          || cause.getClass().getSimpleName().contains("Timeout")) {
+        return "Timed out after " + seconds(timeoutMillis);
+      }
     }
-    if (failure instanceof ConnectException) {
-      return "TCP connection failed: " + (failure.getMessage() == null ? "connection refused" : failure.getMessage());
+    if (failure instanceof io.vertx.core.http.HttpClosedException) {
+      return "The endpoint closed the connection before answering";
     }
     return "Request failed: " + failure.getClass().getSimpleName()
         + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 
   private static long millisSince(long startNanos) {

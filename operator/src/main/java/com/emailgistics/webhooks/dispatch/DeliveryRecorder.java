@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,7 @@ public final class DeliveryRecorder {
   private final MeterRegistry metrics;
   private final EventRecorder events;
   private final Clock clock;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<String, WebhookMeters> meters = new ConcurrentHashMap<>();
   private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
   private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
@@ -46,7 +47,6 @@ public final class DeliveryRecorder {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
-    metrics.gauge("emailgistics_deliveries_in_flight", inFlight);
   }
 
   /** One delivery as the history endpoint shows it. */
@@ -57,22 +57,27 @@ public final class DeliveryRecorder {
   /** Counts and the last delivery of one webhook, for its status. */
   record WebhookTally(String namespace, String name, long succeeded, long failed, DeliveryRecord last) {}
 
-  void started() {
-    inFlight.incrementAndGet();
+  /** One webhook's meters, looked up once rather than for every delivery. */
+  private record WebhookMeters(Map<DeliveryOutcome, Counter> deliveries, Counter attempts, Timer duration) {
+    static WebhookMeters register(MeterRegistry metrics, String key) {
+      Map<DeliveryOutcome, Counter> deliveries = new EnumMap<>(DeliveryOutcome.class);
+      for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
+        deliveries.put(outcome, Counter.builder("emailgistics_deliveries").tag("webhook", key)
+            .tag("outcome", outcome.name()).register(metrics));
+      }
+      return new WebhookMeters(deliveries,
+          Counter.builder("emailgistics_delivery_attempts").tag("webhook", key).register(metrics),
+          Timer.builder("emailgistics_delivery_duration").tag("webhook", key).publishPercentileHistogram().register(metrics));
+    }
   }
 
   void finished(Webhook webhook, String rule, String messageId, DeliveryResult result) {
-    inFlight.decrementAndGet();
-    if (result == null) {
-      return;
-    }
     String key = References.key(webhook);
     String outcome = result.outcome().name();
-    Counter.builder("emailgistics_deliveries").tag("webhook", key).tag("outcome", outcome)
-        .register(metrics).increment();
-    Counter.builder("emailgistics_delivery_attempts").tag("webhook", key).register(metrics).increment(result.attempts());
-    Timer.builder("emailgistics_delivery_duration").tag("webhook", key).publishPercentileHistogram()
-        .register(metrics).record(result.durationMillis(), TimeUnit.MILLISECONDS);
+    WebhookMeters meters = this.meters.computeIfAbsent(key, k -> WebhookMeters.register(metrics, k));
+    meters.deliveries().get(result.outcome()).increment();
+    meters.attempts().increment(result.attempts());
+    meters.duration().record(result.durationMillis(), TimeUnit.MILLISECONDS);
 
     DeliveryRecord entry = new DeliveryRecord(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(), messageId, rule,
         outcome, result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
@@ -112,6 +117,12 @@ public final class DeliveryRecorder {
   void forget(String key) {
     tallies.remove(key);
     history.remove(key);
+    WebhookMeters gone = meters.remove(key);
+    if (gone != null) {
+      gone.deliveries().values().forEach(metrics::remove);
+      metrics.remove(gone.attempts());
+      metrics.remove(gone.duration());
+    }
   }
 
   /**

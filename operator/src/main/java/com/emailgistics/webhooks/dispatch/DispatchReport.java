@@ -5,12 +5,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply. */
+/**
+ * What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply.
+ * {@code complete} is false when the message's deadline (or a shutdown) stopped deliveries; those
+ * that did not run are listed with outcome NotAttempted and the reason.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DispatchReport(
     String messageId,
     MailboxInfo mailbox,
     boolean webhooksEnabled,
+    boolean complete,
     List<RuleReport> rules,
     List<DeliveryReport> deliveries,
     List<ActionReport> actions,

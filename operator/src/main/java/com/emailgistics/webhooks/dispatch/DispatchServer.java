@@ -1,212 +1,499 @@
 package com.emailgistics.webhooks.dispatch;
 
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.config.StartupException;
+import com.emailgistics.webhooks.delivery.Admission;
+import com.emailgistics.webhooks.delivery.Deadline;
+import com.emailgistics.webhooks.delivery.DeliveryEngine;
+import com.emailgistics.webhooks.eventloop.ConnectionGuard;
+import com.emailgistics.webhooks.eventloop.EventLoops;
+import com.emailgistics.webhooks.eventloop.Servers;
+import com.emailgistics.webhooks.json.Json;
 import com.emailgistics.webhooks.message.Message;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP dispatch endpoint (OpenAPI description: docs/dispatch-openapi.yaml, also served at
- * /openapi.yaml). Handlers only parse and validate; the dispatch itself continues asynchronously
- * and answers when the last delivery is done, so slow webhooks hold no server thread. Every
- * error is a JSON body {"error": "..."} with a 4xx status; bad input never yields a 500.
+ * /openapi.yaml), one server per event loop on a shared port. A message is read, matched,
+ * delivered and answered on the event loop that accepted its connection. Every answer is JSON;
+ * bad input gets a 4xx naming the problem, overload and shutdown a 503 with Retry-After, and
+ * anything unexpected (a bug) a 500: a request is never left without an answer.
  */
 public final class DispatchServer implements AutoCloseable {
   static final String OPENAPI_RESOURCE = "/dispatch-openapi.yaml";
   private static final Logger LOG = LoggerFactory.getLogger(DispatchServer.class);
-  private static final Pattern MAILBOX_MESSAGES = Pattern.compile("^/v1/mailboxes/([^/]+)/messages$");
-  private static final Pattern RULE_MESSAGES = Pattern.compile("^/v1/rules/([^/]+)/([^/]+)/messages$");
-  private static final Pattern WEBHOOK_DELIVERIES = Pattern.compile("^/v1/webhooks/([^/]+)/([^/]+)/deliveries$");
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final String RETRY_AFTER_SECONDS = "1";
+  /** After an early answer, how long and how much of the rest of a request is read and dropped. */
+  private static final Duration DISCARD_GRACE = Duration.ofSeconds(2);
+  private static final long MAX_DISCARDED_BYTES = 16L << 20;
+  /** Past the message deadline, a request still unanswered (a bug) is answered 500 after this. */
+  private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
 
-  private final HttpServer server;
+  private final EventLoops loops;
+  private final List<Lane> lanes = new ArrayList<>();
   private final DispatchService service;
   private final DeliveryRecorder recorder;
   private final DispatchToken token;
+  private final Admission admission;
+  private final OperatorConfig.Dispatch settings;
   private final MessageParser parser;
-  private final int maxBodyBytes;
+  private final ConnectionGuard guard;
+  private final byte[] openApi;
+  private final Counter callerDisconnects;
+  private final BooleanSupplier cachesSynced;
+  private volatile boolean draining;
 
-  /**
-   * Settings of the JDK HTTP server, which it reads once per JVM: request read time, header count
-   * and size, and TCP_NODELAY (without it, Nagle's algorithm and the client's delayed ACK add about
-   * 40 ms to every answer on a kept-alive connection).
-   */
-  public static void applyServerLimits(Duration readTimeout) {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, readTimeout.toSeconds())));
-    System.setProperty("sun.net.httpserver.maxReqHeaders", "100");
-    System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
-  }
-
-  public DispatchServer(int port, DispatchService service, DeliveryRecorder recorder, DispatchToken token,
-      int maxBodyBytes, ExecutorService handlers, Clock clock) throws IOException {
+  public DispatchServer(EventLoops loops, List<DeliveryEngine> engines, DispatchService service, DeliveryRecorder recorder,
+      DispatchToken token, Admission admission, OperatorConfig.Dispatch settings, BooleanSupplier cachesSynced,
+      MeterRegistry metrics, Clock clock) {
+    this.loops = loops;
+    this.cachesSynced = cachesSynced;
     this.service = service;
     this.recorder = recorder;
     this.token = token;
+    this.admission = admission;
+    this.settings = settings;
     this.parser = new MessageParser(clock);
-    this.maxBodyBytes = maxBodyBytes;
-    this.server = HttpServer.create(new InetSocketAddress(port), 1024);
-    server.setExecutor(handlers);
-    server.createContext("/", this::handle);
+    this.guard = new ConnectionGuard(settings.maxConnections(), settings.readTimeout());
+    this.openApi = readOpenApi();
+    for (DeliveryEngine engine : engines) {
+      lanes.add(new Lane(engine));
+    }
+    Gauge.builder("emailgistics_dispatch_connections", guard, ConnectionGuard::openConnections)
+        .description("Open connections to the dispatch port").register(metrics);
+    FunctionCounter.builder("emailgistics_dispatch_connections_refused", guard, ConnectionGuard::refusedConnections)
+        .description("Connections closed at once because the dispatch port had its maximum open").register(metrics);
+    FunctionCounter.builder("emailgistics_dispatch_slow_requests", guard, ConnectionGuard::headTimeouts)
+        .description("Connections closed with 408 because a request head did not arrive in time").register(metrics);
+    callerDisconnects = Counter.builder("emailgistics_dispatch_caller_disconnects")
+        .description("Callers that closed the connection before their message was answered").register(metrics);
   }
 
+  /** Binds the port on every event loop; fails with a one-line cause when it cannot. */
   public void start() {
-    server.start();
+    for (Lane lane : lanes) {
+      Promise<HttpServer> listening = Promise.promise();
+      // A negative port makes Vert.x pick one free port shared by all servers asking for it.
+      int port = settings.port() == 0 ? -1 : settings.port();
+      lane.context.runOnContext(ignored -> lane.server.listen(port).onComplete(listening));
+      Servers.await(listening.future(), settings.port(), OperatorConfig.DISPATCH_PORT);
+    }
+    // Vert.x shares one socket among the servers of one port and spreads the connections.
+    if (lanes.stream().map(lane -> lane.server.actualPort()).distinct().count() != 1) {
+      throw new IllegalStateException("the dispatch servers of the event loops did not share one port");
+    }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return lanes.get(0).server.actualPort();
   }
 
-  private void handle(HttpExchange exchange) {
-    try {
-      route(exchange);
-    } catch (DispatchException e) {
-      respond(exchange, e.status(), Map.of("error", e.getMessage()));
-    } catch (RuntimeException | IOException e) {
-      LOG.error("Dispatch request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-      respond(exchange, 500, Map.of("error", "internal error; see the operator log"));
-    }
-  }
-
-  private void route(HttpExchange exchange) throws DispatchException, IOException {
-    String path = exchange.getRequestURI().getRawPath();
-    String method = exchange.getRequestMethod();
-    if (path.equals("/openapi.yaml")) {
-      requireMethod(method, "GET");
-      serveOpenApi(exchange);
-      return;
-    }
-    Matcher mailbox = MAILBOX_MESSAGES.matcher(path);
-    Matcher rule = RULE_MESSAGES.matcher(path);
-    Matcher history = WEBHOOK_DELIVERIES.matcher(path);
-    if (!mailbox.matches() && !rule.matches() && !history.matches()) {
-      throw new DispatchException(404, "no such endpoint: " + path + " (see /openapi.yaml)");
-    }
-    authenticate(exchange);
-    if (history.matches()) {
-      requireMethod(method, "GET");
-      respond(exchange, 200, Map.of("webhook", decode(history.group(1)) + "/" + decode(history.group(2)),
-          "deliveries", recorder.history(decode(history.group(1)), decode(history.group(2)))));
-      return;
-    }
-    requireMethod(method, "POST");
-    Message message = parser.parse(readJson(exchange));
-    CompletableFuture<DispatchReport> report;
-    if (mailbox.matches()) {
-      String address = decode(mailbox.group(1));
-      if (message.mailbox() != null && !message.mailbox().equalsIgnoreCase(address)) {
-        throw new DispatchException(400, "field 'mailbox' (" + message.mailbox() + ") differs from the address in the path (" + address + ")");
-      }
-      report = service.dispatchToMailbox(address, message);
-    } else {
-      report = service.dispatchToRule(decode(rule.group(1)), decode(rule.group(2)), message);
-    }
-    report.whenComplete((result, failure) -> {
-      if (failure == null) {
-        respond(exchange, 200, result);
-      } else {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        LOG.error("Dispatch of message {} failed", message.id(), cause);
-        respond(exchange, 500, Map.of("error", "internal error; see the operator log"));
-      }
-    });
-  }
-
-  private void authenticate(HttpExchange exchange) throws DispatchException {
-    if (!token.configured()) {
-      throw new DispatchException(503, "the dispatch endpoint has no token configured (EMAILGISTICS_DISPATCH_TOKEN_FILE)");
-    }
-    if (!token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-      throw new DispatchException(401, "missing or wrong bearer token");
-    }
-  }
-
-  private static void requireMethod(String actual, String expected) throws DispatchException {
-    if (!expected.equals(actual)) {
-      throw new DispatchException(405, "method " + actual + " is not allowed here; use " + expected);
-    }
-  }
-
-  private JsonNode readJson(HttpExchange exchange) throws DispatchException, IOException {
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      throw new DispatchException(415, "Content-Type must be application/json");
-    }
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(maxBodyBytes + 1);
-      if (body.length > maxBodyBytes) {
-        // Discard a bounded amount of the rest (the read timeout bounds the time): closing on
-        // unread data resets the connection and the client would never see the 413.
-        in.readNBytes(16 * maxBodyBytes);
-        throw new DispatchException(413, "the body exceeds " + maxBodyBytes + " bytes");
-      }
-    }
-    try {
-      return JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new DispatchException(400, "malformed JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-    }
-  }
-
-  private void serveOpenApi(HttpExchange exchange) throws IOException {
-    byte[] spec;
-    try (InputStream in = DispatchServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      spec = in.readAllBytes();
-    }
-    exchange.getResponseHeaders().set("Content-Type", "application/yaml");
-    exchange.sendResponseHeaders(200, spec.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(spec);
-    }
+  /** Messages being dispatched now. */
+  public int messagesInFlight() {
+    return admission.messagesInFlight();
   }
 
   /**
-   * Decodes a path segment (the server has already rejected malformed escapes); unlike a query
-   * string, '+' stays '+' (user+tag@example.com).
+   * Stops taking messages (503 from now on, connections closed after their answer), waits up to
+   * {@code timeout} for the messages in flight to finish, then cuts the rest short: their
+   * deliveries in flight are cancelled and they are answered with what has been done.
    */
-  private static String decode(String segment) {
-    return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+  public void drain(Duration timeout) {
+    draining = true;
+    long end = System.nanoTime() + timeout.toNanos();
+    awaitIdle(end);
+    if (admission.messagesInFlight() > 0) {
+      LOG.warn("Drain time ({} s) is over with {} message(s) in flight: cutting their deliveries short",
+          timeout.toSeconds(), admission.messagesInFlight());
+      lanes.forEach(lane -> lane.context.runOnContext(ignored -> lane.expireAll("the operator is shutting down")));
+      awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    }
   }
 
-  private static void respond(HttpExchange exchange, int status, Object body) {
-    try (exchange) {
-      byte[] bytes = JSON.writeValueAsBytes(body);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-    } catch (IOException e) {
-      LOG.debug("Could not answer a dispatch request (client gone?): {}", e.getMessage());
+  private void awaitIdle(long untilNanos) {
+    while (admission.messagesInFlight() > 0 && System.nanoTime() < untilNanos) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
+  }
+
+  public boolean draining() {
+    return draining;
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    for (Lane lane : lanes) {
+      try {
+        lane.server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.debug("Closing the dispatch server: {}", e.toString());
+      }
+    }
+  }
+
+  private static byte[] readOpenApi() {
+    try (InputStream in = DispatchServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new StartupException("the dispatch API description " + OPENAPI_RESOURCE + " is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One event loop's server, its delivery engine and the deadlines of its messages in flight. */
+  private final class Lane {
+    final Context context;
+    final DeliveryEngine engine;
+    final HttpServer server;
+    /** Confined to this lane's event loop. */
+    final Set<Deadline> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    Lane(DeliveryEngine engine) {
+      this.engine = engine;
+      this.context = engine.http().lane();
+      this.server = loops.vertx().createHttpServer(new HttpServerOptions()
+              .setTcpNoDelay(true)
+              .setIdleTimeout(120)
+              .setMaxInitialLineLength(8192)
+              .setMaxHeaderSize(64 * 1024)
+              .setHttp2ClearTextEnabled(false)
+              .setCompressionSupported(false)
+              .setDecompressionSupported(false)
+              .setStrictThreadMode(true))
+          .connectionHandler(guard::connected)
+          .requestHandler(this::handle)
+          .invalidRequestHandler(DispatchServer.this::invalid);
+    }
+
+    void expireAll(String because) {
+      new ArrayList<>(inFlight).forEach(deadline -> deadline.expire(because));
+    }
+
+    private void handle(HttpServerRequest request) {
+      guard.headReceived(request);
+      try {
+        route(request);
+      } catch (DispatchException e) {
+        answerError(request, e);
+      } catch (Throwable e) {
+        LOG.error("Dispatch request {} {} failed", request.method(), request.path(), e);
+        answer(request, 500, error("internal error; see the operator log"));
+      }
+    }
+
+    private void route(HttpServerRequest request) throws DispatchException {
+      String path = request.path();
+      if (path.equals("/openapi.yaml")) {
+        requireMethod(request, HttpMethod.GET);
+        request.response().putHeader(HttpHeaderNames.CONTENT_TYPE, "application/yaml").end(Buffer.buffer(openApi));
+        return;
+      }
+      DispatchPath target = DispatchPath.parse(path);
+      authenticate(request);
+      if (!cachesSynced.getAsBoolean()) {
+        throw new DispatchException(503, "the operator is starting: its caches of Mailboxes, rules and Webhooks are not"
+            + " synced yet");
+      }
+      if (target.kind() == DispatchPath.Kind.HISTORY) {
+        requireMethod(request, HttpMethod.GET);
+        answer(request, 200, Json.write(4096, json -> Json.WRITER.writeValue(json, Map.of(
+            "webhook", target.namespace() + "/" + target.name(),
+            "deliveries", recorder.history(target.namespace(), target.name())))));
+        return;
+      }
+      requireMethod(request, HttpMethod.POST);
+      String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
+      if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        throw new DispatchException(415, "Content-Type must be application/json");
+      }
+      long length = contentLength(request);
+      if (length > settings.maxBodyBytes()) {
+        throw new DispatchException(413, "the body exceeds " + settings.maxBodyBytes() + " bytes");
+      }
+      if (draining) {
+        throw new DispatchException(503, "the operator is shutting down; send the message to another replica");
+      }
+      long reserved = length >= 0 ? length : settings.maxBodyBytes();
+      if (!admission.tryAdmitMessage(reserved)) {
+        throw new DispatchException(503, "the operator has " + admission.messagesInFlight()
+            + " messages in flight (limit " + admission.limits().maxMessages() + ", "
+            + admission.limits().maxBytes() + " request bytes); retry later");
+      }
+      new MessageExchange(this, request, target, reserved).readBody();
+    }
+
+    private void authenticate(HttpServerRequest request) throws DispatchException {
+      if (!token.configured()) {
+        throw new DispatchException(503, "the dispatch endpoint has no token configured ("
+            + OperatorConfig.DISPATCH_TOKEN_FILE + ")");
+      }
+      if (!token.accepts(request.getHeader(HttpHeaderNames.AUTHORIZATION))) {
+        request.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        throw new DispatchException(401, "missing or wrong bearer token");
+      }
+    }
+  }
+
+  /** One posted message, from its body to its answer, on one event loop. */
+  private final class MessageExchange {
+    private final Lane lane;
+    private final HttpServerRequest request;
+    private final DispatchPath target;
+    private final long reserved;
+    private final Buffer body;
+    private final long bodyTimer;
+    private Deadline deadline;
+    private long watchdog = -1;
+    private boolean finished;
+
+    MessageExchange(Lane lane, HttpServerRequest request, DispatchPath target, long reserved) {
+      this.lane = lane;
+      this.request = request;
+      this.target = target;
+      this.reserved = reserved;
+      this.body = Buffer.buffer((int) Math.min(Math.max(reserved, 256), settings.maxBodyBytes()));
+      this.bodyTimer = loops.vertx().setTimer(settings.readTimeout().toMillis(), id -> refuse(408,
+          "the request body did not arrive within " + settings.readTimeout().toSeconds() + " s", true));
+    }
+
+    void readBody() {
+      request.handler(chunk -> {
+        if (finished) {
+          return;
+        }
+        if (body.length() + chunk.length() > settings.maxBodyBytes()) {
+          refuse(413, "the body exceeds " + settings.maxBodyBytes() + " bytes", true);
+        } else {
+          body.appendBuffer(chunk);
+        }
+      });
+      request.exceptionHandler(failure -> finish(null));
+      request.endHandler(ended -> {
+        loops.vertx().cancelTimer(bodyTimer);
+        if (!finished) {
+          dispatch();
+        }
+      });
+    }
+
+    private void dispatch() {
+      try {
+        Message message = parser.parse(body.getBytes());
+        deadline = Deadline.in(settings.messageDeadline(), "the message deadline of "
+            + settings.messageDeadline().toSeconds() + " s");
+        lane.inFlight.add(deadline);
+        watchdog = loops.vertx().setTimer(settings.messageDeadline().plus(WATCHDOG_GRACE).toMillis(), id -> {
+          LOG.error("Message {} got no answer within its deadline; answering 500", message.id());
+          reply(500, error("internal error: no answer within the message deadline; see the operator log"));
+        });
+        request.response().closeHandler(closed -> callerLeft(message));
+        Future<DispatchReport> report = target.kind() == DispatchPath.Kind.MAILBOX
+            ? service.dispatchToMailbox(target.address(), message, lane.engine, deadline)
+            : service.dispatchToRule(target.namespace(), target.name(), message, lane.engine, deadline);
+        report.onComplete(done -> {
+          if (done.succeeded()) {
+            reply(200, Json.write(2048, json -> Json.WRITER.writeValue(json, done.result())));
+          } else if (done.cause() instanceof DispatchException e) {
+            replyError(e);
+          } else {
+            LOG.error("Dispatch of message {} failed", message.id(), done.cause());
+            reply(500, error("internal error; see the operator log"));
+          }
+        });
+      } catch (DispatchException e) {
+        replyError(e);
+      } catch (Throwable e) {
+        LOG.error("Dispatch request {} failed", request.path(), e);
+        reply(500, error("internal error; see the operator log"));
+      }
+    }
+
+    private void callerLeft(Message message) {
+      if (!finished) {
+        callerDisconnects.increment();
+        LOG.warn("The caller of message {} disconnected before the answer; its remaining deliveries are not made",
+            message.id());
+        deadline.expire("the caller disconnected");
+      }
+    }
+
+    private void refuse(int status, String message, boolean closeConnection) {
+      if (!finished) {
+        if (closeConnection) {
+          request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        reply(status, error(message));
+      }
+    }
+
+    private void replyError(DispatchException e) {
+      if (e.status() == 503) {
+        request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      }
+      reply(e.status(), error(e.getMessage()));
+    }
+
+    private void reply(int status, Buffer json) {
+      if (finish(json)) {
+        answer(request, status, json);
+      }
+    }
+
+    /** Releases what this message holds, once; false when already done. */
+    private boolean finish(Buffer answer) {
+      if (finished) {
+        return false;
+      }
+      finished = true;
+      loops.vertx().cancelTimer(bodyTimer);
+      if (watchdog >= 0) {
+        loops.vertx().cancelTimer(watchdog);
+      }
+      if (deadline != null) {
+        lane.inFlight.remove(deadline);
+      }
+      admission.messageDone(reserved);
+      return answer != null;
+    }
+  }
+
+  private void answerError(HttpServerRequest request, DispatchException e) {
+    if (e.status() == 503) {
+      request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    if (!request.isEnded()) {
+      // The body was not read: close after answering rather than read what may never come.
+      request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    answer(request, e.status(), error(e.getMessage()));
+  }
+
+  /** Requests Vert.x cannot parse (bad request line, oversized headers): 4xx, connection closed. */
+  private void invalid(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    int status = request.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException ? 431 : 400;
+    response.putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    answer(request, status, error(status == 431 ? "request line or headers too large" : "malformed HTTP request"));
+  }
+
+  private void answer(HttpServerRequest request, int status, Buffer json) {
+    if (draining) {
+      request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    write(request, status, json);
+  }
+
+  private void write(HttpServerRequest request, int status, Buffer json) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+    Future<Void> written = response.end(json);
+    if (HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(response.headers().get(HttpHeaderNames.CONNECTION))) {
+      if (request.isEnded()) {
+        written.onComplete(done -> request.connection().close());
+      } else {
+        discardThenClose(request);
+      }
+    }
+  }
+
+  /**
+   * Closing a connection with unread request bytes makes the kernel reset it, and the client may
+   * then never see the answer (413, 401...): read and drop what is still coming, within bounds,
+   * before closing.
+   */
+  private void discardThenClose(HttpServerRequest request) {
+    long[] discarded = {0};
+    long timer = loops.vertx().setTimer(DISCARD_GRACE.toMillis(), id -> request.connection().close());
+    request.handler(chunk -> {
+      discarded[0] += chunk.length();
+      if (discarded[0] > MAX_DISCARDED_BYTES) {
+        loops.vertx().cancelTimer(timer);
+        request.connection().close();
+      }
+    });
+    request.endHandler(ended -> {
+      loops.vertx().cancelTimer(timer);
+      request.connection().close();
+    });
+    request.resume();
+  }
+
+  private static void requireMethod(HttpServerRequest request, HttpMethod expected) throws DispatchException {
+    if (!expected.equals(request.method())) {
+      throw new DispatchException(405, "method " + request.method() + " is not allowed here; use " + expected);
+    }
+  }
+
+  private static long contentLength(HttpServerRequest request) throws DispatchException {
+    String value = request.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new DispatchException(400, "Content-Length is not a number: " + value);
+    }
+  }
+
+  private static Buffer error(String message) {
+    return Json.write(256, json -> {
+      json.writeStartObject();
+      json.writeStringField("error", message);
+      json.writeEndObject();
+    });
+  }
+
+  /** Decodes a path segment; unlike a query string, '+' stays '+' (user+tag@example.com). */
+  static String decode(String segment) throws DispatchException {
+    try {
+      return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new DispatchException(400, "malformed percent-escape in the path segment '" + segment + "'");
+    }
   }
 }

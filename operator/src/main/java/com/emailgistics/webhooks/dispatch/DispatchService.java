@@ -8,11 +8,13 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.RuleActionType;
 import com.emailgistics.webhooks.api.Webhook;
-import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.delivery.Admission;
+import com.emailgistics.webhooks.delivery.Deadline;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.DeliveryOutcome;
 import com.emailgistics.webhooks.delivery.DeliveryResult;
-import com.emailgistics.webhooks.delivery.PayloadBuilder;
+import com.emailgistics.webhooks.delivery.PayloadOptions;
+import com.emailgistics.webhooks.delivery.PayloadWriter;
 import com.emailgistics.webhooks.dispatch.DispatchReport.ActionReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DeliveryReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DroppedActionReport;
@@ -26,36 +28,51 @@ import com.emailgistics.webhooks.reconciler.webhook.ResolvedWebhook;
 import com.emailgistics.webhooks.rules.CompiledRule;
 import com.emailgistics.webhooks.rules.RuleEvaluation;
 import com.emailgistics.webhooks.rules.RuleSet;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Evaluates a mailbox's rules for a message and delivers to the webhooks of the matching rules,
  * one after the other in rule and action order (the product waits for each answer before going
- * on). Everything is read from informer caches; nothing here blocks a thread.
+ * on), within the message's deadline and the admission limits. Everything is read from informer
+ * caches; a message runs on one event loop from its request to its answer.
  */
 public final class DispatchService {
   private final ClusterView cluster;
-  private final OperatorConfig config;
-  private final DeliveryEngine engine;
+  private final boolean webhooksEnabled;
+  private final Admission admission;
   private final DeliveryRecorder recorder;
+  private final Counter regexBudgetExceeded;
   private final CompiledRules compiledRules = new CompiledRules();
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
 
-  public DispatchService(ClusterView cluster, OperatorConfig config, DeliveryEngine engine, DeliveryRecorder recorder) {
+  public DispatchService(ClusterView cluster, boolean webhooksEnabled, Admission admission, DeliveryRecorder recorder,
+      MeterRegistry metrics) {
     this.cluster = cluster;
-    this.config = config;
-    this.engine = engine;
+    this.webhooksEnabled = webhooksEnabled;
+    this.admission = admission;
     this.recorder = recorder;
+    this.regexBudgetExceeded = Counter.builder("emailgistics_rule_regex_budget_exceeded")
+        .description("Rule evaluations in which a regular expression was stopped by its budget (counted as not matching)")
+        .register(metrics);
   }
 
-  /** Evaluates the rules of the Mailbox with {@code address} and delivers. */
-  public CompletableFuture<DispatchReport> dispatchToMailbox(String address, Message message) throws DispatchException {
+  /**
+   * Evaluates the rules of the Mailbox with {@code address} and delivers; call on the event loop
+   * of {@code engine}. The future fails only with a {@link DispatchException} (503 when the first
+   * webhook to deliver to is at its limit).
+   */
+  public Future<DispatchReport> dispatchToMailbox(String address, Message message, DeliveryEngine engine,
+      Deadline deadline) throws DispatchException {
     List<Mailbox> candidates = cluster.mailboxesWithAddress(address);
     if (candidates.isEmpty()) {
       throw new DispatchException(404, "No Mailbox with address " + address + " is known to the operator");
@@ -65,11 +82,12 @@ public final class DispatchService {
           + candidates.stream().map(References::key).sorted().collect(Collectors.joining(", ")));
     }
     Mailbox mailbox = candidates.get(0);
-    Map<String, MailboxRule> byName = cluster.rulesOf(mailbox).stream()
-        .collect(Collectors.toMap(rule -> rule.getMetadata().getName(), Function.identity()));
+    Message addressed = addressedTo(message, mailbox);
+    Map<String, MailboxRule> byName = new HashMap<>();
     List<RuleReport> ruleReports = new ArrayList<>();
     List<CompiledRule> valid = new ArrayList<>();
-    for (MailboxRule rule : byName.values()) {
+    for (MailboxRule rule : cluster.rulesOf(mailbox)) {
+      byName.put(rule.getMetadata().getName(), rule);
       CompiledRules.Entry entry = compiledRules.get(rule);
       if (entry.rule() != null) {
         valid.add(entry.rule());
@@ -78,22 +96,24 @@ public final class DispatchService {
             "rule is invalid: " + entry.problem().getMessage()));
       }
     }
-    Message addressed = withMailbox(message, mailbox);
     List<MailboxRule> matched = new ArrayList<>();
     for (RuleEvaluation evaluation : new RuleSet(valid).evaluate(addressed)) {
       MailboxRule rule = byName.get(evaluation.rule());
       ruleReports.add(new RuleReport(evaluation.rule(), rule.getSpec().getPriority(), evaluation.matched(), evaluation.reason()));
+      if (evaluation.tooCostly()) {
+        regexBudgetExceeded.increment();
+      }
       if (evaluation.matched()) {
         matched.add(rule);
       }
     }
     ruleReports.sort(Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
-    return run(mailbox, matched, addressed, ruleReports);
+    return new Run(mailbox, addressed, ruleReports, matched, engine, deadline).start();
   }
 
   /** Delivers for a rule that an external rule engine has already matched. */
-  public CompletableFuture<DispatchReport> dispatchToRule(String namespace, String name, Message message)
-      throws DispatchException {
+  public Future<DispatchReport> dispatchToRule(String namespace, String name, Message message, DeliveryEngine engine,
+      Deadline deadline) throws DispatchException {
     MailboxRule rule = cluster.rule(namespace, name)
         .orElseThrow(() -> new DispatchException(404, "No MailboxRule " + namespace + "/" + name + " is known to the operator"));
     Mailbox mailbox = cluster.mailbox(namespace, rule.getSpec().getMailbox())
@@ -102,92 +122,204 @@ public final class DispatchService {
     boolean enabled = rule.getSpec().isEnabled();
     RuleReport report = new RuleReport(name, rule.getSpec().getPriority(), enabled,
         enabled ? "matched by the caller" : "rule is disabled");
-    return run(mailbox, enabled ? List.of(rule) : List.of(), withMailbox(message, mailbox), List.of(report));
+    return new Run(mailbox, addressedTo(message, mailbox), List.of(report), enabled ? List.of(rule) : List.of(), engine,
+        deadline).start();
   }
 
-  private CompletableFuture<DispatchReport> run(
-      Mailbox mailbox, List<MailboxRule> matched, Message message, List<RuleReport> rules) {
-    Accumulator results = new Accumulator();
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (MailboxRule rule : matched) {
-      List<RuleAction> actions = rule.getSpec().getActions();
-      for (RuleAction action : actions) {
-        chain = chain.thenCompose(ignored -> apply(rule, action, mailbox, message, results));
-      }
+  /**
+   * The message as delivered: its {@code mailbox} is always the Mailbox's address, so a payload
+   * never names another mailbox than the one whose rules sent it.
+   */
+  private static Message addressedTo(Message message, Mailbox mailbox) throws DispatchException {
+    String address = mailbox.getSpec().getAddress();
+    if (message.mailbox() != null && !message.mailbox().equalsIgnoreCase(address)) {
+      throw new DispatchException(400, "field 'mailbox' (" + message.mailbox() + ") differs from the address of Mailbox "
+          + References.key(mailbox) + " (" + address + ")");
     }
-    return chain.thenApply(ignored -> new DispatchReport(
-        message.id(),
-        new MailboxInfo(mailbox.getMetadata().getNamespace(), mailbox.getMetadata().getName(), mailbox.getSpec().getAddress()),
-        config.webhooksEnabled(),
-        rules,
-        results.deliveries,
-        results.actions,
-        results.dropped));
-  }
-
-  private CompletableFuture<Void> apply(
-      MailboxRule rule, RuleAction action, Mailbox mailbox, Message message, Accumulator results) {
-    String ruleName = rule.getMetadata().getName();
-    if (action.getType() != RuleActionType.UseWebhook) {
-      results.add(new Source(ruleName, null), ActionProcessor.process(List.of(StaticActions.toWebhookShape(action)), mailbox.getSpec()));
-      return CompletableFuture.completedFuture(null);
-    }
-    NamespacedReference ref = action.getWebhook();
-    return deliver(ruleName, ref, mailbox, message).thenAccept(result -> {
-      results.deliveries.add(new DeliveryReport(ruleName, ref, result.outcome().name(),
-          result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
-          result.message(), result.durationMillis()));
-      if (result.outcome() == DeliveryOutcome.Succeeded) {
-        results.add(new Source(ruleName, ref), ActionProcessor.process(result.actions(), mailbox.getSpec()));
-      }
-    });
-  }
-
-  private CompletableFuture<DeliveryResult> deliver(String ruleName, NamespacedReference ref, Mailbox mailbox, Message message) {
-    if (!config.webhooksEnabled()) {
-      return CompletableFuture.completedFuture(DeliveryResult.notAttempted(
-          "WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration"));
-    }
-    Webhook webhook = cluster.webhook(ref).orElse(null);
-    if (webhook == null) {
-      return CompletableFuture.completedFuture(DeliveryResult.notAttempted("WebhookNotFound: Webhook " + ref.key() + " does not exist"));
-    }
-    String mailboxNamespace = mailbox.getMetadata().getNamespace();
-    String mailboxName = mailbox.getMetadata().getName();
-    if (!webhook.getSpec().permitsMailbox(mailboxNamespace, mailboxName)) {
-      return CompletableFuture.completedFuture(DeliveryResult.notAttempted("WebhookNotPermitted: Webhook " + ref.key()
-          + " does not list Mailbox " + References.key(mailboxNamespace, mailboxName)));
-    }
-    ResolvedWebhook resolved;
-    try {
-      resolved = resolvedWebhooks.get(webhook, cluster.secretsOf(webhook));
-    } catch (ConfigurationProblem problem) {
-      return CompletableFuture.completedFuture(DeliveryResult.notAttempted(problem.reason() + ": " + problem.getMessage()));
-    }
-    byte[] payload = PayloadBuilder.toBytes(PayloadBuilder.build(message, resolved.options()));
-    recorder.started();
-    return engine.deliver(resolved.endpoint(), payload)
-        .whenComplete((result, failure) -> recorder.finished(webhook, ruleName, message.id(), result));
-  }
-
-  private static Message withMailbox(Message message, Mailbox mailbox) {
-    if (message.mailbox() != null) {
+    if (address.equals(message.mailbox())) {
       return message;
     }
     return new Message(message.id(), message.event(), message.internetMessageId(), message.received(),
-        mailbox.getSpec().getAddress(), message.sender(), message.from(), message.to(), message.cc(), message.subject(),
+        address, message.sender(), message.from(), message.to(), message.cc(), message.subject(),
         message.hasAttachments(), message.timestamp(), message.conversationId(), message.bodyText(), message.customFields());
   }
 
-  /** Results gathered along the sequential chain (one thread at a time touches it). */
-  private static final class Accumulator {
-    final List<DeliveryReport> deliveries = new ArrayList<>();
-    final List<ActionReport> actions = new ArrayList<>();
-    final List<DroppedActionReport> dropped = new ArrayList<>();
+  /**
+   * One message's actions, run in order on one event loop: built-in actions join the result at
+   * once, each UseWebhook waits for its delivery before the next step.
+   */
+  private final class Run {
+    private record Step(MailboxRule rule, RuleAction action) {}
 
-    void add(Source source, ProcessedActions processed) {
+    private final Mailbox mailbox;
+    private final Message message;
+    private final List<RuleReport> rules;
+    private final List<Step> steps = new ArrayList<>();
+    private final DeliveryEngine engine;
+    private final Deadline deadline;
+    private final Promise<DispatchReport> report = Promise.promise();
+    private final List<DeliveryReport> deliveries = new ArrayList<>();
+    private final List<ActionReport> actions = new ArrayList<>();
+    private final List<DroppedActionReport> dropped = new ArrayList<>();
+    private Buffer payload;
+    private PayloadOptions payloadOptions;
+    private int next;
+    private boolean attempted;
+    private boolean complete = true;
+
+    Run(Mailbox mailbox, Message message, List<RuleReport> rules, List<MailboxRule> matched, DeliveryEngine engine,
+        Deadline deadline) {
+      this.mailbox = mailbox;
+      this.message = message;
+      this.rules = rules;
+      this.engine = engine;
+      this.deadline = deadline;
+      matched.forEach(rule -> rule.getSpec().getActions().forEach(action -> steps.add(new Step(rule, action))));
+    }
+
+    Future<DispatchReport> start() {
+      proceed();
+      return report.future();
+    }
+
+    private void proceed() {
+      while (next < steps.size()) {
+        Step step = steps.get(next++);
+        String ruleName = step.rule().getMetadata().getName();
+        if (step.action().getType() != RuleActionType.UseWebhook) {
+          add(new Source(ruleName, null),
+              ActionProcessor.process(List.of(StaticActions.toWebhookShape(step.action())), mailbox.getSpec()));
+          continue;
+        }
+        NamespacedReference ref = step.action().getWebhook();
+        Target target;
+        try {
+          target = target(ref);
+        } catch (NotDelivered reason) {
+          record(ruleName, ref, DeliveryResult.notAttempted(reason.getMessage()));
+          continue;
+        }
+        if (deadline.passed()) {
+          complete = false;
+          record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason()
+              + " before this delivery could start"));
+          continue;
+        }
+        deliverWithSlot(ruleName, ref, target);
+        return;
+      }
+      report.complete(new DispatchReport(message.id(),
+          new MailboxInfo(mailbox.getMetadata().getNamespace(), mailbox.getMetadata().getName(), mailbox.getSpec().getAddress()),
+          webhooksEnabled, complete, rules, deliveries, actions, dropped));
+    }
+
+    /**
+     * The first delivery of a message takes a slot only if one is free (otherwise nothing has
+     * happened yet, and the whole message is refused with 503 for the caller to retry); later
+     * ones wait for a slot, within the deadline.
+     */
+    private void deliverWithSlot(String ruleName, NamespacedReference ref, Target target) {
+      String key = ref.key();
+      if (!attempted) {
+        Admission.Slot slot = admission.tryAcquire(key);
+        if (slot == null) {
+          report.fail(new DispatchException(503, "Webhook " + key + " has " + admission.limits().maxDeliveriesPerWebhook()
+              + " deliveries in flight (its limit) or the operator has " + admission.limits().maxDeliveries()
+              + " (the overall limit); retry later"));
+          return;
+        }
+        deliver(ruleName, ref, target, slot);
+        return;
+      }
+      Admission.Waiting waiting = admission.acquire(key, engine.http().lane());
+      long timer = engine.http().lane().owner().setTimer(Math.max(1, deadline.remainingMillis()),
+          id -> deadline.expire(deadline.reason()));
+      deadline.onExpire(() -> {
+        if (waiting.cancel()) {
+          complete = false;
+          record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason()
+              + " while waiting for a free delivery slot of Webhook " + key));
+          proceed();
+        } else {
+          waiting.slot().onSuccess(Admission.Slot::release);
+        }
+      });
+      waiting.slot().onSuccess(slot -> {
+        engine.http().lane().owner().cancelTimer(timer);
+        deadline.clearHook();
+        if (deadline.passed()) {
+          slot.release();
+          return;
+        }
+        deliver(ruleName, ref, target, slot);
+      });
+    }
+
+    private void deliver(String ruleName, NamespacedReference ref, Target target, Admission.Slot slot) {
+      attempted = true;
+      engine.deliver(target.resolved().endpoint(), payloadFor(target.resolved()), deadline).onComplete(done -> {
+        slot.release();
+        DeliveryResult result = done.result();
+        recorder.finished(target.webhook(), ruleName, message.id(), result);
+        if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
+          complete = false;
+        }
+        record(ruleName, ref, result);
+        proceed();
+      });
+    }
+
+    /** Payloads differ only by what the webhook includes: built once per combination. */
+    private Buffer payloadFor(ResolvedWebhook resolved) {
+      if (payload == null || !resolved.options().equals(payloadOptions)) {
+        payload = PayloadWriter.write(message, resolved.options());
+        payloadOptions = resolved.options();
+      }
+      return payload;
+    }
+
+    private Target target(NamespacedReference ref) throws NotDelivered {
+      if (!webhooksEnabled) {
+        throw new NotDelivered("WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration");
+      }
+      Webhook webhook = cluster.webhook(ref).orElseThrow(
+          () -> new NotDelivered("WebhookNotFound: Webhook " + ref.key() + " does not exist"));
+      String namespace = mailbox.getMetadata().getNamespace();
+      String name = mailbox.getMetadata().getName();
+      if (!webhook.getSpec().permitsMailbox(namespace, name)) {
+        throw new NotDelivered("WebhookNotPermitted: Webhook " + ref.key() + " does not list Mailbox "
+            + References.key(namespace, name));
+      }
+      try {
+        return new Target(webhook, resolvedWebhooks.get(webhook, cluster.secretsOf(webhook)));
+      } catch (ConfigurationProblem problem) {
+        throw new NotDelivered(problem.reason() + ": " + problem.getMessage());
+      }
+    }
+
+    private void record(String ruleName, NamespacedReference ref, DeliveryResult result) {
+      deliveries.add(new DeliveryReport(ruleName, ref, result.outcome().name(),
+          result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
+          result.message(), result.durationMillis()));
+      if (result.outcome() == DeliveryOutcome.Succeeded) {
+        add(new Source(ruleName, ref), ActionProcessor.process(result.actions(), mailbox.getSpec()));
+      }
+    }
+
+    private void add(Source source, ProcessedActions processed) {
       processed.applied().forEach(a -> actions.add(new ActionReport(source, a.type(), a.name(), a.value(), a.notes())));
       processed.dropped().forEach(d -> dropped.add(new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason())));
+    }
+  }
+
+  private record Target(Webhook webhook, ResolvedWebhook resolved) {}
+
+  /** Why a delivery is not attempted; the message is shown to the caller. */
+  private static final class NotDelivered extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NotDelivered(String reason) {
+      super(reason, null, false, false);
     }
   }
 }

@@ -1,5 +1,7 @@
 package com.emailgistics.webhooks.dispatch;
 
+import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.config.StartupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,14 +10,25 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bearer token callers of the dispatch endpoint must present. It is read from a file (a
- * mounted Secret), re-read when the file changes so a rotated Secret applies without a restart,
- * and compared in constant time.
+ * mounted Secret), looked at again at most once a second and re-read when it changed, so a
+ * rotated Secret applies without a restart; it is compared in constant time.
  */
 public final class DispatchToken {
+  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  });
+
   private final Optional<Path> file;
+  private volatile long checkedAtNanos = System.nanoTime() - 2 * RECHECK_NANOS;
   private volatile FileTime loadedAt;
   private volatile byte[] expectedDigest;
 
@@ -23,8 +36,16 @@ public final class DispatchToken {
     this.file = file;
   }
 
+  /** At start-up: a configured token file that cannot be read is a configuration error. */
+  public void checkReadable() {
+    if (file.isPresent() && current() == null) {
+      throw new StartupException("the dispatch token file " + file.get() + " does not exist, cannot be read or is empty ("
+          + OperatorConfig.DISPATCH_TOKEN_FILE + ")");
+    }
+  }
+
   public boolean configured() {
-    return file.isPresent() && current() != null;
+    return current() != null;
   }
 
   /** Whether {@code authorization} (the raw header) carries the expected bearer token. */
@@ -40,6 +61,11 @@ public final class DispatchToken {
     if (file.isEmpty()) {
       return null;
     }
+    long now = System.nanoTime();
+    if (now - checkedAtNanos < RECHECK_NANOS) {
+      return expectedDigest;
+    }
+    checkedAtNanos = now;
     try {
       FileTime modified = Files.getLastModifiedTime(file.get());
       if (!modified.equals(loadedAt)) {
@@ -47,18 +73,15 @@ public final class DispatchToken {
         expectedDigest = token.isEmpty() ? null : digest(token);
         loadedAt = modified;
       }
-      return expectedDigest;
     } catch (IOException e) {
-      return null;
+      expectedDigest = null;
+      loadedAt = null;
     }
+    return expectedDigest;
   }
 
   /** Digests make the comparison constant-time whatever the lengths. */
   private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,8 +1,12 @@
 package com.emailgistics.webhooks.dispatch;
 
+import com.emailgistics.webhooks.json.Json;
 import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.message.Message;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a posted message (the fields of spec section 4) into a {@link Message}, naming the first
- * field with a wrong type. Unknown fields are ignored, as the product's versioning rules ask.
- * Required: {@code id} and a sender ({@code from} or {@code sender}); {@code event} defaults to
- * "received" and {@code timestamp} to now.
+ * Reads a posted message (the fields of spec section 4) in one pass over the request bytes, naming
+ * the first field with a wrong type. Unknown fields are skipped, as the product's versioning rules
+ * ask. Required: {@code id} and a sender ({@code from} or {@code sender}); {@code event} defaults
+ * to "received" and {@code timestamp} to now. Duplicate keys, nesting deeper than
+ * {@link Json#MAX_NESTING} and keys longer than {@link Json#MAX_NAME_LENGTH} are malformed JSON.
  */
 final class MessageParser {
   private final Clock clock;
@@ -24,114 +29,200 @@ final class MessageParser {
     this.clock = clock;
   }
 
-  Message parse(JsonNode body) throws DispatchException {
-    if (body == null || !body.isObject()) {
-      throw badRequest("the body must be a JSON object holding the message");
+  Message parse(byte[] body) throws DispatchException {
+    try (JsonParser json = Json.parser(body)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw badRequest("the body must be a JSON object holding the message");
+      }
+      Message message = readMessage(json);
+      if (json.nextToken() != null) {
+        throw badRequest("malformed JSON: content after the message object (line "
+            + json.currentLocation().getLineNr() + ", column " + json.currentLocation().getColumnNr() + ")");
+      }
+      return message;
+    } catch (JsonProcessingException e) {
+      throw badRequest("malformed JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")"));
+    } catch (IOException e) {
+      throw badRequest("unreadable body: " + e.getMessage());
     }
-    String id = field(body, "id");
+  }
+
+  private Message readMessage(JsonParser json) throws IOException, DispatchException {
+    String id = null;
+    String event = null;
+    String internetMessageId = null;
+    String received = null;
+    String mailbox = null;
+    EmailAddress sender = null;
+    EmailAddress from = null;
+    List<EmailAddress> to = List.of();
+    List<EmailAddress> cc = List.of();
+    String subject = null;
+    boolean hasAttachments = false;
+    String timestamp = null;
+    String conversationId = null;
+    String bodyText = null;
+    Map<String, String> customFields = Map.of();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      json.nextToken();
+      switch (field) {
+        case "id" -> id = text(json, field);
+        case "event" -> event = text(json, field);
+        case "internetMessageId" -> internetMessageId = text(json, field);
+        case "received" -> received = text(json, field);
+        case "mailbox" -> mailbox = text(json, field);
+        case "sender" -> sender = address(json, field);
+        case "from" -> from = address(json, field);
+        case "to" -> to = addresses(json, field);
+        case "cc" -> cc = addresses(json, field);
+        case "subject" -> subject = text(json, field);
+        case "hasAttachments" -> hasAttachments = bool(json, field);
+        case "timestamp" -> timestamp = text(json, field);
+        case "conversationId" -> conversationId = text(json, field);
+        case "bodyText" -> bodyText = text(json, field);
+        case "customFields" -> customFields = customFields(json);
+        default -> json.skipChildren();
+      }
+    }
     if (id == null || id.isBlank()) {
       throw badRequest("field 'id' is required");
     }
-    EmailAddress sender = address(body.get("sender"), "sender");
-    EmailAddress from = address(body.get("from"), "from");
     if (sender == null && from == null) {
       throw badRequest("field 'from' (or 'sender') is required");
     }
-    String event = field(body, "event");
-    String timestamp = field(body, "timestamp");
     return new Message(
         id,
         event == null ? Message.RECEIVED : event,
-        field(body, "internetMessageId"),
-        field(body, "received"),
-        field(body, "mailbox"),
+        internetMessageId,
+        received,
+        mailbox,
         sender == null ? from : sender,
         from == null ? sender : from,
-        addresses(body.get("to"), "to"),
-        addresses(body.get("cc"), "cc"),
-        field(body, "subject"),
-        bool(body, "hasAttachments"),
+        to,
+        cc,
+        subject,
+        hasAttachments,
         timestamp == null ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString() : timestamp,
-        field(body, "conversationId"),
-        field(body, "bodyText"),
-        customFields(body.get("customFields")));
+        conversationId,
+        bodyText,
+        customFields);
   }
 
-  private static String field(JsonNode node, String field) throws DispatchException {
-    return text(node.get(field), field);
+  /** The current value as a string; null for JSON null. */
+  private static String text(JsonParser json, String path) throws IOException, DispatchException {
+    return switch (json.currentToken()) {
+      case VALUE_NULL -> null;
+      case VALUE_STRING -> json.getText();
+      default -> throw wrongType(json, path, "a string");
+    };
   }
 
-  private static String text(JsonNode value, String path) throws DispatchException {
-    if (value == null || value.isNull()) {
+  private static boolean bool(JsonParser json, String path) throws IOException, DispatchException {
+    return switch (json.currentToken()) {
+      case VALUE_NULL, VALUE_FALSE -> false;
+      case VALUE_TRUE -> true;
+      default -> throw badRequest("field '" + path + "' must be true or false, not " + kind(json.currentToken()));
+    };
+  }
+
+  /** {@code {"emailAddress": {"name": ..., "address": ...}}}; null for JSON null. */
+  private static EmailAddress address(JsonParser json, String path) throws IOException, DispatchException {
+    if (json.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (!value.isTextual()) {
-      throw badRequest("field '" + path + "' must be a string, not " + kind(value));
+    if (json.currentToken() != JsonToken.START_OBJECT) {
+      throw notAnAddress(path);
     }
-    return value.asText();
+    EmailAddress address = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String field = json.currentName();
+      json.nextToken();
+      if (!field.equals("emailAddress")) {
+        json.skipChildren();
+        continue;
+      }
+      if (json.currentToken() != JsonToken.START_OBJECT) {
+        throw notAnAddress(path);
+      }
+      String name = null;
+      String value = null;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String inner = json.currentName();
+        json.nextToken();
+        switch (inner) {
+          case "name" -> name = text(json, path + ".emailAddress.name");
+          case "address" -> value = text(json, path + ".emailAddress.address");
+          default -> json.skipChildren();
+        }
+      }
+      if (value == null || value.isBlank()) {
+        throw badRequest("field '" + path + ".emailAddress.address' is required");
+      }
+      address = new EmailAddress(name, value);
+    }
+    if (address == null) {
+      throw notAnAddress(path);
+    }
+    return address;
   }
 
-  private static boolean bool(JsonNode node, String field) throws DispatchException {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return false;
-    }
-    if (!value.isBoolean()) {
-      throw badRequest("field '" + field + "' must be true or false, not " + kind(value));
-    }
-    return value.asBoolean();
-  }
-
-  private static EmailAddress address(JsonNode value, String path) throws DispatchException {
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    JsonNode inner = value.get("emailAddress");
-    if (!value.isObject() || inner == null || !inner.isObject()) {
-      throw badRequest("field '" + path + "' must be an object {\"emailAddress\": {\"name\": ..., \"address\": ...}}");
-    }
-    String address = text(inner.get("address"), path + ".emailAddress.address");
-    if (address == null || address.isBlank()) {
-      throw badRequest("field '" + path + ".emailAddress.address' is required");
-    }
-    return new EmailAddress(text(inner.get("name"), path + ".emailAddress.name"), address);
-  }
-
-  private static List<EmailAddress> addresses(JsonNode value, String path) throws DispatchException {
-    if (value == null || value.isNull()) {
+  private static List<EmailAddress> addresses(JsonParser json, String path) throws IOException, DispatchException {
+    if (json.currentToken() == JsonToken.VALUE_NULL) {
       return List.of();
     }
-    if (!value.isArray()) {
-      throw badRequest("field '" + path + "' must be an array of addresses, not " + kind(value));
+    if (json.currentToken() != JsonToken.START_ARRAY) {
+      throw wrongType(json, path, "an array of addresses");
     }
     List<EmailAddress> addresses = new ArrayList<>();
-    for (int i = 0; i < value.size(); i++) {
-      addresses.add(address(value.get(i), path + "[" + i + "]"));
+    while (json.nextToken() != JsonToken.END_ARRAY) {
+      String element = path + "[" + addresses.size() + "]";
+      EmailAddress address = address(json, element);
+      if (address == null) {
+        throw badRequest("field '" + element + "' must be an address, not null");
+      }
+      addresses.add(address);
     }
     return addresses;
   }
 
-  private static Map<String, String> customFields(JsonNode value) throws DispatchException {
-    if (value == null || value.isNull()) {
+  private static Map<String, String> customFields(JsonParser json) throws IOException, DispatchException {
+    if (json.currentToken() == JsonToken.VALUE_NULL) {
       return Map.of();
     }
-    if (!value.isObject()) {
-      throw badRequest("field 'customFields' must be an object of strings, not " + kind(value));
+    if (json.currentToken() != JsonToken.START_OBJECT) {
+      throw wrongType(json, "customFields", "an object of strings");
     }
     Map<String, String> fields = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> field : value.properties()) {
-      fields.put(field.getKey(), text(field.getValue(), "customFields." + field.getKey()));
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String key = json.currentName();
+      json.nextToken();
+      String path = "customFields." + key;
+      if (json.currentToken() != JsonToken.VALUE_STRING) {
+        throw wrongType(json, path, "a string");
+      }
+      fields.put(key, json.getText());
     }
     return fields;
   }
 
-  private static String kind(JsonNode value) {
-    return switch (value.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT, POJO -> "an object";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case STRING -> "a string";
+  private static DispatchException notAnAddress(String path) {
+    return badRequest("field '" + path + "' must be an object {\"emailAddress\": {\"name\": ..., \"address\": ...}}");
+  }
+
+  private static DispatchException wrongType(JsonParser json, String path, String expected) {
+    return badRequest("field '" + path + "' must be " + expected + ", not " + kind(json.currentToken()));
+  }
+
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_STRING -> "a string";
       default -> "null";
     };
   }

@@ -2,8 +2,8 @@ package com.emailgistics.webhooks.rules;
 
 import com.emailgistics.webhooks.api.MatchMode;
 import com.emailgistics.webhooks.message.Message;
+import com.emailgistics.webhooks.rules.BoundedRegex.Match;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A MailboxRule whose conditions and exceptions have been validated and compiled once, so that
@@ -51,34 +51,64 @@ public final class CompiledRule {
     return stopProcessing;
   }
 
-  /** Evaluates conditions (All or Any), then exceptions; a rule without conditions matches. */
+  /**
+   * Evaluates conditions (All or Any), then exceptions; a rule without conditions matches. A
+   * condition whose regular expression is stopped by its budget counts as not matching, and the
+   * reason says so.
+   */
   public RuleEvaluation evaluate(Message message) {
     if (!enabled) {
       return RuleEvaluation.notMatched(name, "rule is disabled");
     }
-    Optional<String> conditionVerdict = conditionsFailure(message);
-    if (conditionVerdict.isPresent()) {
-      return RuleEvaluation.notMatched(name, conditionVerdict.get());
-    }
-    for (CompiledCondition exception : exceptions) {
-      if (exception.matches(message)) {
-        return RuleEvaluation.notMatched(name, "exception " + exception.label() + " matched");
+    String tooCostly = null;
+    if (!conditions.isEmpty()) {
+      CompiledCondition firstFailed = null;
+      boolean anyMatched = false;
+      for (CompiledCondition condition : conditions) {
+        Match result = condition.evaluate(message);
+        if (result == Match.YES) {
+          anyMatched = true;
+          if (match == MatchMode.Any) {
+            break;
+          }
+          continue;
+        }
+        if (result == Match.TOO_COSTLY && tooCostly == null) {
+          tooCostly = condition.label();
+        }
+        if (firstFailed == null) {
+          firstFailed = condition;
+          if (match == MatchMode.All) {
+            break;
+          }
+        }
+      }
+      if (match == MatchMode.Any && !anyMatched) {
+        return RuleEvaluation.notMatched(name, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
+      }
+      if (match == MatchMode.All && firstFailed != null) {
+        String reason = tooCostly != null
+            ? "condition " + firstFailed.label() + " is counted as not matched (match All)" + budgetNote(tooCostly)
+            : "condition " + firstFailed.label() + " did not match (match All)";
+        return RuleEvaluation.notMatched(name, reason, tooCostly != null);
       }
     }
-    return RuleEvaluation.matched(name, conditions.isEmpty() ? "rule has no conditions" : "conditions matched");
+    for (CompiledCondition exception : exceptions) {
+      Match result = exception.evaluate(message);
+      if (result == Match.YES) {
+        return RuleEvaluation.notMatched(name, "exception " + exception.label() + " matched" + budgetNote(tooCostly),
+            tooCostly != null);
+      }
+      if (result == Match.TOO_COSTLY && tooCostly == null) {
+        tooCostly = "exception " + exception.label();
+      }
+    }
+    String reason = conditions.isEmpty() ? "rule has no conditions" : "conditions matched";
+    return RuleEvaluation.matched(name, reason + budgetNote(tooCostly), tooCostly != null);
   }
 
-  private Optional<String> conditionsFailure(Message message) {
-    if (conditions.isEmpty()) {
-      return Optional.empty();
-    }
-    if (match == MatchMode.Any) {
-      boolean any = conditions.stream().anyMatch(condition -> condition.matches(message));
-      return any ? Optional.empty() : Optional.of("no condition matched (match Any)");
-    }
-    return conditions.stream()
-        .filter(condition -> !condition.matches(message))
-        .findFirst()
-        .map(condition -> "condition " + condition.label() + " did not match (match All)");
+  private static String budgetNote(String stopped) {
+    return stopped == null ? "" : "; " + stopped + ": the regular expression exceeded its budget on this message"
+        + " and was counted as not matching";
   }
 }

@@ -5,6 +5,7 @@ import com.emailgistics.webhooks.api.RuleCondition;
 import com.emailgistics.webhooks.api.RuleConditionType;
 import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.message.Message;
+import com.emailgistics.webhooks.rules.BoundedRegex.Match;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,23 +51,30 @@ public final class RuleCompiler {
       checkValues(field, values);
     }
     boolean caseSensitive = condition.isCaseSensitive();
-    Predicate<Message> test =
+    CompiledCondition.Test test =
         switch (condition.getType()) {
-          case SubjectContains -> textContains(Message::subject, values, caseSensitive);
-          case BodyContains -> textContains(Message::bodyText, values, caseSensitive);
           case SubjectMatches -> textMatches(Message::subject, patterns(field, values, caseSensitive));
           case BodyMatches -> textMatches(Message::bodyText, patterns(field, values, caseSensitive));
-          case SenderAddressIs -> addressIs(Message::sender, values);
-          case FromAddressIs -> addressIs(Message::from, values);
-          case SenderDomainIs -> domainIs(Message::sender, values);
-          case FromDomainIs -> domainIs(Message::from, values);
-          case ToContains -> recipientContains(Message::to, values);
-          case CcContains -> recipientContains(Message::cc, values);
-          case RecipientContains ->
-              recipientContains(message -> Stream.concat(message.to().stream(), message.cc().stream()).toList(), values);
-          case HasAttachments -> Message::hasAttachments;
+          default -> CompiledCondition.Test.of(predicate(condition.getType(), values, caseSensitive));
         };
     return new CompiledCondition(label, test);
+  }
+
+  private static Predicate<Message> predicate(RuleConditionType type, List<String> values, boolean caseSensitive) {
+    return switch (type) {
+      case SubjectContains -> textContains(Message::subject, values, caseSensitive);
+      case BodyContains -> textContains(Message::bodyText, values, caseSensitive);
+      case SenderAddressIs -> addressIs(Message::sender, values);
+      case FromAddressIs -> addressIs(Message::from, values);
+      case SenderDomainIs -> domainIs(Message::sender, values);
+      case FromDomainIs -> domainIs(Message::from, values);
+      case ToContains -> recipientContains(Message::to, values);
+      case CcContains -> recipientContains(Message::cc, values);
+      case RecipientContains ->
+          recipientContains(message -> Stream.concat(message.to().stream(), message.cc().stream()).toList(), values);
+      case HasAttachments -> Message::hasAttachments;
+      case SubjectMatches, BodyMatches -> throw new IllegalArgumentException(type + " is a regular expression");
+    };
   }
 
   private static void checkValues(String field, List<String> values) throws InvalidRuleException {
@@ -109,10 +117,24 @@ public final class RuleCompiler {
     return patterns;
   }
 
-  private static Predicate<Message> textMatches(Function<Message, String> text, List<Pattern> patterns) {
+  /** Any pattern found is a match; otherwise a pattern stopped by its budget makes it undecided. */
+  private static CompiledCondition.Test textMatches(Function<Message, String> text, List<Pattern> patterns) {
     return message -> {
       String haystack = text.apply(message);
-      return haystack != null && patterns.stream().anyMatch(p -> p.matcher(haystack).find());
+      if (haystack == null) {
+        return Match.NO;
+      }
+      Match result = Match.NO;
+      for (Pattern pattern : patterns) {
+        Match match = BoundedRegex.find(pattern, haystack);
+        if (match == Match.YES) {
+          return Match.YES;
+        }
+        if (match == Match.TOO_COSTLY) {
+          result = Match.TOO_COSTLY;
+        }
+      }
+      return result;
     };
   }
 

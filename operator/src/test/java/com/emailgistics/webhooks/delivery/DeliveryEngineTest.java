@@ -7,8 +7,9 @@ import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import com.emailgistics.webhooks.eventloop.EventLoops;
+import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /** The retry and validation rules of spec section 7, against real HTTPS endpoints. */
 class DeliveryEngineTest {
-  private static final ExecutorService THREADS = Executors.newFixedThreadPool(2);
+  private static final EventLoops LOOPS = EventLoops.start("test", 1);
   private static final String OK = "{\"status\":\"success\",\"message\":\"done\",\"actions\":[{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\"]}}]}";
   private static final byte[] PAYLOAD = "{\"id\":\"m1\"}".getBytes();
 
-  private final DeliveryEngine engine =
-      new DeliveryEngine(new WebhookHttpClient("Emailgistics/test", THREADS), new RetryPolicy(Clock.systemUTC()));
+  private static final DeliveryEngine ENGINE = new DeliveryEngine(
+      new WebhookHttpClient(LOOPS.lanes().get(0), "Emailgistics/test",
+          new WebhookHttpClient.ClientSettings(10, true, 100, EventLoops.tlsEngine())),
+      new RetryPolicy(Clock.systemUTC()));
   private HttpsEndpoint endpoint;
 
   @BeforeEach
@@ -38,7 +41,19 @@ class DeliveryEngineTest {
 
   @AfterAll
   static void shutdown() {
-    THREADS.shutdownNow();
+    LOOPS.close();
+  }
+
+  /** Delivers on the engine's event loop, as dispatch does, and waits for the result. */
+  private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
+    CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
+    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, Buffer.buffer(PAYLOAD), deadline)
+        .onComplete(done -> result.complete(done.result())));
+    return result.join();
+  }
+
+  private static DeliveryResult deliver(WebhookEndpoint target) {
+    return deliver(target, Deadline.in(Duration.ofMinutes(5), "the test's deadline"));
   }
 
   private WebhookEndpoint target(Duration timeout) {
@@ -46,7 +61,7 @@ class DeliveryEngineTest {
   }
 
   private DeliveryResult deliver() {
-    return engine.deliver(target(Duration.ofSeconds(10)), PAYLOAD).join();
+    return deliver(target(Duration.ofSeconds(10)));
   }
 
   @Test
@@ -60,7 +75,7 @@ class DeliveryEngineTest {
     assertThat(result.httpStatus()).isEqualTo(200);
     assertThat(result.message()).isEqualTo("done");
     assertThat(result.actions()).hasSize(1);
-    assertThat(endpoint.requests()).hasSize(3);
+    assertThat(endpoint.requests()).hasSize(3).extracting(r -> r.getBody().utf8()).containsOnly("{\"id\":\"m1\"}");
     assertThat(endpoint.millisBetween(0, 1)).isBetween(900L, 2500L);
     assertThat(endpoint.millisBetween(1, 2)).isBetween(1900L, 3500L);
   }
@@ -105,7 +120,7 @@ class DeliveryEngineTest {
   void timeoutIsAConnectionErrorAndRetried() {
     endpoint.respond(new MockResponse.Builder().code(200).body(OK).headersDelay(3, TimeUnit.SECONDS).build());
 
-    DeliveryResult result = engine.deliver(target(Duration.ofSeconds(1)), PAYLOAD).join();
+    DeliveryResult result = deliver(target(Duration.ofSeconds(1)));
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.category()).isEqualTo(Outcome.ConnectionError);
@@ -118,7 +133,7 @@ class DeliveryEngineTest {
     try (HttpsEndpoint legacy = new HttpsEndpoint(new String[] {"TLSv1.1"})) {
       WebhookEndpoint target = new WebhookEndpoint(legacy.url("/hook"), Optional.empty(), Optional.of(legacy.caPem()), Duration.ofSeconds(5));
 
-      DeliveryResult result = engine.deliver(target, PAYLOAD).join();
+      DeliveryResult result = deliver(target);
 
       assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
       assertThat(result.message()).startsWith("Connection error: TLS handshake failed");
@@ -131,7 +146,7 @@ class DeliveryEngineTest {
     try (HttpsEndpoint modern = new HttpsEndpoint(new String[] {"TLSv1.1", "TLSv1.2"})) {
       WebhookEndpoint target = new WebhookEndpoint(modern.url("/hook"), Optional.empty(), Optional.of(modern.caPem()), Duration.ofSeconds(5));
 
-      assertThat(engine.deliver(target, PAYLOAD).join().outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+      assertThat(deliver(target).outcome()).isEqualTo(DeliveryOutcome.Succeeded);
       assertThat(modern.lastRequest().getHandshake().tlsVersion().javaName()).isEqualTo("TLSv1.2");
     }
   }
@@ -140,7 +155,7 @@ class DeliveryEngineTest {
   void untrustedCertificateIsRefused() {
     WebhookEndpoint untrusted = new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
 
-    DeliveryResult result = engine.deliver(untrusted, PAYLOAD).join();
+    DeliveryResult result = deliver(untrusted);
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.message()).startsWith("Connection error: TLS handshake failed");
@@ -206,8 +221,63 @@ class DeliveryEngineTest {
 
   @Test
   void noSecretMeansNoAuthorizationHeader() {
-    engine.deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5)), PAYLOAD).join();
+    deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5)));
 
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
+  }
+
+  @Test
+  void http2IsUsedWhenTheEndpointOffersIt() {
+    assertThat(deliver().outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+
+    assertThat(endpoint.lastRequest().getRequestLine()).endsWith("HTTP/2");
+  }
+
+  @Test
+  void answerOverOneMebibyteIsRefusedUnread() {
+    endpoint.respond(200, "{\"status\":\"success\",\"message\":\"" + "x".repeat(WebhookHttpClient.MAX_RESPONSE_BYTES) + "\"}");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
+    assertThat(result.category()).isEqualTo(Outcome.MalformedJSON);
+    assertThat(result.message()).isEqualTo("Response body exceeds 1048576 bytes");
+  }
+
+  @Test
+  void timeoutCoversTheBodyToo() {
+    endpoint.respond(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(OK)
+        .throttleBody(4, 1, TimeUnit.SECONDS).build());
+
+    DeliveryResult result = deliver(target(Duration.ofSeconds(1)), Deadline.in(Duration.ofSeconds(2), "the test's deadline"));
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.message()).startsWith("Connection error: Timed out after 1s");
+    assertThat(result.durationMillis()).isLessThan(2_500);
+  }
+
+  @Test
+  void noRetryStartsAfterTheDeadline() {
+    endpoint.respond(500, "{}");
+
+    DeliveryResult result = deliver(target(Duration.ofSeconds(5)), Deadline.in(Duration.ofMillis(1500), "the test's deadline"));
+
+    assertThat(result.attempts()).isEqualTo(2);
+    assertThat(result.message()).endsWith("(after 2 attempts) (not retried: the next attempt would start after the test's deadline)");
+    assertThat(endpoint.requests()).hasSize(2);
+  }
+
+  @Test
+  void deadlineCutShortCancelsTheAttemptInFlight() {
+    endpoint.respond(new MockResponse.Builder().code(200).body(OK).headersDelay(10, TimeUnit.SECONDS).build());
+    Deadline deadline = Deadline.in(Duration.ofMinutes(1), "the test's deadline");
+    LOOPS.lanes().get(0).owner().setTimer(300, id -> deadline.expire("the operator is shutting down"));
+    long start = System.nanoTime();
+
+    DeliveryResult result = deliver(target(Duration.ofSeconds(30)), deadline);
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.message()).isEqualTo("Connection error: Cut short: the operator is shutting down");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 }

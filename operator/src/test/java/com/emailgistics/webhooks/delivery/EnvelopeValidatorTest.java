@@ -7,10 +7,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class EnvelopeValidatorTest {
+  private static EnvelopeVerdict validate(int status, String body) {
+    return EnvelopeValidator.validate(status, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
 
   @Test
   void successCarriesTheActionsInOrder() {
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(200, """
+    EnvelopeVerdict verdict = validate(200, """
         {"status":"success","message":"done","unknownField":1,"actions":[
           {"type":"tag","value":{"tags":["VIP"]}},{"type":"assign","name":"A","value":{}}]}""");
 
@@ -21,12 +25,12 @@ class EnvelopeValidatorTest {
 
   @Test
   void successWithoutActionsHasNone() {
-    assertThat(EnvelopeValidator.validate(200, "{\"status\":\"success\",\"message\":\"No CRM record; nothing to enrich.\"}").actions()).isEmpty();
+    assertThat(validate(200, "{\"status\":\"success\",\"message\":\"No CRM record; nothing to enrich.\"}").actions()).isEmpty();
   }
 
   @Test
   void errorStatusIgnoresActionsAndKeepsTheMessageVerbatim() {
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(200,
+    EnvelopeVerdict verdict = validate(200,
         "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.EndpointError);
@@ -49,33 +53,33 @@ class EnvelopeValidatorTest {
     "200 | {\"status\":\"ok\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]} | InvalidStatus",
   })
   void failuresAreCategorised(int status, String body, Outcome expected) {
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(status, body);
+    EnvelopeVerdict verdict = validate(status, body);
     assertThat(verdict.outcome()).isEqualTo(expected);
     assertThat(verdict.actions()).isEmpty();
   }
 
   @Test
   void missingFieldsAreNamed() {
-    assertThat(EnvelopeValidator.validate(200, "{}").message())
+    assertThat(validate(200, "{}").message())
         .isEqualTo("Response lacks the required string field(s): status, message");
   }
 
   @Test
   void redirectsSayTheyAreNotFollowed() {
-    assertThat(EnvelopeValidator.validate(307, "").message())
+    assertThat(validate(307, "").message())
         .isEqualTo("Endpoint answered HTTP 307 (expected 200); redirects are not followed");
   }
 
   @Test
   void oversizedBodyIsMalformed() {
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(200, null);
+    EnvelopeVerdict verdict = validate(200, null);
     assertThat(verdict.outcome()).isEqualTo(Outcome.MalformedJSON);
     assertThat(verdict.message()).isEqualTo("Response body exceeds 1048576 bytes");
   }
 
   @Test
   void longErrorBodiesAreShortened() {
-    String message = EnvelopeValidator.validate(500, "x".repeat(1000)).message();
+    String message = validate(500, "x".repeat(1000)).message();
     assertThat(message).startsWith("Endpoint answered HTTP 500 (expected 200): xxx").endsWith("...");
     assertThat(message.length()).isLessThan(260);
   }

@@ -13,13 +13,13 @@ class RetryPolicyTest {
   private static final Clock NOW = Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
   private final RetryPolicy policy = new RetryPolicy(NOW);
 
-  private static HttpExchange status(int code, String retryAfter) {
-    return HttpExchange.answered(code, "", Optional.ofNullable(retryAfter), 1);
+  private static EndpointAnswer status(int code, String retryAfter) {
+    return EndpointAnswer.answered(code, new byte[0], Optional.ofNullable(retryAfter), 1);
   }
 
   @Test
   void connectionErrorsAndServerErrorsBackOffOneThenTwoSeconds() {
-    assertThat(policy.retryDelay(1, HttpExchange.failed("refused", 1))).contains(Duration.ofSeconds(1));
+    assertThat(policy.retryDelay(1, EndpointAnswer.failed("refused", 1))).contains(Duration.ofSeconds(1));
     assertThat(policy.retryDelay(2, status(503, null))).contains(Duration.ofSeconds(2));
     assertThat(policy.retryDelay(3, status(503, null))).isEmpty();
   }

@@ -1,5 +1,9 @@
 package com.emailgistics.webhooks.dispatch;
 
+import static com.emailgistics.webhooks.testing.DispatchClient.assertError;
+import static com.emailgistics.webhooks.testing.DispatchClient.deliveryOf;
+import static com.emailgistics.webhooks.testing.DispatchClient.json;
+import static com.emailgistics.webhooks.testing.DispatchClient.message;
 import static com.emailgistics.webhooks.testing.Resources.mailbox;
 import static com.emailgistics.webhooks.testing.Resources.rule;
 import static com.emailgistics.webhooks.testing.Resources.secret;
@@ -16,6 +20,7 @@ import com.emailgistics.webhooks.api.RuleConditionType;
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.testing.DispatchClient;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,11 +54,12 @@ class DispatchEndpointTest {
   private static final String ADMIN = "admin";
   private static final String TEAM = "team";
   private static final String CRM_TOKEN = "crm-T0ken!value-0001";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = DispatchClient.JSON;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static KubernetesClient client;
   private static OperatorFixture operator;
+  private static DispatchClient dispatch;
   private static HttpsEndpoint crm;
   private static HttpsEndpoint fraud;
   private static HttpsEndpoint restricted;
@@ -64,6 +70,7 @@ class DispatchEndpointTest {
     fraud = new HttpsEndpoint();
     restricted = new HttpsEndpoint();
     operator = new OperatorFixture(client, OperatorConfig.defaults().withWebhooksEnabled(true));
+    dispatch = new DispatchClient(operator.dispatchUrl());
     NamespacedReference claims = new NamespacedReference(TEAM, "claims");
     createWebhook("crm", crm, CRM_TOKEN, claims).getSpec();
     createWebhook("fraud", fraud, null, claims);
@@ -84,7 +91,7 @@ class DispatchEndpointTest {
     client.resource(denied).create();
 
     // Dispatch reads the informer caches: wait until they hold everything.
-    await().atMost(OperatorFixture.WAIT).until(() -> post("/v1/mailboxes/claims@insurer.example/messages",
+    await().atMost(OperatorFixture.WAIT).until(() -> dispatch.post("/v1/mailboxes/claims@insurer.example/messages",
         message("warm-up", "hello", "someone@insurer.example")).statusCode() == 200);
   }
 
@@ -114,51 +121,6 @@ class DispatchEndpointTest {
     action.setTags(new ArrayList<>(List.of(tag)));
     return action;
   }
-
-  private static String message(String id, String subject, String from) {
-    return """
-        {"id":"%s","internetMessageId":"<%s@mail>","received":"2026-11-26T10:00:00Z",
-         "sender":{"emailAddress":{"name":"Pat","address":"%s"}},
-         "from":{"emailAddress":{"name":"Pat","address":"%s"}},
-         "to":[{"emailAddress":{"name":"Claims","address":"claims@insurer.example"}}],"cc":[],
-         "subject":"%s","hasAttachments":false,"conversationId":"2L8WYB89Z",
-         "bodyText":"Please update CLM-1","customFields":{"claimNumber":"CLM-1"},"futureField":1}"""
-        .formatted(id, id, from, from, subject);
-  }
-
-  private static HttpResponse<String> post(String path, String body) throws Exception {
-    return send(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN);
-  }
-
-  private static HttpResponse<String> send(String path, String method, String body, String contentType, String token)
-      throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(operator.dispatchUrl() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The one request {@code endpoint} received for message {@code id} (test deliveries may arrive meanwhile). */
-  private static RecordedRequest deliveryOf(HttpsEndpoint endpoint, String id) throws Exception {
-    List<RecordedRequest> matching = new ArrayList<>();
-    for (RecordedRequest request : endpoint.requests()) {
-      if (id.equals(JSON.readTree(request.getBody().utf8()).path("id").asText())) {
-        matching.add(request);
-      }
-    }
-    assertThat(matching).as("requests for message " + id).hasSize(1);
-    return matching.get(0);
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
-  }
-
   @Test
   void matchingRulesDeliverInOrderAndTheirActionsComeBackInOrder() throws Exception {
     crm.respond(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
@@ -172,7 +134,7 @@ class DispatchEndpointTest {
         {"status":"success","message":"checked","actions":[
           {"type":"assign","value":{"mainAssignment":{"users":["joe cool","ghost"]}}}]}""");
 
-    HttpResponse<String> response = post("/v1/mailboxes/Claims@Insurer.Example/messages",
+    HttpResponse<String> response = dispatch.post("/v1/mailboxes/Claims@Insurer.Example/messages",
         message("m-1", "About my claim", "pat@customer.example"));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -218,7 +180,7 @@ class DispatchEndpointTest {
   void webhookNotListingTheMailboxIsNeverCalled() throws Exception {
     int before = restricted.requests().size();
 
-    JsonNode report = json(post("/v1/mailboxes/claims@insurer.example/messages",
+    JsonNode report = json(dispatch.post("/v1/mailboxes/claims@insurer.example/messages",
         message("m-2", "restricted topic", "someone@insurer.example")));
 
     JsonNode delivery = report.get("deliveries").get(0);
@@ -234,7 +196,7 @@ class DispatchEndpointTest {
     int before = fraud.requests().size();
 
     // b-fraud's exception (sender domain insurer.example) would stop it; the caller decided.
-    JsonNode report = json(post("/v1/rules/team/b-fraud/messages", message("m-3", "x", "a@insurer.example")));
+    JsonNode report = json(dispatch.post("/v1/rules/team/b-fraud/messages", message("m-3", "x", "a@insurer.example")));
 
     assertThat(report.at("/rules/0/reason").asText()).isEqualTo("matched by the caller");
     assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
@@ -245,12 +207,12 @@ class DispatchEndpointTest {
   void failuresAreRecordedInHistoryMetricsStatusAndOneEvent() throws Exception {
     fraud.respond(404, "gone");
     for (int i = 0; i < 3; i++) {
-      JsonNode report = json(post("/v1/rules/team/b-fraud/messages", message("f-" + i, "x", "a@customer.example")));
+      JsonNode report = json(dispatch.post("/v1/rules/team/b-fraud/messages", message("f-" + i, "x", "a@customer.example")));
       assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Failed");
       assertThat(report.at("/deliveries/0/httpStatus").asInt()).isEqualTo(404);
     }
 
-    JsonNode history = json(send("/v1/webhooks/admin/fraud/deliveries", "GET", null, null, OperatorFixture.DISPATCH_TOKEN));
+    JsonNode history = json(dispatch.send("/v1/webhooks/admin/fraud/deliveries", "GET", null, null, OperatorFixture.DISPATCH_TOKEN));
     assertThat(history.get("deliveries").get(0).get("messageId").asText()).isEqualTo("f-2");
     assertThat(history.get("deliveries").get(0).get("outcome").asText()).isEqualTo("Failed");
 
@@ -278,7 +240,7 @@ class DispatchEndpointTest {
     java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
     await().atMost(OperatorFixture.WAIT).until(() -> {
       String id = "rot-" + attempt.incrementAndGet();
-      post("/v1/rules/team/a-enrich/messages", message(id, "claim", "p@customer.example"));
+      dispatch.post("/v1/rules/team/a-enrich/messages", message(id, "claim", "p@customer.example"));
       return ("Bearer " + rotated).equals(deliveryOf(crm, id).getHeaders().get("Authorization"));
     });
     client.resource(secret(ADMIN, "crm-token", Map.of("token", CRM_TOKEN))).update();
@@ -286,7 +248,7 @@ class DispatchEndpointTest {
 
   @Test
   void unknownMailboxIs404() throws Exception {
-    HttpResponse<String> response = post("/v1/mailboxes/nobody@insurer.example/messages", message("m", "s", "a@b.example"));
+    HttpResponse<String> response = dispatch.post("/v1/mailboxes/nobody@insurer.example/messages", message("m", "s", "a@b.example"));
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(json(response).get("error").asText()).isEqualTo("No Mailbox with address nobody@insurer.example is known to the operator");
@@ -301,43 +263,105 @@ class DispatchEndpointTest {
     }
 
     await().atMost(OperatorFixture.WAIT).untilAsserted(() ->
-        assertError(post("/v1/mailboxes/shared@insurer.example/messages", message("m", "s", "a@b.example")), 409,
+        assertError(dispatch.post("/v1/mailboxes/shared@insurer.example/messages", message("m", "s", "a@b.example")), 409,
             "The address shared@insurer.example belongs to several Mailboxes: team-x/shared, team-y/shared"));
   }
 
   @Test
   void callersMustPresentTheToken() throws Exception {
     String path = "/v1/mailboxes/claims@insurer.example/messages";
-    assertThat(send(path, "POST", message("m", "s", "a@b.example"), "application/json", null).statusCode()).isEqualTo(401);
-    HttpResponse<String> wrong = send(path, "POST", message("m", "s", "a@b.example"), "application/json", "guess");
+    assertThat(dispatch.send(path, "POST", message("m", "s", "a@b.example"), "application/json", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> wrong = dispatch.send(path, "POST", message("m", "s", "a@b.example"), "application/json", "guess");
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(json(wrong).get("error").asText()).isEqualTo("missing or wrong bearer token");
-    assertThat(send("/v1/webhooks/admin/crm/deliveries", "GET", null, null, null).statusCode()).isEqualTo(401);
+    assertThat(dispatch.send("/v1/webhooks/admin/crm/deliveries", "GET", null, null, null).statusCode()).isEqualTo(401);
   }
 
   @Test
   void badInputGetsA4xxNamingTheProblem() throws Exception {
     String path = "/v1/mailboxes/claims@insurer.example/messages";
-    assertError(post(path, "{\"id\": \"x\", "), 400, "malformed JSON");
-    assertError(post(path, "[1,2]"), 400, "the body must be a JSON object holding the message");
-    assertError(post(path, "{\"from\":{\"emailAddress\":{\"address\":\"a@b\"}}}"), 400, "field 'id' is required");
-    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"subject\":7}"),
+    assertError(dispatch.post(path, "{\"id\": \"x\", "), 400, "malformed JSON");
+    assertError(dispatch.post(path, "[1,2]"), 400, "the body must be a JSON object holding the message");
+    assertError(dispatch.post(path, "{\"from\":{\"emailAddress\":{\"address\":\"a@b\"}}}"), 400, "field 'id' is required");
+    assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"subject\":7}"),
         400, "field 'subject' must be a string, not a number");
-    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"to\":[{\"emailAddress\":{\"address\":3}}]}"),
+    assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"to\":[{\"emailAddress\":{\"address\":3}}]}"),
         400, "field 'to[0].emailAddress.address' must be a string, not a number");
-    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"hasAttachments\":\"yes\"}"),
+    assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"hasAttachments\":\"yes\"}"),
         400, "field 'hasAttachments' must be true or false, not a string");
-    assertError(post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"mailbox\":\"other@x.example\"}"),
-        400, "field 'mailbox' (other@x.example) differs from the address in the path");
-    assertError(send(path, "POST", "{}", "text/plain", OperatorFixture.DISPATCH_TOKEN), 415, "Content-Type must be application/json");
-    assertError(send(path, "GET", null, null, OperatorFixture.DISPATCH_TOKEN), 405, "method GET is not allowed here; use POST");
-    assertError(post(path, "{\"id\":\"" + "x".repeat(2 << 20) + "\"}"), 413, "the body exceeds 1048576 bytes");
-    assertError(post("/v1/nothing", "{}"), 404, "no such endpoint: /v1/nothing");
-    assertError(post("/v1/rules/team/missing/messages", message("m", "s", "a@b.example")), 404, "No MailboxRule team/missing");
+    assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"mailbox\":\"other@x.example\"}"),
+        400, "field 'mailbox' (other@x.example) differs from the address of Mailbox team/claims (claims@insurer.example)");
+    assertError(dispatch.send(path, "POST", "{}", "text/plain", OperatorFixture.DISPATCH_TOKEN), 415, "Content-Type must be application/json");
+    assertError(dispatch.send(path, "GET", null, null, OperatorFixture.DISPATCH_TOKEN), 405, "method GET is not allowed here; use POST");
+    assertError(dispatch.post(path, "{\"id\":\"" + "x".repeat(2 << 20) + "\"}"), 413, "the body exceeds 1048576 bytes");
+    assertError(dispatch.post("/v1/nothing", "{}"), 404, "no such endpoint: /v1/nothing");
+    assertError(dispatch.post("/v1/rules/team/missing/messages", message("m", "s", "a@b.example")), 404, "No MailboxRule team/missing");
   }
 
   @Test
-  void slowClientIsCutOffAfterTheReadTimeout() throws Exception {
+  void inputThatOnceCausedA500OrWasSilentlyAcceptedGetsA400() throws Exception {
+    String path = "/v1/mailboxes/claims@insurer.example/messages";
+    String sender = "\"from\":{\"emailAddress\":{\"address\":\"a@b\"}}";
+    assertError(dispatch.post(path, "{\"id\":\"x\"," + sender + ",\"customFields\":{\"claimNumber\":null}}"),
+        400, "field 'customFields.claimNumber' must be a string, not null");
+    assertError(dispatch.post(path, "{\"id\":\"x\"," + sender + ",\"to\":[null]}"), 400, "field 'to[0]' must be an address, not null");
+    assertError(dispatch.post(path, "{\"id\":\"a\",\"id\":\"b\"," + sender + "}"), 400, "malformed JSON: Duplicate field 'id'");
+    assertError(dispatch.post(path, "{\"id\":\"x\"," + sender + ",\"deep\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"),
+        400, "malformed JSON: Document nesting depth");
+    assertError(dispatch.post(path, "{\"id\":\"x\"," + sender + ",\"" + "k".repeat(100_000) + "\":1}"),
+        400, "malformed JSON: Name length");
+    String body = message("m", "s", "a@b.example");
+    String answer = raw("POST /v1/mailboxes/%ZZ/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + OperatorFixture.DISPATCH_TOKEN + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json")
+        .endsWith("{\"error\":\"malformed percent-escape in the path segment '%ZZ'\"}");
+  }
+
+  /** Sends {@code request} as it is (clients refuse some malformed requests) and reads the answer. */
+  private static String raw(String request) throws Exception {
+    URI target = URI.create(operator.dispatchUrl());
+    try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void slowClientsHoldUpNobodyElse() throws Exception {
+    URI target = URI.create(operator.dispatchUrl());
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        Socket socket = new Socket(target.getHost(), target.getPort());
+        socket.getOutputStream().write("POST /v1/mailboxes/claims@insurer.example/messages HTTP/1.1\r\nHost: x\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        HttpResponse<String> answer = dispatch.post("/v1/rules/team/b-fraud/messages", message("busy-" + i, "x", "a@customer.example"));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        slow.forEach(socket -> {
+          try {
+            socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
+          } catch (java.io.IOException closed) {
+            // cut off already
+          }
+        });
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void clientSendingItsHeadersTooSlowlyGets408AndIsCutOff() throws Exception {
     URI dispatch = URI.create(operator.dispatchUrl());
     try (Socket socket = new Socket(dispatch.getHost(), dispatch.getPort())) {
       socket.setSoTimeout(30_000);
@@ -345,10 +369,27 @@ class DispatchEndpointTest {
           .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
 
-      int read = socket.getInputStream().read();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
-      assertThat(read).as("connection closed, nothing answered").isEqualTo(-1);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout").contains("the request head did not arrive in time");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void clientSendingItsBodyTooSlowlyGets408() throws Exception {
+    URI dispatch = URI.create(operator.dispatchUrl());
+    try (Socket socket = new Socket(dispatch.getHost(), dispatch.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("POST /v1/mailboxes/claims@insurer.example/messages HTTP/1.1\r\nHost: x\r\n"
+          + "Authorization: Bearer " + OperatorFixture.DISPATCH_TOKEN + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100\r\n\r\n{\"id\":").getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("the request body did not arrive within 10 s");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(15));
     }
   }
 
@@ -374,14 +415,10 @@ class DispatchEndpointTest {
 
   @Test
   void openApiDescriptionIsServedWithoutToken() throws Exception {
-    HttpResponse<String> response = send("/openapi.yaml", "GET", null, null, null);
+    HttpResponse<String> response = dispatch.send("/openapi.yaml", "GET", null, null, null);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).startsWith("openapi: 3.0.3").contains("/v1/mailboxes/{address}/messages");
   }
 
-  private static void assertError(HttpResponse<String> response, int status, String messageStart) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(json(response).get("error").asText()).startsWith(messageStart);
-  }
 }

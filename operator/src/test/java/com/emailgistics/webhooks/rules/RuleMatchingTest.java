@@ -171,6 +171,59 @@ class RuleMatchingTest {
   }
 
   @Nested
+  class RegularExpressionBudget {
+    private final Message huge = new Message("m2", "received", null, null, "claims@insurer.example",
+        EmailAddress.of("Pat", "pat@customer.example"), EmailAddress.of("Pat", "pat@customer.example"), List.of(), List.of(),
+        "Question about my claim", false, "2025-03-14T15:09:27Z", null, "a".repeat(100_000), Map.of());
+    private final RuleCondition catastrophic = condition(RuleConditionType.BodyMatches, "^(.|\\s)*END$");
+    private final RuleCondition subject = condition(RuleConditionType.SubjectContains, "claim");
+
+    @Test
+    void aPatternThatWouldRecurseOrBacktrackForeverIsStoppedAndCountedAsNotMatching() throws Exception {
+      long start = System.nanoTime();
+
+      RuleEvaluation evaluation = RuleCompiler.compile("r", spec(MatchMode.All, List.of(catastrophic), List.of())).evaluate(huge);
+
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofMillis(500));
+      assertThat(evaluation.matched()).isFalse();
+      assertThat(evaluation.tooCostly()).isTrue();
+      assertThat(evaluation.reason()).startsWith("condition conditions[0] (BodyMatches) is counted as not matched (match All)");
+    }
+
+    @Test
+    void catastrophicBacktrackingRunsOutOfSteps() {
+      // Unbounded, this takes about 95 s on a 2-core machine.
+      assertThat(BoundedRegex.find(java.util.regex.Pattern.compile("(.*a){10}x"), "a".repeat(40)))
+          .isEqualTo(BoundedRegex.Match.TOO_COSTLY);
+      assertThat(BoundedRegex.find(java.util.regex.Pattern.compile("CLM-\\d+"), "x".repeat(50_000) + " CLM-1"))
+          .isEqualTo(BoundedRegex.Match.YES);
+    }
+
+    @Test
+    void textBeyondTheSearchedPrefixIsNotSearched() {
+      String text = "x".repeat(BoundedRegex.MAX_CHARS) + "CLM-1";
+      assertThat(BoundedRegex.find(java.util.regex.Pattern.compile("CLM-1"), text)).isEqualTo(BoundedRegex.Match.NO);
+    }
+
+    @Test
+    void anotherConditionCanStillMatchInAnyMode() throws Exception {
+      RuleEvaluation evaluation = RuleCompiler.compile("r", spec(MatchMode.Any, List.of(catastrophic, subject), List.of())).evaluate(huge);
+
+      assertThat(evaluation.matched()).isTrue();
+    }
+
+    @Test
+    void anExceptionThatIsTooCostlyDoesNotStopTheRuleAndTheReasonSaysSo() throws Exception {
+      RuleEvaluation evaluation = RuleCompiler.compile("r", spec(MatchMode.All, List.of(subject), List.of(catastrophic))).evaluate(huge);
+
+      assertThat(evaluation.matched()).isTrue();
+      assertThat(evaluation.tooCostly()).isTrue();
+      assertThat(evaluation.reason()).isEqualTo("conditions matched; exception exceptions[0] (BodyMatches): the regular"
+          + " expression exceeded its budget on this message and was counted as not matching");
+    }
+  }
+
+  @Nested
   class Validation {
     @Test
     void invalidRegexNamesTheField() {

@@ -51,7 +51,17 @@ public final class OperatorFixture implements AutoCloseable {
   }
 
   public String metricsUrl() {
-    return "http://127.0.0.1:" + operator.healthPort() + "/metrics";
+    return healthUrl() + "/metrics";
+  }
+
+  /** http://127.0.0.1:port of /healthz, /readyz and /metrics. */
+  public String healthUrl() {
+    return "http://127.0.0.1:" + operator.healthPort();
+  }
+
+  /** What SIGTERM does: drain dispatch, then stop. */
+  public void shutdownGracefully() {
+    operator.shutdown();
   }
 
   /** Waits until the object's condition of {@code type} satisfies {@code check}, and returns it. */

@@ -5,6 +5,7 @@ import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookTestResult;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.config.StartupException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +18,7 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +29,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -63,11 +67,21 @@ public final class TryOut implements AutoCloseable {
     this.dispatchToken = dispatchToken;
   }
 
+  /**
+   * Any failure is one line naming the cause (and the setting that changes a busy port), and
+   * exit code 1; whatever had been started is stopped first.
+   */
   public static void main(String[] args) throws Exception {
-    WebhookOperator.prepareJvm();
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
     Path state = Files.createDirectories(root.resolve(".run"));
-    TryOut tryOut = start(root, state, 8080, 8081);
+    TryOut tryOut;
+    try {
+      tryOut = start(root, state, port(OperatorConfig.DISPATCH_PORT, 8080), port(OperatorConfig.HEALTH_PORT, 8081));
+    } catch (StartupException e) {
+      System.err.println("Cannot start the try-out: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       tryOut.close();
@@ -79,33 +93,83 @@ public final class TryOut implements AutoCloseable {
     stopped.await();
   }
 
-  /** Everything up to a successful test delivery; dispatch and health ports may be 0 (any). */
-  static TryOut start(Path root, Path stateDir, int dispatchPort, int healthPort) throws Exception {
-    KubeAPIServer apiServer = startApiServer();
-    Path kubeconfig = Files.writeString(stateDir.resolve("kubeconfig"), apiServer.getKubeConfigYaml());
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
-    step("Installing the CRDs and examples/ (KUBECONFIG=" + kubeconfig + ")");
-    installCrds(client, root.resolve("crds"));
-    applyExamples(client, root.resolve("examples"));
+  private static int port(String setting, int fallback) {
+    String value = System.getenv(setting);
+    try {
+      return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new StartupException(setting + " must be a port number, not '" + value + "'");
+    }
+  }
 
-    String webhookSecret = randomToken();
-    SampleReceiver receiver = SampleReceiver.start(root, stateDir, webhookSecret);
-    step("Sample receiver (examples/receiver/receiver.py) listening on " + receiver.url());
-    pointExampleWebhookAt(client, receiver, webhookSecret);
+  /**
+   * Everything up to a successful test delivery; dispatch and health ports may be 0 (any). On a
+   * failure everything started so far is stopped (no kube-apiserver or etcd is left running) and
+   * a {@link StartupException} says what went wrong.
+   */
+  static TryOut start(Path root, Path stateDir, int dispatchPort, int healthPort) {
+    requireFree(dispatchPort, OperatorConfig.DISPATCH_PORT);
+    requireFree(healthPort, OperatorConfig.HEALTH_PORT);
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      KubeAPIServer apiServer = startApiServer();
+      started.push(apiServer::stop);
+      Path kubeconfig = Files.writeString(stateDir.resolve("kubeconfig"), apiServer.getKubeConfigYaml());
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
+      started.push(client);
+      step("Installing the CRDs and examples/ (KUBECONFIG=" + kubeconfig + ")");
+      installCrds(client, root.resolve("crds"));
+      applyExamples(client, root.resolve("examples"));
 
-    String dispatchToken = randomToken();
-    Path tokenFile = Files.writeString(stateDir.resolve("dispatch-token"), dispatchToken);
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        OperatorConfig.ENABLED, "true",
-        OperatorConfig.DISPATCH_PORT, Integer.toString(dispatchPort),
-        OperatorConfig.HEALTH_PORT, Integer.toString(healthPort),
-        OperatorConfig.DISPATCH_TOKEN_FILE, tokenFile.toString()));
-    WebhookOperator operator = WebhookOperator.create(client, config, true, Clock.systemUTC());
-    step("Starting the operator (webhooks feature on, dispatch on port " + config.dispatchPort() + ")");
-    operator.start();
-    TryOut tryOut = new TryOut(apiServer, client, receiver, operator, stateDir, dispatchToken);
-    tryOut.awaitTestDelivery();
-    return tryOut;
+      String webhookSecret = randomToken();
+      SampleReceiver receiver = SampleReceiver.start(root, stateDir, webhookSecret);
+      started.push(receiver);
+      step("Sample receiver (examples/receiver/receiver.py) listening on " + receiver.url());
+      pointExampleWebhookAt(client, receiver, webhookSecret);
+
+      String dispatchToken = randomToken();
+      Path tokenFile = Files.writeString(stateDir.resolve("dispatch-token"), dispatchToken);
+      OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
+          OperatorConfig.ENABLED, "true",
+          OperatorConfig.DISPATCH_PORT, Integer.toString(dispatchPort),
+          OperatorConfig.HEALTH_PORT, Integer.toString(healthPort),
+          OperatorConfig.DISPATCH_TOKEN_FILE, tokenFile.toString()));
+      WebhookOperator operator = WebhookOperator.create(client, config, true, Clock.systemUTC());
+      started.push(operator);
+      step("Starting the operator (webhooks feature on, dispatch on port " + config.dispatch().port() + ")");
+      operator.start();
+      TryOut tryOut = new TryOut(apiServer, client, receiver, operator, stateDir, dispatchToken);
+      tryOut.awaitTestDelivery();
+      return tryOut;
+    } catch (Exception e) {
+      stopAll(started);
+      if (e instanceof StartupException startup) {
+        throw startup;
+      }
+      throw new StartupException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    }
+  }
+
+  private static void requireFree(int port, String setting) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket(port)) {
+      probe.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new StartupException("port " + port + " is already in use (is another try-out or operator running?);"
+          + " stop it or choose another port with " + setting);
+    }
+  }
+
+  private static void stopAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("   (while stopping: " + e + ")");
+      }
+    }
   }
 
   private static KubeAPIServer startApiServer() {
@@ -135,6 +199,9 @@ public final class TryOut implements AutoCloseable {
   }
 
   private static void installCrds(KubernetesClient client, Path crds) throws IOException {
+    if (!Files.isDirectory(crds)) {
+      throw new StartupException("no CRDs in " + crds + ": run the try-out from the project's root directory");
+    }
     try (Stream<Path> files = Files.list(crds)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {

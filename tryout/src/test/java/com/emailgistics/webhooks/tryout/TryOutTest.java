@@ -1,22 +1,26 @@
 package com.emailgistics.webhooks.tryout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.emailgistics.webhooks.config.StartupException;
+import com.emailgistics.webhooks.delivery.Deadline;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.DeliveryOutcome;
 import com.emailgistics.webhooks.delivery.DeliveryResult;
 import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.WebhookEndpoint;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
+import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.buffer.Buffer;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,19 +49,42 @@ class TryOutTest {
   }
 
   @Test
-  void sampleReceiverChecksTheBearerTokenAndAnswersWithActions(@TempDir Path state) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(2);
-    try (SampleReceiver receiver = SampleReceiver.start(ROOT, state, "old-T0ken!a", "new-T0ken!b")) {
-      DeliveryEngine engine = new DeliveryEngine(new WebhookHttpClient("Emailgistics/test", threads), new RetryPolicy(Clock.systemUTC()));
-      byte[] claim = """
-          {"id":"1","event":"received","subject":"My CLAIM","bodyText":"see CLM-123456"}""".getBytes(StandardCharsets.UTF_8);
+  void aFailedStartSaysWhyInOneLineAndLeavesNothingRunning(@TempDir Path state, @TempDir Path notAProject) {
+    assertThatThrownBy(() -> TryOut.start(notAProject, state, 0, 0))
+        .isInstanceOf(StartupException.class)
+        .hasMessage("no CRDs in " + notAProject.resolve("crds") + ": run the try-out from the project's root directory");
 
-      DeliveryResult wrong = engine.deliver(endpoint(receiver, "guess"), claim).join();
-      DeliveryResult oldToken = engine.deliver(endpoint(receiver, "old-T0ken!a"), claim).join();
-      DeliveryResult newToken = engine.deliver(endpoint(receiver, "new-T0ken!b"),
-          "{\"id\":\"2\",\"event\":\"received\",\"subject\":\"hello\"}".getBytes(StandardCharsets.UTF_8)).join();
-      DeliveryResult futureEvent = engine.deliver(endpoint(receiver, "new-T0ken!b"),
-          "{\"id\":\"3\",\"event\":\"archived\"}".getBytes(StandardCharsets.UTF_8)).join();
+    // The kube-apiserver and etcd it had started are gone.
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .map(p -> p.info().command().orElse("?")))
+        .noneMatch(command -> command.endsWith("kube-apiserver") || command.endsWith("etcd"));
+  }
+
+  @Test
+  void aBusyPortIsNamedWithTheSettingThatChangesIt(@TempDir Path state) throws Exception {
+    try (ServerSocket busy = new ServerSocket(0)) {
+      assertThatThrownBy(() -> TryOut.start(ROOT, state, busy.getLocalPort(), 0))
+          .isInstanceOf(StartupException.class)
+          .hasMessage("port " + busy.getLocalPort() + " is already in use (is another try-out or operator running?);"
+              + " stop it or choose another port with EMAILGISTICS_DISPATCH_PORT");
+    }
+  }
+
+  @Test
+  void sampleReceiverChecksTheBearerTokenAndAnswersWithActions(@TempDir Path state) throws Exception {
+    try (EventLoops loops = EventLoops.start("test", 1);
+        SampleReceiver receiver = SampleReceiver.start(ROOT, state, "old-T0ken!a", "new-T0ken!b")) {
+      DeliveryEngine engine = new DeliveryEngine(new WebhookHttpClient(loops.lanes().get(0), "Emailgistics/test",
+          new WebhookHttpClient.ClientSettings(4, true, 10, EventLoops.tlsEngine())), new RetryPolicy(Clock.systemUTC()));
+      String claim = """
+          {"id":"1","event":"received","subject":"My CLAIM","bodyText":"see CLM-123456"}""";
+
+      DeliveryResult wrong = deliver(engine, endpoint(receiver, "guess"), claim);
+      DeliveryResult oldToken = deliver(engine, endpoint(receiver, "old-T0ken!a"), claim);
+      DeliveryResult newToken = deliver(engine, endpoint(receiver, "new-T0ken!b"),
+          "{\"id\":\"2\",\"event\":\"received\",\"subject\":\"hello\"}");
+      DeliveryResult futureEvent = deliver(engine, endpoint(receiver, "new-T0ken!b"),
+          "{\"id\":\"3\",\"event\":\"archived\"}");
 
       assertThat(wrong.outcome()).isEqualTo(DeliveryOutcome.Failed);
       assertThat(wrong.httpStatus()).isEqualTo(401);
@@ -67,9 +94,15 @@ class TryOutTest {
       assertThat(newToken.outcome()).isEqualTo(DeliveryOutcome.Succeeded);
       assertThat(newToken.actions()).isEmpty();
       assertThat(futureEvent.message()).isEqualTo("ignored event archived");
-    } finally {
-      threads.shutdownNow();
     }
+  }
+
+  /** Delivers on the engine's event loop, as dispatch does. */
+  private static DeliveryResult deliver(DeliveryEngine engine, WebhookEndpoint endpoint, String payload) {
+    CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
+    engine.http().lane().runOnContext(onLane -> engine.deliver(endpoint, Buffer.buffer(payload),
+        Deadline.in(Duration.ofMinutes(1), "the test's deadline")).onComplete(done -> result.complete(done.result())));
+    return result.join();
   }
 
   private static WebhookEndpoint endpoint(SampleReceiver receiver, String token) {

@@ -8,7 +8,9 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
+import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.References;
+import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,12 +45,20 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
   public static final String ADDRESS_INDEX = "mailboxes-by-address";
 
   private final OperatorConfig config;
+  private final Leadership leadership;
   private final Clock clock;
+  private final Retrigger<Mailbox> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<Mailbox> mailboxes;
 
-  public MailboxReconciler(OperatorConfig config, Clock clock) {
+  public MailboxReconciler(OperatorConfig config, Leadership leadership, Clock clock) {
     this.config = config;
+    this.leadership = leadership;
     this.clock = clock;
+  }
+
+  /** Reconciles every Mailbox again (on becoming the leader). */
+  public void reconcileAll() {
+    retrigger.all();
   }
 
   @Override
@@ -80,7 +90,7 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
                   return mailboxes;
                 });
     return List.of(new InformerEventSource<>(
-        References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));
+        References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context), retrigger.eventSource(context));
   }
 
   public static String addressKey(String address) {
@@ -94,6 +104,9 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
 
   @Override
   public UpdateControl<Mailbox> reconcile(Mailbox mailbox, Context<Mailbox> context) {
+    if (!leadership.leading()) {
+      return UpdateControl.noUpdate();
+    }
     String namespace = mailbox.getMetadata().getNamespace();
     String name = mailbox.getMetadata().getName();
     List<AvailableWebhook> available =

@@ -7,7 +7,9 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
+import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.References;
+import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
 import com.emailgistics.webhooks.rules.RuleCompiler;
@@ -41,12 +43,20 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   static final String WEBHOOK_INDEX = "rules-by-webhook";
 
   private final OperatorConfig config;
+  private final Leadership leadership;
   private final Clock clock;
+  private final Retrigger<MailboxRule> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<MailboxRule> rules;
 
-  public MailboxRuleReconciler(OperatorConfig config, Clock clock) {
+  public MailboxRuleReconciler(OperatorConfig config, Leadership leadership, Clock clock) {
     this.config = config;
+    this.leadership = leadership;
     this.clock = clock;
+  }
+
+  /** Reconciles every MailboxRule again (on becoming the leader). */
+  public void reconcileAll() {
+    retrigger.all();
   }
 
   @Override
@@ -81,7 +91,8 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
                         .collect(Collectors.toSet()));
     return List.of(
         new InformerEventSource<>(mailboxes, context),
-        new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context));
+        new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context),
+        retrigger.eventSource(context));
   }
 
   /** The MailboxRule informer's cache, indexed by {@link #MAILBOX_INDEX}. */
@@ -91,6 +102,9 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
 
   @Override
   public UpdateControl<MailboxRule> reconcile(MailboxRule rule, Context<MailboxRule> context) {
+    if (!leadership.leading()) {
+      return UpdateControl.noUpdate();
+    }
     ConditionSet conditions = new ConditionSet(
         Optional.ofNullable(rule.getStatus()).map(MailboxRuleStatus::getConditions).orElse(List.of()),
         rule.getMetadata().getGeneration(),

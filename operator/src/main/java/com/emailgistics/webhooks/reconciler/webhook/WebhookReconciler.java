@@ -5,11 +5,14 @@ import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookStatus;
 import com.emailgistics.webhooks.api.WebhookTestResult;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.delivery.Outcome;
 import com.emailgistics.webhooks.delivery.SecretQuality;
-import com.emailgistics.webhooks.delivery.TestDelivery;
+import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.TestResult;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.EventRecorder;
+import com.emailgistics.webhooks.reconciler.Leadership;
+import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.References;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.api.StatusCondition;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * Resolves a Webhook's Secrets, reports readiness and secret quality, and runs the test delivery
  * once per trigger. Generation-aware filtering is off so that the test-request annotation reaches
  * this reconciler; the test fingerprint, not the generation, prevents repeated tests.
+ *
+ * <p>A test delivery runs on the data plane's event loops, not on a reconciler thread: the
+ * reconciler starts it and reports it in progress, and its result re-triggers the reconciler,
+ * which then records it.
  */
 @ControllerConfiguration(name = WebhookReconciler.NAME, generationAwareEventProcessing = false)
 public class WebhookReconciler implements Reconciler<Webhook> {
@@ -49,13 +57,20 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   public static final String SECRET_STRONG = "SecretStrong";
   public static final String TEST_SUCCEEDED = "TestSucceeded";
   public static final String FEATURE_DISABLED = "WebhooksFeatureDisabled";
+  public static final String TEST_IN_PROGRESS = "TestInProgress";
   static final String SECRET_INDEX = "webhooks-by-secret";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReconciler.class);
 
   private final OperatorConfig config;
-  private final TestDelivery testDelivery;
+  private final TestDeliveries tests;
   private final EventRecorder events;
+  private final Leadership leadership;
   private final Clock clock;
+  private final Retrigger<Webhook> retrigger = new Retrigger<>();
+  /** Records test outcomes (Events are API calls) off the event loop that completes the test. */
+  private final Executor testCompletions;
+  /** Tests started and not yet finished, by Webhook uid. */
+  private final Map<String, RunningTest> running = new ConcurrentHashMap<>();
   /**
    * Results of the tests this process ran, by Webhook uid. A test runs once per fingerprint even
    * when its status patch is lost (a failed patch is retried from the older status) or an event
@@ -65,13 +80,17 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private volatile IndexerResourceCache<Webhook> webhooks;
   private volatile InformerEventSource<Secret, Webhook> secrets;
 
-  public WebhookReconciler(
-      OperatorConfig config, TestDelivery testDelivery, EventRecorder events, Clock clock) {
+  public WebhookReconciler(OperatorConfig config, TestDeliveries tests, EventRecorder events, Leadership leadership,
+      Executor testCompletions, Clock clock) {
     this.config = config;
-    this.testDelivery = testDelivery;
+    this.tests = tests;
     this.events = events;
+    this.leadership = leadership;
+    this.testCompletions = testCompletions;
     this.clock = clock;
   }
+
+  private record RunningTest(String fingerprint, String cause, Instant started) {}
 
   @Override
   public List<EventSource<?, Webhook>> prepareEventSources(EventSourceContext<Webhook> context) {
@@ -93,7 +112,12 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
     this.webhooks = context.getPrimaryCache();
     this.secrets = new InformerEventSource<>(secrets.build(), context);
-    return List.of(this.secrets);
+    return List.of(this.secrets, retrigger.eventSource(context));
+  }
+
+  /** Reconciles every Webhook again (on becoming the leader). */
+  public void reconcileAll() {
+    retrigger.all();
   }
 
   /** The Webhook informer's cache; available once the operator has started. */
@@ -117,6 +141,9 @@ public class WebhookReconciler implements Reconciler<Webhook> {
 
   @Override
   public UpdateControl<Webhook> reconcile(Webhook webhook, Context<Webhook> context) {
+    if (!leadership.leading()) {
+      return UpdateControl.noUpdate();
+    }
     WebhookStatus previous = Optional.ofNullable(webhook.getStatus()).orElseGet(WebhookStatus::new);
     ConditionSet conditions =
         new ConditionSet(previous.getConditions(), webhook.getMetadata().getGeneration(), clock);
@@ -127,6 +154,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     Map<String, Secret> secrets =
         context.getSecondaryResources(Secret.class).stream()
             .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+    RunningTest inProgress = null;
     try {
       ResolvedWebhook resolved = ResolvedWebhook.resolve(webhook, secrets);
       reportSecretQuality(webhook, conditions, SecretQuality.assess(resolved.endpoint().bearerToken().orElse(null)));
@@ -135,49 +163,75 @@ public class WebhookReconciler implements Reconciler<Webhook> {
             "The webhooks feature is switched off in the operator configuration; nothing is delivered.");
       } else {
         setReady(webhook, conditions, true, "Ready", "The webhook can receive deliveries.");
-        runTestIfDue(webhook, resolved).ifPresent(status::setLastTest);
+        Optional<TestTrigger> trigger =
+            TestTrigger.due(webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
+        if (trigger.isPresent()) {
+          WebhookTestResult remembered = testResults.get(webhook.getMetadata().getUid());
+          if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
+            status.setLastTest(remembered);
+          } else {
+            inProgress = testInProgress(webhook, resolved, trigger.get());
+          }
+        }
       }
     } catch (ConfigurationProblem problem) {
       conditions.set(SECRET_STRONG, ConditionSet.UNKNOWN, "SecretUnavailable",
           "Secret quality cannot be checked until the secret can be read.");
       setReady(webhook, conditions, false, problem.reason(), problem.getMessage());
     }
-    setTestCondition(conditions, status.getLastTest());
+    if (inProgress != null) {
+      conditions.set(TEST_SUCCEEDED, ConditionSet.UNKNOWN, TEST_IN_PROGRESS, "A test delivery (" + inProgress.cause()
+          + ") started at " + inProgress.started() + " is waiting for the endpoint's answer (timeout "
+          + webhook.getSpec().getTimeoutSeconds() + " s).");
+    } else {
+      setTestCondition(conditions, status.getLastTest());
+    }
     status.setConditions(conditions.toList());
     // status.deliveries belongs to the dispatch side (DeliverySummaryWriter).
     return StatusPatch.ifChanged(webhook, status, context, "deliveries");
   }
 
-  private Optional<WebhookTestResult> runTestIfDue(Webhook webhook, ResolvedWebhook resolved) {
+  /** The test of {@code trigger}: started now unless it already runs. */
+  private RunningTest testInProgress(Webhook webhook, ResolvedWebhook resolved, TestTrigger trigger) {
     String uid = webhook.getMetadata().getUid();
-    Optional<TestTrigger> trigger =
-        TestTrigger.due(webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
-    if (trigger.isEmpty()) {
-      return Optional.empty();
+    RunningTest current = running.get(uid);
+    if (current != null && current.fingerprint().equals(trigger.fingerprint())) {
+      return current;
     }
-    WebhookTestResult remembered = testResults.get(uid);
-    if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
-      return Optional.of(remembered);
-    }
-    Instant started = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
-    TestResult result = testDelivery.run(resolved.endpoint(), resolved.options());
-    LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), trigger.get().cause(), result.outcome());
+    RunningTest test = new RunningTest(trigger.fingerprint(), trigger.cause(), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+    running.put(uid, test);
+    ResourceID id = ResourceID.fromResource(webhook);
+    tests.start(References.key(webhook), resolved.endpoint(), resolved.options())
+        .whenCompleteAsync((result, failure) -> {
+          TestResult outcome = failure == null ? result
+              : new TestResult(Outcome.ConnectionError, "Internal error while testing; see the operator log", null, null, 0);
+          if (failure != null) {
+            LOG.error("Test delivery for Webhook {} failed unexpectedly", References.key(webhook), failure);
+          }
+          recordTest(webhook, test, outcome);
+          running.remove(uid, test);
+          retrigger.one(id);
+        }, testCompletions);
+    return test;
+  }
+
+  private void recordTest(Webhook webhook, RunningTest test, TestResult result) {
+    LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), test.cause(), result.outcome());
     events.record(
         webhook,
         result.outcome().succeeded() ? EventRecorder.NORMAL : EventRecorder.WARNING,
         result.outcome().succeeded() ? "TestSucceeded" : "TestFailed",
         result.outcome() + ": " + result.conditionMessage());
     WebhookTestResult lastTest = new WebhookTestResult();
-    lastTest.setTime(started.toString());
-    lastTest.setTrigger(trigger.get().cause());
-    lastTest.setFingerprint(trigger.get().fingerprint());
+    lastTest.setTime(test.started().toString());
+    lastTest.setTrigger(test.cause());
+    lastTest.setFingerprint(test.fingerprint());
     lastTest.setOutcome(result.outcome().name());
     lastTest.setMessage(result.message());
     lastTest.setActions(result.actionsSummary());
     lastTest.setHttpStatus(result.httpStatus());
     lastTest.setDurationMillis(result.durationMillis());
-    testResults.put(uid, lastTest);
-    return Optional.of(lastTest);
+    testResults.put(webhook.getMetadata().getUid(), lastTest);
   }
 
   private void setTestCondition(ConditionSet conditions, WebhookTestResult lastTest) {
