@@ -66,6 +66,8 @@ public final class WebhookOperator implements AutoCloseable {
   private final HealthServer health;
   private final DeliverySummaryWriter summaries;
   private final CacheConnectivity connectivity;
+  private final DispatchService service;
+  private final WebhookReconciler webhooks;
   private final ExecutorService testCompletions = Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("connectivity"));
@@ -98,7 +100,7 @@ public final class WebhookOperator implements AutoCloseable {
         .toList();
 
     EventRecorder events = new EventRecorder(client, clock);
-    WebhookReconciler webhooks = new WebhookReconciler(config, new TestDeliveries(engines, admission), events,
+    webhooks = new WebhookReconciler(config, new TestDeliveries(engines, admission), events,
         leadership, testCompletions, clock);
     MailboxReconciler mailboxes = new MailboxReconciler(config, leadership, clock);
     MailboxRuleReconciler rules = new MailboxRuleReconciler(config, leadership, clock);
@@ -112,7 +114,7 @@ public final class WebhookOperator implements AutoCloseable {
     });
 
     DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
-    DispatchService service = new DispatchService(new ClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
+    service = new DispatchService(new ClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
         admission, recorder, metrics);
     token = new DispatchToken(dispatchSettings.tokenFile());
     dispatch = new DispatchServer(dataPlane, engines, service, recorder, token, admission, dispatchSettings,
@@ -163,6 +165,17 @@ public final class WebhookOperator implements AutoCloseable {
     leadership.start();
     summaries.start();
     sampler.scheduleAtFixedRate(connectivity::sample, 0, 1, TimeUnit.SECONDS);
+    sampler.scheduleWithFixedDelay(this::forgetDeleted, 1, 1, TimeUnit.MINUTES);
+  }
+
+  /** Derived state (compiled rules, decoded tokens, test results) of deleted objects goes too. */
+  private void forgetDeleted() {
+    try {
+      service.forgetDeleted();
+      webhooks.forgetDeleted();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not prune the caches of deleted objects: {}", e.toString());
+    }
   }
 
   private void checkApiServer() {

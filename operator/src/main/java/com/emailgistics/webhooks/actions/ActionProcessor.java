@@ -74,13 +74,21 @@ public final class ActionProcessor {
       "sendMessage", SendMessageAction::normalise,
       "forwardMessage", ForwardMessageAction::normalise);
 
-  private ActionProcessor() {}
+  private final MailboxIndex index;
+
+  /** A processor for one mailbox configuration; reusable and safe to share between threads. */
+  public ActionProcessor(MailboxSpec mailbox) {
+    this.index = new MailboxIndex(Objects.requireNonNull(mailbox, "mailbox"));
+  }
 
   /** Validates the endpoint's actions in order against the mailbox configuration (spec 5.4, 6). */
   public static ProcessedActions process(List<JsonNode> actions, MailboxSpec mailbox) {
+    return new ActionProcessor(mailbox).process(actions);
+  }
+
+  /** Validates the endpoint's actions in order against this processor's mailbox. */
+  public ProcessedActions process(List<JsonNode> actions) {
     Objects.requireNonNull(actions, "actions");
-    Objects.requireNonNull(mailbox, "mailbox");
-    MailboxIndex index = new MailboxIndex(mailbox);
     List<EffectiveAction> applied = new ArrayList<>();
     List<DroppedAction> dropped = new ArrayList<>();
     for (int i = 0; i < actions.size(); i++) {

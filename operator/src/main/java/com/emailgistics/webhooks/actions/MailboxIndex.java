@@ -10,20 +10,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * The mailbox configuration as one call of {@link ActionProcessor#process} needs it. Each custom
- * field pattern is compiled at most once per call (cached by pattern text), and pattern matching
+ * field pattern is compiled at most once (cached by pattern text), and pattern matching
  * is bounded so that a catastrophically backtracking pattern cannot hang the caller.
  */
 final class MailboxIndex {
   private final List<String> userKeys = new ArrayList<>();
   private final Set<String> tags = new LinkedHashSet<>();
   private final Map<String, CustomFieldDefinition> customFields = new HashMap<>();
-  private final Map<String, Object> compiled = new HashMap<>();
+  private final Map<String, Object> compiled = new ConcurrentHashMap<>();
 
   MailboxIndex(MailboxSpec mailbox) {
     for (MailboxUser user : mailbox.getUsers()) {

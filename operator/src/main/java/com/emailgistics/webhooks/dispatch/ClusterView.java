@@ -11,11 +11,11 @@ import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.util.HashMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -53,15 +53,28 @@ public final class ClusterView {
     return webhooks.webhookCache().get(new ResourceID(ref.getName(), ref.getNamespace()));
   }
 
-  /** The Secrets a Webhook references, by name, as the informer holds them right now. */
-  public Map<String, Secret> secretsOf(Webhook webhook) {
-    String namespace = webhook.getMetadata().getNamespace();
-    Map<String, Secret> secrets = new HashMap<>();
-    Stream.of(webhook.getSpec().getSecretRef(), webhook.getSpec().getCaBundleRef())
-        .filter(Objects::nonNull)
-        .map(SecretKeyReference::getName)
-        .forEach(name -> webhooks.secretCache().get(new ResourceID(name, namespace))
-            .ifPresent(secret -> secrets.put(name, secret)));
-    return secrets;
+  /** The Secret {@code ref} names in the Webhook's namespace, as the informer holds it now; null if none. */
+  public Secret secret(Webhook webhook, SecretKeyReference ref) {
+    if (ref == null) {
+      return null;
+    }
+    return webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace())).orElse(null);
+  }
+
+  /** The uids of everything dispatch may keep derived state for, to forget what was deleted. */
+  public Set<String> mailboxUids() {
+    return uids(mailboxes.mailboxCache().list());
+  }
+
+  public Set<String> ruleUids() {
+    return uids(rules.ruleCache().list());
+  }
+
+  public Set<String> webhookUids() {
+    return uids(webhooks.webhookCache().list());
+  }
+
+  private static Set<String> uids(Stream<? extends HasMetadata> objects) {
+    return objects.map(object -> object.getMetadata().getUid()).collect(Collectors.toSet());
   }
 }

@@ -1,16 +1,15 @@
 package com.emailgistics.webhooks.dispatch;
 
 import com.emailgistics.webhooks.api.NamespacedReference;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
  * What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply.
  * {@code complete} is false when the message's deadline (or a shutdown) stopped deliveries; those
- * that did not run are listed with outcome NotAttempted and the reason.
+ * that did not run are listed with outcome NotAttempted and the reason. Written by
+ * {@link ReportWriter}.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DispatchReport(
     String messageId,
     MailboxInfo mailbox,
@@ -25,8 +24,7 @@ public record DispatchReport(
 
   public record RuleReport(String name, int priority, boolean matched, String reason) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record DeliveryReport(
+    public record DeliveryReport(
       String rule,
       NamespacedReference webhook,
       String outcome,
@@ -37,12 +35,9 @@ public record DispatchReport(
       long durationMillis) {}
 
   /** Where an action came from: the rule, and the webhook when a webhook returned it. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Source(String rule, NamespacedReference webhook) {}
+    public record Source(String rule, NamespacedReference webhook) {}
 
-  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record ActionReport(Source source, String type, String name, JsonNode value, List<String> notes) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record DroppedActionReport(Source source, int index, String type, String name, String reason) {}
+    public record DroppedActionReport(Source source, int index, String type, String name, String reason) {}
 }

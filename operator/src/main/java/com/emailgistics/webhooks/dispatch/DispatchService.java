@@ -23,11 +23,8 @@ import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.Source;
 import com.emailgistics.webhooks.message.Message;
 import com.emailgistics.webhooks.reconciler.References;
-import com.emailgistics.webhooks.reconciler.webhook.ConfigurationProblem;
 import com.emailgistics.webhooks.reconciler.webhook.ResolvedWebhook;
-import com.emailgistics.webhooks.rules.CompiledRule;
 import com.emailgistics.webhooks.rules.RuleEvaluation;
-import com.emailgistics.webhooks.rules.RuleSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -35,9 +32,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -52,8 +50,9 @@ public final class DispatchService {
   private final Admission admission;
   private final DeliveryRecorder recorder;
   private final Counter regexBudgetExceeded;
-  private final CompiledRules compiledRules = new CompiledRules();
+  private final MailboxRuleSets ruleSets = new MailboxRuleSets();
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
+  private final Map<String, MailboxActions> actionProcessors = new ConcurrentHashMap<>();
 
   public DispatchService(ClusterView cluster, boolean webhooksEnabled, Admission admission, DeliveryRecorder recorder,
       MeterRegistry metrics) {
@@ -83,22 +82,11 @@ public final class DispatchService {
     }
     Mailbox mailbox = candidates.get(0);
     Message addressed = addressedTo(message, mailbox);
-    Map<String, MailboxRule> byName = new HashMap<>();
-    List<RuleReport> ruleReports = new ArrayList<>();
-    List<CompiledRule> valid = new ArrayList<>();
-    for (MailboxRule rule : cluster.rulesOf(mailbox)) {
-      byName.put(rule.getMetadata().getName(), rule);
-      CompiledRules.Entry entry = compiledRules.get(rule);
-      if (entry.rule() != null) {
-        valid.add(entry.rule());
-      } else {
-        ruleReports.add(new RuleReport(rule.getMetadata().getName(), rule.getSpec().getPriority(), false,
-            "rule is invalid: " + entry.problem().getMessage()));
-      }
-    }
+    MailboxRuleSets.Prepared prepared = ruleSets.get(mailbox, cluster.rulesOf(mailbox));
+    List<RuleReport> ruleReports = new ArrayList<>(prepared.invalid());
     List<MailboxRule> matched = new ArrayList<>();
-    for (RuleEvaluation evaluation : new RuleSet(valid).evaluate(addressed)) {
-      MailboxRule rule = byName.get(evaluation.rule());
+    for (RuleEvaluation evaluation : prepared.rules().evaluate(addressed)) {
+      MailboxRule rule = prepared.byName().get(evaluation.rule());
       ruleReports.add(new RuleReport(evaluation.rule(), rule.getSpec().getPriority(), evaluation.matched(), evaluation.reason()));
       if (evaluation.tooCostly()) {
         regexBudgetExceeded.increment();
@@ -107,7 +95,9 @@ public final class DispatchService {
         matched.add(rule);
       }
     }
-    ruleReports.sort(Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
+    if (!prepared.invalid().isEmpty()) {
+      ruleReports.sort(Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
+    }
     return new Run(mailbox, addressed, ruleReports, matched, engine, deadline).start();
   }
 
@@ -187,16 +177,18 @@ public final class DispatchService {
         Step step = steps.get(next++);
         String ruleName = step.rule().getMetadata().getName();
         if (step.action().getType() != RuleActionType.UseWebhook) {
-          add(new Source(ruleName, null),
-              ActionProcessor.process(List.of(StaticActions.toWebhookShape(step.action())), mailbox.getSpec()));
+          add(new Source(ruleName, null), actions().process(List.of(StaticActions.toWebhookShape(step.action()))));
           continue;
         }
         NamespacedReference ref = step.action().getWebhook();
-        Target target;
-        try {
-          target = target(ref);
-        } catch (NotDelivered reason) {
-          record(ruleName, ref, DeliveryResult.notAttempted(reason.getMessage()));
+        String notDelivered = webhooksEnabled ? null
+            : "WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration";
+        ResolvedWebhooks.Target target = notDelivered == null ? target(ref) : null;
+        if (notDelivered == null) {
+          notDelivered = whyNot(ref, target);
+        }
+        if (notDelivered != null) {
+          record(ruleName, ref, DeliveryResult.notAttempted(notDelivered));
           continue;
         }
         if (deadline.passed()) {
@@ -218,7 +210,7 @@ public final class DispatchService {
      * happened yet, and the whole message is refused with 503 for the caller to retry); later
      * ones wait for a slot, within the deadline.
      */
-    private void deliverWithSlot(String ruleName, NamespacedReference ref, Target target) {
+    private void deliverWithSlot(String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target) {
       String key = ref.key();
       if (!attempted) {
         Admission.Slot slot = admission.tryAcquire(key);
@@ -255,7 +247,7 @@ public final class DispatchService {
       });
     }
 
-    private void deliver(String ruleName, NamespacedReference ref, Target target, Admission.Slot slot) {
+    private void deliver(String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target, Admission.Slot slot) {
       attempted = true;
       engine.deliver(target.resolved().endpoint(), payloadFor(target.resolved()), deadline).onComplete(done -> {
         slot.release();
@@ -278,23 +270,23 @@ public final class DispatchService {
       return payload;
     }
 
-    private Target target(NamespacedReference ref) throws NotDelivered {
-      if (!webhooksEnabled) {
-        throw new NotDelivered("WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration");
+    private ResolvedWebhooks.Target target(NamespacedReference ref) {
+      Webhook webhook = cluster.webhook(ref).orElse(null);
+      return webhook == null ? null : resolvedWebhooks.get(webhook,
+          cluster.secret(webhook, webhook.getSpec().getSecretRef()), cluster.secret(webhook, webhook.getSpec().getCaBundleRef()));
+    }
+
+    /** Why a delivery to {@code target} cannot be attempted, or null when it can. */
+    private String whyNot(NamespacedReference ref, ResolvedWebhooks.Target target) {
+      if (target == null) {
+        return "WebhookNotFound: Webhook " + ref.key() + " does not exist";
       }
-      Webhook webhook = cluster.webhook(ref).orElseThrow(
-          () -> new NotDelivered("WebhookNotFound: Webhook " + ref.key() + " does not exist"));
       String namespace = mailbox.getMetadata().getNamespace();
       String name = mailbox.getMetadata().getName();
-      if (!webhook.getSpec().permitsMailbox(namespace, name)) {
-        throw new NotDelivered("WebhookNotPermitted: Webhook " + ref.key() + " does not list Mailbox "
-            + References.key(namespace, name));
+      if (!target.permits(namespace, name)) {
+        return "WebhookNotPermitted: Webhook " + ref.key() + " does not list Mailbox " + References.key(namespace, name);
       }
-      try {
-        return new Target(webhook, resolvedWebhooks.get(webhook, cluster.secretsOf(webhook)));
-      } catch (ConfigurationProblem problem) {
-        throw new NotDelivered(problem.reason() + ": " + problem.getMessage());
-      }
+      return target.problem() == null ? null : target.problem().reason() + ": " + target.problem().getMessage();
     }
 
     private void record(String ruleName, NamespacedReference ref, DeliveryResult result) {
@@ -302,8 +294,18 @@ public final class DispatchService {
           result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
           result.message(), result.durationMillis()));
       if (result.outcome() == DeliveryOutcome.Succeeded) {
-        add(new Source(ruleName, ref), ActionProcessor.process(result.actions(), mailbox.getSpec()));
+        add(new Source(ruleName, ref), actions().process(result.actions()));
       }
+    }
+
+    /** The mailbox's action processor, prepared once per version of the Mailbox. */
+    private ActionProcessor actions() {
+      MailboxActions cached = actionProcessors.get(mailbox.getMetadata().getUid());
+      if (cached == null || cached.mailbox() != mailbox) {
+        cached = new MailboxActions(mailbox, new ActionProcessor(mailbox.getSpec()));
+        actionProcessors.put(mailbox.getMetadata().getUid(), cached);
+      }
+      return cached.processor();
     }
 
     private void add(Source source, ProcessedActions processed) {
@@ -312,14 +314,13 @@ public final class DispatchService {
     }
   }
 
-  private record Target(Webhook webhook, ResolvedWebhook resolved) {}
+  private record MailboxActions(Mailbox mailbox, ActionProcessor processor) {}
 
-  /** Why a delivery is not attempted; the message is shown to the caller. */
-  private static final class NotDelivered extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    NotDelivered(String reason) {
-      super(reason, null, false, false);
-    }
+  /** Forgets what was derived from Mailboxes, rules and Webhooks that no longer exist. */
+  public void forgetDeleted() {
+    Set<String> mailboxes = cluster.mailboxUids();
+    ruleSets.retainOnly(mailboxes, cluster.ruleUids());
+    actionProcessors.keySet().retainAll(mailboxes);
+    resolvedWebhooks.retainOnly(cluster.webhookUids());
   }
 }

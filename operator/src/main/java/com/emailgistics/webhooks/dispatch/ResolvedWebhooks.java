@@ -1,47 +1,62 @@
 package com.emailgistics.webhooks.dispatch;
 
-import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.reconciler.References;
 import com.emailgistics.webhooks.reconciler.webhook.ConfigurationProblem;
 import com.emailgistics.webhooks.reconciler.webhook.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
- * Resolves each Webhook once per version of itself and of its Secrets (decoding the token and
- * parsing the CA bundle), like {@link CompiledRules} for rules; a rotated Secret has a new
- * resourceVersion and is resolved again on the next delivery.
+ * Resolves each Webhook once per version of itself and of its Secrets (decoding the token,
+ * parsing the CA bundle, indexing the mailboxes it permits). The informer replaces an object when
+ * it changes, so comparing the objects by identity tells whether anything changed; a rotated
+ * Secret is a new object and is resolved again for the very next delivery.
  */
 final class ResolvedWebhooks {
-  private record Entry(String versions, ResolvedWebhook resolved, ConfigurationProblem problem) {}
+  /** A Webhook ready to deliver to, or the reason it cannot be. */
+  record Target(Webhook webhook, ResolvedWebhook resolved, Set<String> permittedMailboxes, ConfigurationProblem problem) {
+    boolean permits(String namespace, String name) {
+      return permittedMailboxes.contains(References.key(namespace, name));
+    }
+  }
+
+  private record Entry(Webhook webhook, Secret token, Secret caBundle, Target target) {}
 
   private final Map<String, Entry> byUid = new ConcurrentHashMap<>();
 
-  ResolvedWebhook get(Webhook webhook, Map<String, Secret> secrets) throws ConfigurationProblem {
-    String versions = webhook.getMetadata().getResourceVersion()
-        + "/" + version(webhook.getSpec().getSecretRef(), secrets)
-        + "/" + version(webhook.getSpec().getCaBundleRef(), secrets);
+  /** {@code token} and {@code caBundle} are the referenced Secrets as the informer holds them, or null. */
+  Target get(Webhook webhook, Secret token, Secret caBundle) {
     Entry cached = byUid.get(webhook.getMetadata().getUid());
-    if (cached == null || !cached.versions().equals(versions)) {
-      try {
-        cached = new Entry(versions, ResolvedWebhook.resolve(webhook, secrets), null);
-      } catch (ConfigurationProblem problem) {
-        cached = new Entry(versions, null, problem);
-      }
-      byUid.put(webhook.getMetadata().getUid(), cached);
+    if (cached != null && cached.webhook() == webhook && cached.token() == token && cached.caBundle() == caBundle) {
+      return cached.target();
     }
-    if (cached.problem() != null) {
-      throw cached.problem();
+    Map<String, Secret> secrets = new HashMap<>();
+    if (token != null) {
+      secrets.put(token.getMetadata().getName(), token);
     }
-    return cached.resolved();
+    if (caBundle != null) {
+      secrets.put(caBundle.getMetadata().getName(), caBundle);
+    }
+    Set<String> permitted = webhook.getSpec().getMailboxes().stream().map(NamespacedReference::key)
+        .collect(Collectors.toUnmodifiableSet());
+    Target target;
+    try {
+      target = new Target(webhook, ResolvedWebhook.resolve(webhook, secrets), permitted, null);
+    } catch (ConfigurationProblem problem) {
+      target = new Target(webhook, null, permitted, problem);
+    }
+    byUid.put(webhook.getMetadata().getUid(), new Entry(webhook, token, caBundle, target));
+    return target;
   }
 
-  private static String version(SecretKeyReference ref, Map<String, Secret> secrets) {
-    if (ref == null) {
-      return "-";
-    }
-    Secret secret = secrets.get(ref.getName());
-    return secret == null ? "missing" : secret.getMetadata().getResourceVersion();
+  /** Forgets Webhooks that no longer exist (and with them their decoded tokens). */
+  void retainOnly(Set<String> webhookUids) {
+    byUid.keySet().retainAll(webhookUids);
   }
 }

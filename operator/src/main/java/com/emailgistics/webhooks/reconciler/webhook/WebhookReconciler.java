@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -113,6 +114,13 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     this.webhooks = context.getPrimaryCache();
     this.secrets = new InformerEventSource<>(secrets.build(), context);
     return List.of(this.secrets, retrigger.eventSource(context));
+  }
+
+  /** Forgets the test results of Webhooks that no longer exist. */
+  public void forgetDeleted() {
+    Set<String> live = webhooks.list().map(webhook -> webhook.getMetadata().getUid()).collect(Collectors.toSet());
+    testResults.keySet().retainAll(live);
+    running.keySet().retainAll(live);
   }
 
   /** Reconciles every Webhook again (on becoming the leader). */
