@@ -21,7 +21,10 @@ import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -178,9 +181,14 @@ public final class WebhookOperator implements AutoCloseable {
     }
   }
 
+  /** A few quick tries, not the client's long back-off: a wrong kubeconfig should fail at once. */
   private void checkApiServer() {
-    try {
-      client.getKubernetesVersion();
+    Config quick = new ConfigBuilder(client.getConfiguration())
+        .withRequestRetryBackoffLimit(3)
+        .withRequestRetryBackoffInterval(500)
+        .build();
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(quick).build()) {
+      probe.getKubernetesVersion();
     } catch (KubernetesClientException e) {
       throw new StartupException("cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": "
           + rootCause(e) + " (out of a cluster the operator uses the current context of KUBECONFIG or ~/.kube/config;"

@@ -67,6 +67,12 @@ class CustomValuesTest {
         .containsEntry("EMAILGISTICS_HEALTH_PORT", "9091")
         .containsEntry("EMAILGISTICS_DISPATCH_READ_TIMEOUT_SECONDS", "30")
         .containsEntry("EMAILGISTICS_DISPATCH_MAX_BODY_BYTES", "2097152")
+        .containsEntry("EMAILGISTICS_DISPATCH_MAX_MESSAGES_IN_FLIGHT", "1000")
+        .containsEntry("EMAILGISTICS_DISPATCH_MESSAGE_DEADLINE_SECONDS", "120")
+        .containsEntry("EMAILGISTICS_DRAIN_SECONDS", "45")
+        .containsEntry("EMAILGISTICS_EVENT_LOOPS", "4")
+        .containsEntry("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", "300")
+        .containsEntry("EMAILGISTICS_DELIVERY_HTTP2", "false")
         .containsEntry("TZ", "Europe/Berlin")
         .doesNotContainKey("JAVA_TOOL_OPTIONS");
   }
@@ -78,6 +84,7 @@ class CustomValuesTest {
     Container container = container();
 
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(pod.getTerminationGracePeriodSeconds()).as("drain + 15 s").isEqualTo(60L);
     assertThat(container.getImage()).isEqualTo("registry.example.com/ops/emailgistics:1.2.3");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
     assertThat(deployment.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", "1.2.3");

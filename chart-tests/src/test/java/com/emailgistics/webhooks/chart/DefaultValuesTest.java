@@ -151,9 +151,24 @@ class DefaultValuesTest {
         .containsEntry("EMAILGISTICS_DISPATCH_TOKEN_FILE", "/etc/emailgistics/dispatch/token")
         .containsEntry("EMAILGISTICS_DISPATCH_READ_TIMEOUT_SECONDS", "10")
         .containsEntry("EMAILGISTICS_DISPATCH_MAX_BODY_BYTES", "1048576")
+        .containsEntry("EMAILGISTICS_DISPATCH_MAX_CONNECTIONS", "4096")
+        .containsEntry("EMAILGISTICS_DISPATCH_MAX_MESSAGES_IN_FLIGHT", "4000")
+        .containsEntry("EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT", "33554432")
+        .containsEntry("EMAILGISTICS_DISPATCH_MESSAGE_DEADLINE_SECONDS", "330")
+        .containsEntry("EMAILGISTICS_DRAIN_SECONDS", "60")
+        .containsEntry("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT", "4000")
+        .containsEntry("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", "2000")
+        .containsEntry("EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT", "1000")
+        .containsEntry("EMAILGISTICS_DELIVERY_HTTP2", "true")
+        .doesNotContainKey("EMAILGISTICS_EVENT_LOOPS")
         .containsEntry("EMAILGISTICS_LOG_FORMAT", "plain")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError")
         .doesNotContainKey("EMAILGISTICS_SECRET_LABEL_SELECTOR");
+  }
+
+  @Test
+  void theKubeletWaitsLongerThanTheDrain() {
+    assertThat(deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(75L);
   }
 
   @Test

@@ -22,9 +22,10 @@ public final class Servers {
       listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof BindException) {
-        throw new StartupException("port " + port + " is already in use (" + cause.getMessage()
-            + "); stop what holds it or choose another port with " + setting, cause);
+      // The JDK says BindException, Netty's native transport "Address already in use".
+      if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        throw new StartupException("port " + port + " is already in use; stop what holds it or choose another port with "
+            + setting, cause);
       }
       throw new StartupException("cannot listen on port " + port + " (" + setting + "): " + cause, cause);
     } catch (TimeoutException e) {

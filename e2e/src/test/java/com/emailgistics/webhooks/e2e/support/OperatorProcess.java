@@ -56,6 +56,13 @@ public final class OperatorProcess implements AutoCloseable {
    * @param env the operator's EMAILGISTICS_* configuration
    */
   public static OperatorProcess start(E2eCluster cluster, String identity, Map<String, String> env) {
+    OperatorProcess operator = launch(cluster.kubeConfigFile(), identity, env);
+    operator.awaitReady(Duration.ofSeconds(90));
+    return operator;
+  }
+
+  /** Starts the operator without waiting for anything (for start-ups meant to fail). */
+  public static OperatorProcess launch(Path kubeconfig, String identity, Map<String, String> env) {
     try {
       int port = freePort();
       int dispatchPort = freePort();
@@ -70,7 +77,7 @@ public final class OperatorProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> environment = builder.environment();
       environment.keySet().removeIf(key -> key.startsWith("EMAILGISTICS_") || key.startsWith("KUBERNETES_"));
-      environment.put("KUBECONFIG", cluster.kubeConfigFile().toString());
+      environment.put("KUBECONFIG", kubeconfig.toString());
       environment.put("HOSTNAME", identity);
       environment.put("EMAILGISTICS_HEALTH_PORT", Integer.toString(port));
       environment.put("EMAILGISTICS_DISPATCH_PORT", Integer.toString(dispatchPort));
@@ -78,9 +85,7 @@ public final class OperatorProcess implements AutoCloseable {
       Process process = builder.start();
       STARTED.add(process);
       LOG.info("Started operator process {} (pid {}), log {}", identity, process.pid(), log);
-      OperatorProcess operator = new OperatorProcess(identity, process, port, dispatchPort, log);
-      operator.awaitReady(Duration.ofSeconds(90));
-      return operator;
+      return new OperatorProcess(identity, process, port, dispatchPort, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -131,6 +136,20 @@ public final class OperatorProcess implements AutoCloseable {
 
   public Process process() {
     return process;
+  }
+
+  /** SIGTERM, as the kubelet sends it: the operator drains dispatch, then exits. */
+  public void terminate() {
+    process.destroy();
+    LOG.info("Sent SIGTERM to operator process {}", identity);
+  }
+
+  /** Waits for the process to end; returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("operator " + identity + " still running after " + timeout + "; log:\n" + logTail());
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: no shutdown hook runs, the lease is not released, an in-flight request is cut off. */
