@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.benchmark;
 
 import static com.emailgistics.webhooks.benchmark.Workload.ADMIN_NAMESPACE;
 import static com.emailgistics.webhooks.benchmark.Workload.FAST_WEBHOOK;
+import static com.emailgistics.webhooks.benchmark.Workload.PACED_WEBHOOK;
 import static com.emailgistics.webhooks.benchmark.Workload.SLOW_WEBHOOK;
 import static com.emailgistics.webhooks.benchmark.Workload.TEAM_NAMESPACE;
 
@@ -28,12 +29,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The benchmark (scripts/benchmark.sh runs it): a real kube-apiserver, the operator in its own JVM,
- * an HTTPS receiver in its own JVM, nginx, and wrk as the load generator; everything on 127.0.0.1.
- * Prints the figures and writes docs/benchmarks.md.
+ * an HTTPS receiver in its own JVM, nginx, and wrk or an open-loop generator as the load; all on
+ * 127.0.0.1. Prints the figures and writes docs/benchmarks.md with its plots.
  */
 public final class BenchmarkMain {
   static final String DISPATCH_1 = "dispatch-1-rule";
@@ -43,11 +46,12 @@ public final class BenchmarkMain {
   static final String SCALE_BEFORE = "1-mailbox-x20";
   static final String SCALE_AFTER = "1000-mailboxes-x20-same";
   static final String SCALE_SPREAD = "1000-mailboxes-x20-spread";
-  static final String DISPATCH_1_AFTER = "dispatch-1-rule-after-load";
-  static final String COMPARED = "-compared";
-  static final String DISPATCH_1_AFTER_SLOW = "dispatch-1-rule-after-slow";
-  static final String SCALE_AFTER_CONTROL = "1000-mailboxes-x20-same-big-heap";
-  static final String SCALE_SPREAD_CONTROL = "1000-mailboxes-x20-spread-big-heap";
+  static final String CAPACITY = "paced-capacity";
+  static final List<Integer> SWEEP = List.of(1, 4, 16, 64, 256);
+  /** Deliveries to the paced webhook in flight at once in the overload scenario. */
+  static final int PACED_LIMIT = 200;
+  static final int DRAIN_MESSAGES = 500;
+  private static final int BASE_RULES = 33;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RECEIVER_TOKEN = "Bench-receiver-T0ken!0001";
   private static final int TEAM_NAMESPACES = 20;
@@ -63,18 +67,17 @@ public final class BenchmarkMain {
   private Wrk wrk;
   private int operatorRestarts;
   private boolean stopped;
-  private Path currentJar;
-  private String currentHeap;
-  private int expectedRules = 32;
+  private int expectedRules = BASE_RULES;
 
   private BenchmarkMain(Settings settings) {
     this.settings = settings;
   }
 
   public static void main(String[] args) throws Exception {
-    // This JVM's HTTP clients (the load of scenario 3 opens thousands of connections to the
-    // dispatch endpoint) must not leave idle connections behind for the next scenario.
+    // This JVM's HTTP clients (the slow scenario opens thousands of connections to the dispatch
+    // endpoint) must not leave idle connections behind for the next scenario.
     System.setProperty("jdk.httpclient.keepalive.timeout", "2");
+    System.setProperty("java.awt.headless", "true");
     Settings settings = Settings.fromSystemProperties();
     BenchmarkMain benchmark = new BenchmarkMain(settings);
     // Ctrl-C or SIGTERM: stop every process the benchmark started (API server, JVMs, nginx).
@@ -111,23 +114,19 @@ public final class BenchmarkMain {
     receiver = ReceiverProcess.start(settings.workDir(), settings.receiverEventLoops(), settings.slowDelay());
     results.receiverJvmOptions = receiver.jvmOptions();
 
-    step("creating the base objects: 2 webhooks, 4 mailboxes, 32 rules");
+    step("creating the base objects: 3 webhooks, 5 mailboxes, " + BASE_RULES + " rules");
     createBaseObjects();
 
     step("starting the operator JVM (its runnable jar, server-side apply, as in production)");
-    operator = OperatorJvm.start(settings.operatorJar(), cluster.kubeconfig(), settings.workDir(), settings.operatorHeap(),
-        settings.operatorJavaOptions(), settings.profile() && settings.runs("profile"));
+    operator = startOperator(Map.of());
     results.operatorJvmOptions = operator.jvmOptions();
-    currentJar = settings.operatorJar();
-    currentHeap = settings.operatorHeap();
-    meter.group("operator JVM", () -> List.of(operator.pid()));
-    meter.group("receiver JVM", () -> List.of(receiver.pid()));
-    meter.group("nginx", () -> nginx == null ? List.of() : nginx.pids());
-    meter.group("kube-apiserver + etcd", Cluster::pids);
-    meter.group("benchmark JVM", () -> List.of(ProcessHandle.current().pid()));
-    awaitSettled(32, Duration.ofSeconds(120));
+    meter.group(Report.OPERATOR, () -> List.of(operator.pid()));
+    meter.group(Report.RECEIVER, () -> List.of(receiver.pid()));
+    meter.group(Report.NGINX_GROUP, () -> nginx == null ? List.of() : nginx.pids());
+    meter.group(Report.KUBE, Cluster::pids);
+    meter.group(Report.BENCH, () -> List.of(ProcessHandle.current().pid()));
+    awaitSettled(BASE_RULES, Duration.ofSeconds(120));
     verifyBaseDispatch();
-    results.liveHeapBaseBytes = operator.liveHeapBytes();
 
     step("starting nginx as a reverse proxy to the receiver");
     nginx = Nginx.start(settings.workDir(), receiver.port(), receiver.caFile(), settings.nginxWorkers());
@@ -140,57 +139,66 @@ public final class BenchmarkMain {
     List<String> ten = List.of(mailboxPath("ten"));
     List<String> scale = List.of(mailboxPath(scaleMailbox(0)));
 
-    boolean throughput = settings.runs("throughput");
-    boolean scalePhase = settings.runs("scale");
-    if (!settings.warmup().isZero() && (throughput || scalePhase || settings.runs("profile"))) {
-      step("warming up (JIT) for " + settings.warmup().toSeconds() + " s on each path");
+    if (!settings.warmup().isZero() && (settings.runs("throughput") || settings.runs("sweep") || settings.runs("scale"))) {
+      step("warming up (JIT) for up to " + settings.warmup().toSeconds() + " s on each path");
       warmUp(DISPATCH_1, dispatchBase(), one, settings.warmup());
       warmUp(DISPATCH_10, dispatchBase(), ten, settings.warmup().dividedBy(2));
       warmUp(NGINX, nginxBase, one, settings.warmup().dividedBy(2));
     }
 
-    if (throughput) {
-      step("scenario 1 and 2: throughput and latency, " + settings.connections() + " connections, "
-          + settings.duration().toSeconds() + " s each");
-      measure(NGINX, "nginx reverse proxy -> receiver", nginxBase, one, 0, settings.duration());
-      measure(DISPATCH_1, "dispatch, 1 matching rule", dispatchBase(), one, 1, settings.duration());
-      measure(DISPATCH_10, "dispatch, 10 matching rules (10 sequential deliveries)", dispatchBase(), ten, 10, settings.duration());
-      measure(DIRECT, "receiver alone (wrk over HTTPS, no proxy)", "https://127.0.0.1:" + receiver.port(),
+    if (settings.runs("throughput")) {
+      step("throughput and latency: nginx and dispatch in " + settings.rounds() + " alternating rounds of "
+          + settings.duration().toSeconds() + " s, " + settings.connections() + " connections");
+      for (int round = 1; round <= settings.rounds(); round++) {
+        results.nginxRounds.add(measure(wrk, NGINX + "-" + round, "nginx reverse proxy -> receiver, round " + round,
+            nginxBase, one, 0, settings.duration()));
+        results.dispatchRounds.add(measure(wrk, DISPATCH_1 + "-" + round, "dispatch, 1 matching rule, round " + round,
+            dispatchBase(), one, 1, settings.duration()));
+      }
+      measure(wrk, DISPATCH_10, "dispatch, 10 matching rules (10 sequential deliveries)", dispatchBase(), ten, 10,
+          settings.duration());
+      measure(wrk, DIRECT, "receiver alone (wrk over HTTPS, no proxy)", "https://127.0.0.1:" + receiver.port(),
           List.of("/fast"), 0, settings.duration().dividedBy(2));
     }
 
-    if (settings.profile() && settings.runs("profile")) {
-      step("profiling the operator (JFR, " + settings.profileDuration().toSeconds() + " s of the 1-rule load)");
-      profile(dispatchBase(), one);
-    }
-
-    if (settings.runs("slow")) {
-      step("scenario 3: " + settings.slowDeliveries() + " concurrent deliveries to an endpoint answering after "
-          + settings.slowDelay().toMillis() + " ms");
-      String slowAddress = "slow@insurer.example";
-      results.slow.add(slow("cold: new TLS connections", slowAddress));
-      results.slow.add(slow("warm: pooled connections", slowAddress));
-      if (throughput) {
-        Thread.sleep(3000);
-        measure(DISPATCH_1_AFTER_SLOW, "dispatch, 1 matching rule, right after the slow deliveries (their connections"
-            + " still pooled)", dispatchBase(), one, 1, settings.duration().dividedBy(2));
+    if (settings.runs("sweep")) {
+      step("throughput against concurrency: " + SWEEP + " connections, 6 s each");
+      for (int connections : SWEEP) {
+        Wrk sweep = new Wrk(settings.workDir(), connections);
+        results.nginxSweep.put(connections, measure(sweep, NGINX + "-c" + connections, "nginx, " + connections
+            + " connections", nginxBase, one, 0, Duration.ofSeconds(6)));
+        results.dispatchSweep.put(connections, measure(sweep, DISPATCH_1 + "-c" + connections, "dispatch, " + connections
+            + " connections", dispatchBase(), one, 1, Duration.ofSeconds(6)));
       }
     }
 
-    if (settings.compareJar() != null) {
-      compare(nginxBase, one, ten);
+    if (settings.runs("slow")) {
+      step(Results.SLOW_RUNS + " runs of " + settings.slowDeliveries() + " messages at once to an endpoint answering after "
+          + settings.slowDelay().toMillis() + " ms (operator heap -Xmx" + settings.operatorHeap() + ", default limits)");
+      for (int run = 1; run <= Results.SLOW_RUNS; run++) {
+        results.slow.add(slow("run " + run));
+      }
     }
 
-    if (scalePhase) {
-      // A fresh JVM: nothing left from the slow deliveries (thousands of pooled connections) or
-      // from a compared build distorts the per-message cost.
-      replaceOperator(settings.operatorJar(), settings.operatorHeap(), "for scenario 4");
-      step("scenario 4, before: one mailbox with 20 rules (1 matching), the only mailbox of its kind");
+    if (settings.runs("overload")) {
+      overload();
+    }
+    if (settings.runs("drain")) {
+      drain();
+    }
+    if (settings.runs("outage")) {
+      outage();
+    }
+
+    if (settings.runs("scale")) {
+      // A fresh JVM: nothing left from the earlier scenarios distorts the per-message cost.
+      replaceOperator(Map.of(), "for the scale scenario");
+      step("scale, before: one mailbox with 20 rules (1 matching), the only mailbox of its kind");
       warmUp(SCALE_BEFORE, dispatchBase(), scale, settings.warmup());
-      measure(SCALE_BEFORE, "dispatch, mailbox with 20 rules (1 matching); 4 mailboxes, 32 rules loaded",
-          dispatchBase(), scale, 1, settings.duration());
+      measure(wrk, SCALE_BEFORE, "dispatch, mailbox with 20 rules (1 matching); 5 mailboxes, " + BASE_RULES
+          + " rules loaded", dispatchBase(), scale, 1, settings.duration());
       results.liveHeapBaseBytes = operator.liveHeapBytes();
-      step("scenario 4: loading " + settings.mailboxes() + " mailboxes x 20 rules");
+      step("scale: loading " + settings.mailboxes() + " mailboxes x 20 rules");
       loadMailboxes();
       List<String> spread = new ArrayList<>();
       for (int i = 0; i < settings.mailboxes(); i++) {
@@ -198,40 +206,28 @@ public final class BenchmarkMain {
       }
       warmUp(SCALE_AFTER, dispatchBase(), scale, settings.warmup().dividedBy(2));
       warmUp(SCALE_SPREAD, dispatchBase(), spread, settings.warmup().dividedBy(2));
-      measure(SCALE_AFTER, "dispatch, the same mailbox (20 rules, 1 matching) among " + settings.mailboxes() + " mailboxes",
-          dispatchBase(), scale, 1, settings.duration());
-      measure(SCALE_SPREAD, "dispatch, every message to the next of the " + settings.mailboxes() + " mailboxes (20 rules each)",
-          dispatchBase(), spread, 1, settings.duration());
-      if (throughput) {
-        measure(DISPATCH_1_AFTER, "dispatch, 1 matching rule (mailbox 'one'), with the " + settings.mailboxes()
-            + " mailboxes loaded", dispatchBase(), one, 1, settings.duration().dividedBy(2));
-      }
-      results.heapAfterLoadBytes = operator.heapUsedBytes();
-      if (!settings.scaleControlHeap().isEmpty()) {
-        // The same, with more heap: separates the cost of the lookups from the cost of GC.
-        replaceOperator(settings.operatorJar(), settings.scaleControlHeap(), "with -Xmx" + settings.scaleControlHeap());
-        results.liveHeapControlBytes = operator.liveHeapBytes();
-        warmUp(SCALE_AFTER_CONTROL, dispatchBase(), scale, settings.warmup());
-        warmUp(SCALE_SPREAD_CONTROL, dispatchBase(), spread, settings.warmup().dividedBy(2));
-        measure(SCALE_AFTER_CONTROL, "the same mailbox among " + settings.mailboxes() + " mailboxes, operator heap -Xmx"
-            + settings.scaleControlHeap(), dispatchBase(), scale, 1, settings.duration());
-        measure(SCALE_SPREAD_CONTROL, "spread over the " + settings.mailboxes() + " mailboxes, operator heap -Xmx"
-            + settings.scaleControlHeap(), dispatchBase(), spread, 1, settings.duration());
-      }
+      measure(wrk, SCALE_AFTER, "dispatch, the same mailbox (20 rules, 1 matching) among " + settings.mailboxes()
+          + " mailboxes", dispatchBase(), scale, 1, settings.duration());
+      measure(wrk, SCALE_SPREAD, "dispatch, every message to the next of the " + settings.mailboxes()
+          + " mailboxes (20 rules each)", dispatchBase(), spread, 1, settings.duration());
     }
 
-    results.finished = Instant.now();
     results.runtime = Duration.ofNanos(System.nanoTime() - started);
+    results.operatorRestarts = operatorRestarts;
+    System.out.println();
+    System.out.println(Report.console(results));
     if (!settings.complete()) {
       step("partial run (phases " + settings.phases() + "): " + settings.output() + " left unchanged");
       return;
     }
-    String report = Report.markdown(results);
     Files.createDirectories(settings.output().getParent());
-    Files.writeString(settings.output(), report);
-    System.out.println();
-    System.out.println(Report.console(results));
-    step("wrote " + settings.output());
+    Report.write(results, settings.output());
+    step("wrote " + settings.output() + " and its plots");
+  }
+
+  private OperatorJvm startOperator(Map<String, String> overrides) throws Exception {
+    return OperatorJvm.start(settings.operatorJar(), cluster.kubeconfig(), settings.workDir(), settings.operatorHeap(),
+        settings.operatorJavaOptions(), overrides);
   }
 
   // ------------------------------------------------------------------------------------------ set-up
@@ -264,7 +260,9 @@ public final class BenchmarkMain {
         new NamespacedReference(TEAM_NAMESPACE, "ten"),
         new NamespacedReference(scaleNamespace(0), scaleMailbox(0)))));
     cluster.create(webhook(SLOW_WEBHOOK, "/slow", List.of(new NamespacedReference(TEAM_NAMESPACE, "slow"))));
-    for (String name : List.of("one", "ten", "slow")) {
+    cluster.create(webhook(PACED_WEBHOOK, "/delay/" + Workload.PACED_DELAY_MILLIS,
+        List.of(new NamespacedReference(TEAM_NAMESPACE, "paced"))));
+    for (String name : List.of("one", "ten", "slow", "paced")) {
       cluster.create(Resources.mailbox(TEAM_NAMESPACE, name));
     }
     cluster.create(Resources.mailbox(scaleNamespace(0), scaleMailbox(0)));
@@ -272,6 +270,7 @@ public final class BenchmarkMain {
     rules.addAll(Workload.matchingRules(TEAM_NAMESPACE, "one", 1));
     rules.addAll(Workload.matchingRules(TEAM_NAMESPACE, "ten", 10));
     rules.add(Workload.alwaysTo(TEAM_NAMESPACE, "slow", SLOW_WEBHOOK));
+    rules.add(Workload.alwaysTo(TEAM_NAMESPACE, "paced", PACED_WEBHOOK));
     rules.addAll(Workload.twentyRules(scaleNamespace(0), scaleMailbox(0)));
     rules.forEach(cluster::create);
   }
@@ -371,6 +370,7 @@ public final class BenchmarkMain {
 
   // ------------------------------------------------------------------------------------------ scenarios
 
+
   /**
    * Load until the operator's JIT has settled (compiling less than 10% of the time over a 5 s
    * slice) or {@code limit} has passed: on 2 busy cores C2 needs a while, and compiler threads
@@ -398,98 +398,164 @@ public final class BenchmarkMain {
         slices * slice.toSeconds(), compiling * 100));
   }
 
-  private void measure(String key, String title, String base, List<String> paths, int deliveriesPerMessage, Duration duration)
-      throws Exception {
+  private Results.Measurement measure(Wrk load, String key, String title, String base, List<String> paths,
+      int deliveriesPerMessage, Duration duration) throws Exception {
     checkAlive();
     Thread.sleep(1000);
     operator.resetPeakThreads();
     long[] gcBefore = operator.gc();
     OperatorJvm.Deliveries before = operator.deliveries();
     Properties receiverBefore = receiver.stats();
-    Map<String, Long> threadCpuBefore = Proc.threadCpuMillisByName(operator.pid());
-    long classesBefore = operator.classesLoaded();
-    long compileBefore = operator.compileMillis();
-    long threadsStartedBefore = operator.threadsStarted();
-    long[] schedulerBefore = Proc.schedulerTotals(operator.pid());
     meter.begin();
-    Wrk.Result result = wrk.run(key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, duration);
+    Wrk.Result result = load.run(key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, duration);
     Proc.CpuUsage cpu = meter.end();
-    Map<String, Long> threadCpu = Proc.difference(Proc.threadCpuMillisByName(operator.pid()), threadCpuBefore);
-    long[] schedulerAfter = Proc.schedulerTotals(operator.pid());
-    long[] scheduler = new long[4];
-    for (int i = 0; i < 4; i++) {
-      scheduler[i] = schedulerAfter[i] - schedulerBefore[i];
-    }
     Thread.sleep(500);
     OperatorJvm.Deliveries deliveries = operator.deliveries().minus(before);
     long[] gcAfter = operator.gc();
     Properties receiverAfter = receiver.stats();
+    long received = ReceiverProcess.counter(receiverAfter, "fast") - ReceiverProcess.counter(receiverBefore, "fast")
+        + ReceiverProcess.counter(receiverAfter, "other") - ReceiverProcess.counter(receiverBefore, "other");
     Results.Measurement measurement = new Results.Measurement(key, title, result, cpu, deliveriesPerMessage, deliveries,
-        operator.peakThreads(), gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
-        ReceiverProcess.counter(receiverAfter, "fast") - ReceiverProcess.counter(receiverBefore, "fast"), threadCpu,
-        operator.threadsStarted() - threadsStartedBefore, operator.compileMillis() - compileBefore, scheduler);
+        operator.peakThreads(), gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], received);
     results.measurements.put(key, measurement);
     System.out.println("  " + Report.line(measurement));
-    if (deliveriesPerMessage > 0) {
-      System.out.println("    operator CPU by thread (ms): " + threadCpu + "; threads started " + measurement.threadsStarted()
-          + ", classes loaded " + (operator.classesLoaded() - classesBefore) + ", JIT compiling " + measurement.compileMillis() + " ms"
-          + String.format(Locale.ROOT, "; user %d ms, system %d ms, context switches per message %.1f voluntary, %.1f involuntary",
-          scheduler[0], scheduler[1], scheduler[2] / (double) result.requests(), scheduler[3] / (double) result.requests()));
-    }
     if (!measurement.problems().isEmpty()) {
       System.out.println("    PROBLEMS: " + measurement.problems());
     }
+    return measurement;
   }
 
-  private Results.Slow slow(String label, String address) throws Exception {
+  private SlowDeliveries.Result slow(String label) throws Exception {
     checkAlive();
-    SlowDeliveries.Result result = SlowDeliveries.run(label, operator, receiver, meter, address, settings.slowDeliveries(),
-        Duration.ofSeconds(1), settings.slowDelay().plusSeconds(90));
-    Results.Slow slow = new Results.Slow(result);
-    System.out.println("  " + Report.line(slow));
-    System.out.println("    CPU ms by process: " + result.cpu().millisByGroup() + " in " + Math.round(result.cpu().seconds()) + " s");
-    System.out.println("    operator CPU by thread (ms): " + result.operatorThreadCpu());
-    System.out.println("    receiver: " + result.receiverConnectionsOpened() + " connections opened, " + result.receiverRequests()
-        + " requests; full GCs " + result.fullGcs() + " (" + result.fullGcMillis() + " ms); failures: "
-        + result.failures().stream().limit(3).toList());
+    SlowDeliveries.Result result = SlowDeliveries.run(label, operator, receiver, meter, "slow@insurer.example",
+        settings.slowDeliveries(), Duration.ofSeconds(1), settings.slowDelay().plusSeconds(90));
+    System.out.println("  " + Report.line(result));
     if (result.operatorExit() != null) {
       System.out.println("    " + result.operatorExit());
-      restartOperator();
+      replaceOperator(Map.of(), "after it died");
+      results.operatorRestarts++;
     }
-    return slow;
+    return result;
   }
 
   /**
-   * The same throughput and slow-delivery scenarios with another build of the operator (e.g. a
-   * prototype of a fix), against the same API server, receiver and nginx.
+   * Capacity set by a limit: the paced webhook answers after 100 ms and may have
+   * {@value #PACED_LIMIT} deliveries in flight, so the operator can dispatch about 2,000 of its
+   * messages a second; then three times that, open loop.
    */
-  private void compare(String nginxBase, List<String> one, List<String> ten) throws Exception {
-    String label = settings.compareLabel();
-    long start = System.nanoTime();
-    replaceOperator(settings.compareJar(), settings.operatorHeap(), "from the compared build, " + label);
-    results.compareStartup = Duration.ofNanos(System.nanoTime() - start);
-    warmUp(DISPATCH_1 + COMPARED, dispatchBase(), one, settings.warmup());
-    warmUp(DISPATCH_10 + COMPARED, dispatchBase(), ten, settings.warmup().dividedBy(2));
-    if (settings.runs("throughput")) {
-      measure(NGINX + COMPARED, "nginx reverse proxy -> receiver (again, next to " + label + ")", nginxBase, one, 0,
-          settings.duration());
-      measure(DISPATCH_1 + COMPARED, label + ": dispatch, 1 matching rule", dispatchBase(), one, 1, settings.duration());
-      measure(DISPATCH_10 + COMPARED, label + ": dispatch, 10 matching rules", dispatchBase(), ten, 10, settings.duration());
-    }
-    if (settings.runs("slow")) {
-      results.compareSlow.add(slow(label + ", cold: new TLS connections", "slow@insurer.example"));
-      results.compareSlow.add(slow(label + ", warm: pooled connections", "slow@insurer.example"));
-    }
+  private void overload() throws Exception {
+    replaceOperator(Map.of("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", Integer.toString(PACED_LIMIT)),
+        "with at most " + PACED_LIMIT + " deliveries per webhook, for the overload scenario");
+    String paced = mailboxPath("paced");
+    Wrk closed = new Wrk(settings.workDir(), PACED_LIMIT - 10);
+    step("overload: capacity of the paced mailbox, closed loop with " + (PACED_LIMIT - 10) + " connections, after 30 s"
+        + " of the same load to warm the fresh JVM");
+    closed.run("warmup-" + CAPACITY, dispatchBase(), List.of(paced), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
+        Duration.ofSeconds(30));
+    Results.Measurement capacity = measure(closed, CAPACITY, "dispatch to the paced webhook (100 ms), closed loop",
+        dispatchBase(), List.of(paced), 1, Duration.ofSeconds(20));
+    double rate = capacity.perSecond() * Results.OVERLOAD_FACTOR;
+    step(String.format(Locale.ROOT, "overload: %.0f msg/s offered (%.0fx capacity) for 30 s, open loop", rate,
+        Results.OVERLOAD_FACTOR));
+    operator.resetPeakThreads();
+    long fullGcBefore = operator.fullGc()[0];
+    meter.begin();
+    OpenLoad.Result loaded = OpenLoad.run(operator.dispatchUrl(paced), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
+        rate, Duration.ofSeconds(30), 1000, Duration.ofSeconds(30));
+    Proc.CpuUsage cpu = meter.end();
+    boolean alive = operator.isAlive();
+    results.overload = new Results.Overload(capacity.perSecond(), capacity, loaded, alive ? operator.peakThreads() : -1,
+        alive ? operator.fullGc()[0] - fullGcBefore : -1, alive, cpu);
+    System.out.println("  " + loaded.summary());
   }
 
-  /** After the operator JVM died (e.g. OutOfMemoryError): a fresh one, so the other scenarios still run. */
-  private void restartOperator() throws Exception {
-    replaceOperator(currentJar, currentHeap, "after it died");
-    results.operatorRestarts++;
+  /** SIGTERM with {@value #DRAIN_MESSAGES} deliveries in flight to the slow endpoint. */
+  private void drain() throws Exception {
+    replaceOperator(Map.of(), "for the drain scenario");
+    step("drain: " + DRAIN_MESSAGES + " messages whose deliveries take " + settings.slowDelay().toMillis()
+        + " ms, then SIGTERM");
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI uri = URI.create(operator.dispatchUrl(mailboxPath("slow")));
+    long slowBefore = ReceiverProcess.counter(receiver.stats(), "slow");
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < DRAIN_MESSAGES; i++) {
+      answers.add(client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
+          .POST(HttpRequest.BodyPublishers.ofString(Workload.MESSAGE.replace("bench-msg-0001", "drain-" + i))).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ReceiverProcess.counter(receiver.stats(), "slow") - slowBefore < DRAIN_MESSAGES && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long sigterm = System.nanoTime();
+    operator.terminate();
+    int ok = 0;
+    int succeeded = 0;
+    List<String> failures = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      try {
+        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+        if (response.statusCode() == 200) {
+          ok++;
+          if ("Succeeded".equals(JSON.readTree(response.body()).at("/deliveries/0/outcome").asText())) {
+            succeeded++;
+          }
+        } else if (failures.size() < 5) {
+          failures.add("HTTP " + response.statusCode() + ": " + response.body());
+        }
+      } catch (Exception e) {
+        if (failures.size() < 5) {
+          failures.add(e.toString());
+        }
+      }
+    }
+    int exit = operator.awaitExit(Duration.ofSeconds(90));
+    double seconds = (System.nanoTime() - sigterm) / 1e9;
+    results.drain = new Results.Drain(DRAIN_MESSAGES, ok, succeeded, failures, seconds, exit);
+    System.out.printf(Locale.ROOT, "  %d of %d answered 200 (%d delivered); process ended %.1f s after SIGTERM with %d%n",
+        ok, DRAIN_MESSAGES, succeeded, seconds, exit);
+    replaceOperator(Map.of(), "after the drain");
   }
 
-  /** Stops the operator JVM and starts {@code jar} with {@code heap}; waits until it has reconciled everything. */
-  private void replaceOperator(Path jar, String heap, String why) throws Exception {
+  /** A kube-apiserver restart while messages arrive at a steady rate. */
+  private void outage() throws Exception {
+    step("API-server outage: kube-apiserver killed and restarted during 25 s of 500 msg/s");
+    AtomicInteger probes = new AtomicInteger();
+    AtomicInteger unready = new AtomicInteger();
+    CompletableFuture<OpenLoad.Result> load = CompletableFuture.supplyAsync(() -> {
+      try {
+        return OpenLoad.run(operator.dispatchUrl(mailboxPath("one")), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
+            500, Duration.ofSeconds(25), 64, Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread prober = new Thread(() -> {
+      while (!load.isDone()) {
+        probes.incrementAndGet();
+        if (operator.probe("/readyz") != 200) {
+          unready.incrementAndGet();
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "readiness-prober");
+    prober.start();
+    Thread.sleep(5000);
+    Duration unavailable = cluster.restartApiServer(Duration.ofSeconds(2));
+    OpenLoad.Result result = load.get(120, TimeUnit.SECONDS);
+    prober.join();
+    results.outage = new Results.Outage(unavailable, result, unready.get(), probes.get());
+    System.out.printf(Locale.ROOT, "  API server unavailable %.1f s; %s; /readyz not 200 in %d of %d probes%n",
+        unavailable.toMillis() / 1000.0, result.summary(), unready.get(), probes.get());
+  }
+
+  /** Stops the operator JVM and starts a fresh one; waits until it has reconciled everything. */
+  private void replaceOperator(Map<String, String> overrides, String why) throws Exception {
     step("starting a new operator JVM " + why);
     operator.close();
     Path log = operator.log();
@@ -497,36 +563,11 @@ public final class BenchmarkMain {
       Files.move(log, log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-" + (++operatorRestarts) + ".log"),
           StandardCopyOption.REPLACE_EXISTING);
     }
-    operator = OperatorJvm.start(jar, cluster.kubeconfig(), settings.workDir(), heap, settings.operatorJavaOptions(), false);
-    currentJar = jar;
-    currentHeap = heap;
+    operator = startOperator(overrides);
     awaitSettled(expectedRules, settings.settleTimeout());
     verifyBaseDispatch();
   }
 
-  /**
-   * The operator JVM records CPU samples from its start (see {@link OperatorJvm}); starting a
-   * recording later throws away the JIT's work and profiles a re-warming JVM. This dumps the
-   * recording after a window of 1-rule load and summarises the samples of that window.
-   */
-  private void profile(String base, List<String> paths) throws Exception {
-    Path recording = settings.workDir().resolve("operator-dispatch-1-rule.jfr");
-    Files.deleteIfExists(recording);
-    long compileBefore = operator.compileMillis();
-    Instant from = Instant.now();
-    Wrk.Result result = wrk.run("profiled-" + DISPATCH_1, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
-        settings.profileDuration());
-    Instant to = Instant.now();
-    long compiled = operator.compileMillis() - compileBefore;
-    ChildJvm.run(List.of(ChildJvm.jdkTool("jcmd"), Long.toString(operator.pid()), "JFR.dump", "name=" + OperatorJvm.RECORDING,
-        "filename=" + recording), Duration.ofSeconds(120));
-    results.profile = JfrSummary.of(recording, from, to);
-    results.profileFile = recording;
-    results.profiledThroughput = result.perSecond();
-    results.profileCompileMillis = compiled;
-    System.out.printf(Locale.ROOT, "    %d execution samples while serving %.0f msg/s (JIT compiling %d ms; recording %s)%n",
-        results.profile.samples(), result.perSecond(), compiled, recording);
-  }
 
   private void loadMailboxes() throws Exception {
     int count = settings.mailboxes();
@@ -554,33 +595,24 @@ public final class BenchmarkMain {
     System.out.printf("    created %d mailboxes in %.1f s%n", mailboxes.size(), mailboxTime.toMillis() / 1000.0);
     Duration ruleTime = cluster.createAll(rules, 8, Duration.ofMinutes(30));
     System.out.printf("    created %d rules in %.1f s%n", rules.size(), ruleTime.toMillis() / 1000.0);
-    int expected = 32 + rules.size();
+    int expected = BASE_RULES + rules.size();
     expectedRules = expected;
-    Duration settle = awaitSettled(expected, settings.settleTimeout());
+    awaitSettled(expected, settings.settleTimeout());
     results.loadedMailboxes = count + 3;
     results.loadedRules = expected;
     results.loadTime = Duration.ofNanos(System.nanoTime() - start);
     results.liveHeapAfterLoadBytes = operator.liveHeapBytes();
     results.operatorHeapMaxBytes = operator.heapMaxBytes();
-    MailboxRule sample = cluster.client().resources(MailboxRule.class).inNamespace(scaleNamespace(1))
-        .withName(scaleMailbox(1) + "-claims").get();
-    if (sample != null) {
-      results.sampleRuleJsonBytes = JSON.writeValueAsBytes(sample).length;
-      var managed = sample.getMetadata().getManagedFields();
-      results.sampleRuleManagedFieldsBytes = managed == null ? 0 : JSON.writeValueAsBytes(managed).length;
-      results.sampleRuleManagers = managed == null ? List.of()
-          : managed.stream().map(m -> m.getManager() + " (" + m.getOperation()
-              + (m.getSubresource() == null ? "" : ", " + m.getSubresource()) + ")").toList();
-    }
-    results.settleTime = settle;
     System.out.printf("    %d mailboxes and %d rules loaded and reconciled in %.0f s; operator heap live after a full GC %d MiB"
             + " (%d MiB before loading)%n", results.loadedMailboxes, expected, results.loadTime.toMillis() / 1000.0,
         results.liveHeapAfterLoadBytes >> 20, results.liveHeapBaseBytes >> 20);
   }
 
+
   private void step(String text) {
     System.out.printf("[benchmark +%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, text);
   }
+
 
   private synchronized void shutDown() {
     if (stopped) {

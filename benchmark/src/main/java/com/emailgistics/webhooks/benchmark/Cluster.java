@@ -1,7 +1,7 @@
 package com.emailgistics.webhooks.benchmark;
 
 import com.emailgistics.webhooks.api.MailboxRule;
-import io.fabric8.kubeapitest.KubeAPIServer;
+import com.emailgistics.webhooks.testing.RestartableKubeApiServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -30,12 +30,12 @@ import java.util.stream.Stream;
 final class Cluster implements AutoCloseable {
   static final String FIELD_MANAGER = "emailgistics-benchmark";
 
-  private final KubeAPIServer server;
+  private final RestartableKubeApiServer server;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final Duration startup;
 
-  private Cluster(KubeAPIServer server, KubernetesClient client, Path kubeconfig, Duration startup) {
+  private Cluster(RestartableKubeApiServer server, KubernetesClient client, Path kubeconfig, Duration startup) {
     this.server = server;
     this.client = client;
     this.kubeconfig = kubeconfig;
@@ -44,11 +44,11 @@ final class Cluster implements AutoCloseable {
 
   static Cluster start(Path workDir, Path crdsDir) throws Exception {
     long started = System.nanoTime();
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+    RestartableKubeApiServer server = new RestartableKubeApiServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withOfflineMode(true)
         .withStartupTimeout(180_000)
         .withUpdateKubeConfig(false)
-        .build());
+        .build(), workDir.resolve("kube-apiserver-logs"));
     server.start();
     Duration startup = Duration.ofNanos(System.nanoTime() - started);
     String yaml = server.getKubeConfigYaml();
@@ -72,6 +72,25 @@ final class Cluster implements AutoCloseable {
 
   Duration startup() {
     return startup;
+  }
+
+  /**
+   * Kills kube-apiserver (etcd keeps the data), leaves it down for {@code downtime}, starts it
+   * again on the same port and waits until it answers. Returns the time it was unavailable.
+   */
+  Duration restartApiServer(Duration downtime) throws Exception {
+    long start = System.nanoTime();
+    server.killAndRestartApiServer(downtime);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      try {
+        client.getKubernetesVersion();
+        return Duration.ofNanos(System.nanoTime() - start);
+      } catch (KubernetesClientException starting) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IllegalStateException("kube-apiserver not back within 120 s");
   }
 
   /** kube-apiserver and etcd, children of this JVM. */

@@ -30,7 +30,6 @@ import javax.management.remote.JMXServiceURL;
  */
 final class OperatorJvm implements AutoCloseable {
   static final String DISPATCH_TOKEN = "Bench-dispatch-T0ken!2026";
-  static final String RECORDING = "bench";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
@@ -84,9 +83,10 @@ final class OperatorJvm implements AutoCloseable {
 
   /**
    * @param heap the -Xmx value; the Helm chart gives the container 512Mi and the JVM 75% of it
+   * @param settings EMAILGISTICS_* settings beyond the benchmark's own (e.g. smaller limits)
    */
   static OperatorJvm start(Path operatorJar, Path kubeconfig, Path workDir, String heap, List<String> extraOptions,
-      boolean sampling) throws Exception {
+      Map<String, String> settings) throws Exception {
     int dispatchPort = ChildJvm.freePort();
     int healthPort = ChildJvm.freePort();
     int jmxPort = ChildJvm.freePort();
@@ -96,21 +96,9 @@ final class OperatorJvm implements AutoCloseable {
     Path log = workDir.resolve("operator.log");
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
     jvmOptions.addAll(extraOptions);
-    List<String> measurementOptions = new ArrayList<>();
-    if (sampling) {
-      // CPU samples only (see benchmark-sampling.jfc), from the start: negligible overhead, and
-      // starting a recording later would discard JIT-compiled code.
-      Path jfc = workDir.resolve("benchmark-sampling.jfc");
-      try (java.io.InputStream in = OperatorJvm.class.getResourceAsStream("/benchmark-sampling.jfc")) {
-        Files.write(jfc, in.readAllBytes());
-      }
-      measurementOptions.add("-XX:StartFlightRecording:name=" + RECORDING + ",settings=" + jfc
-          + ",disk=true,maxage=15m,dumponexit=false");
-    }
     List<String> command = new ArrayList<>();
     command.add(ChildJvm.javaBinary());
     command.addAll(jvmOptions);
-    command.addAll(measurementOptions);
     command.addAll(List.of(
         // JMX on loopback, for ThreadMXBean readings (adds a few RMI threads, reported separately).
         "-Dcom.sun.management.jmxremote.port=" + jmxPort,
@@ -120,14 +108,16 @@ final class OperatorJvm implements AutoCloseable {
         "-Dcom.sun.management.jmxremote.authenticate=false",
         "-Dcom.sun.management.jmxremote.ssl=false",
         "-jar", operatorJar.toString()));
-    Process process = ChildJvm.start(command, Map.of(
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
         "KUBECONFIG", kubeconfig.toString(),
         "HOSTNAME", "bench-operator",
         "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
         "EMAILGISTICS_DISPATCH_PORT", Integer.toString(dispatchPort),
         "EMAILGISTICS_HEALTH_PORT", Integer.toString(healthPort),
         "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString(),
-        "EMAILGISTICS_LOG_FORMAT", "plain"), log);
+        "EMAILGISTICS_LOG_FORMAT", "plain"));
+    env.putAll(settings);
+    Process process = ChildJvm.start(command, env, log);
     ChildJvm.awaitPort(jmxPort, process, Duration.ofSeconds(60), log);
     JMXConnector jmx = JMXConnectorFactory.connect(
         new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
@@ -142,7 +132,7 @@ final class OperatorJvm implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("the operator exited with " + process.exitValue() + "; log " + log + "\n" + ChildJvm.tail(log));
       }
-      if (get("/readyz") == 200) {
+      if (probe("/readyz") == 200) {
         return;
       }
       Thread.sleep(200);
@@ -150,7 +140,8 @@ final class OperatorJvm implements AutoCloseable {
     throw new IllegalStateException("the operator is not ready after " + timeout + "; log " + log);
   }
 
-  private int get(String path) {
+  /** HTTP status of a health endpoint, -1 when it does not answer within 2 s. */
+  int probe(String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -303,6 +294,28 @@ final class OperatorJvm implements AutoCloseable {
       millis += Math.max(0, collector.getCollectionTime());
     }
     return new long[] {count, millis};
+  }
+
+  /** SIGTERM, as the kubelet sends it; returns at once. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit code, or -1 when it did not end in time. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Messages being dispatched (the operator's gauge). */
+  int messagesInFlight() {
+    try {
+      return (int) metric(metrics(), "emailgistics_messages_in_flight");
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   @Override

@@ -22,7 +22,7 @@ import okhttp3.tls.HeldCertificate;
  * The webhook receiver of the benchmark, run in its own JVM: an HTTPS server (Vert.x, TLS 1.2/1.3
  * from the JDK) whose certificate is signed by a throwaway CA, answering every POST with a valid
  * Emailgistics envelope and one tag action. {@code /fast} answers at once, {@code /slow} after the
- * configured delay (a timer, no thread is held). A plain-HTTP admin port serves counters.
+ * configured delay and {@code /delay/<ms>} after that many milliseconds (timers, no thread is held). A plain-HTTP admin port serves counters.
  *
  * <p>Arguments: work directory, event-loop threads, slow delay in milliseconds. Writes
  * {@code receiver-ca.pem} and {@code receiver.properties} (ports) into the work directory.
@@ -118,6 +118,11 @@ public final class Receiver {
           SLOW_IN_FLIGHT.decrementAndGet();
           request.response().putHeader("Content-Type", "application/json").end(answer);
         });
+      } else if (path.startsWith("/delay/")) {
+        // /delay/<ms>: an endpoint with a fixed, moderate latency (the overload scenario).
+        OTHER.incrementAndGet();
+        Vertx.currentContext().owner().setTimer(Long.parseLong(path.substring("/delay/".length())),
+            id -> request.response().putHeader("Content-Type", "application/json").end(answer));
       } else {
         (path.equals("/fast") ? FAST : OTHER).incrementAndGet();
         request.response().putHeader("Content-Type", "application/json").end(answer);

@@ -1,9 +1,9 @@
 package com.emailgistics.webhooks.benchmark;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +13,14 @@ final class Results {
   static final int THREAD_LIMIT = 200;
   static final double RATIO_TARGET = 0.80;
   static final double P99_FACTOR_TARGET = 2.0;
+  static final int SLOW_RUNS = 5;
+  static final double OVERLOAD_FACTOR = 3.0;
+  /** Throughput under overload within this fraction of the unloaded figure. */
+  static final double OVERLOAD_TOLERANCE = 0.10;
   /** "Independent of the number of mailboxes": within this fraction of the 1-mailbox figures. */
   static final double SCALE_TOLERANCE = 0.10;
 
   Instant started;
-  Instant finished;
   Duration runtime;
   Settings settings;
   Machine machine;
@@ -28,31 +31,27 @@ final class Results {
   String sampleReport = "";
   final Map<String, Measurement> measurements = new LinkedHashMap<>();
   final Map<String, String> warmups = new LinkedHashMap<>();
-  final List<Slow> slow = new ArrayList<>();
-  final List<Slow> compareSlow = new ArrayList<>();
-  Duration compareStartup;
-  JfrSummary.Summary profile;
-  Path profileFile;
-  double profiledThroughput;
-  long profileCompileMillis;
+  /** nginx and dispatch (1 rule), measured in turns. */
+  final List<Measurement> nginxRounds = new ArrayList<>();
+  final List<Measurement> dispatchRounds = new ArrayList<>();
+  /** Throughput against wrk connections. */
+  final Map<Integer, Measurement> nginxSweep = new LinkedHashMap<>();
+  final Map<Integer, Measurement> dispatchSweep = new LinkedHashMap<>();
+  final List<SlowDeliveries.Result> slow = new ArrayList<>();
+  Overload overload;
+  Drain drain;
+  Outage outage;
   int loadedMailboxes;
   int loadedRules;
   Duration loadTime;
-  Duration settleTime;
-  long heapAfterLoadBytes;
   long liveHeapBaseBytes;
   long liveHeapAfterLoadBytes;
-  long liveHeapControlBytes;
   long operatorHeapMaxBytes;
-  long sampleRuleJsonBytes;
-  long sampleRuleManagedFieldsBytes;
-  List<String> sampleRuleManagers = List.of();
   int operatorRestarts;
 
   /** One wrk run and what the processes did meanwhile. */
   record Measurement(String key, String title, Wrk.Result wrk, Proc.CpuUsage cpu, int deliveriesPerMessage,
-      OperatorJvm.Deliveries deliveries, int peakJvmThreads, long gcCount, long gcMillis, long receiverRequests,
-      Map<String, Long> operatorThreadCpu, long threadsStarted, long compileMillis, long[] operatorScheduler) {
+      OperatorJvm.Deliveries deliveries, int peakJvmThreads, long gcCount, long gcMillis, long receiverRequests) {
 
     /** Anything that makes the figures untrustworthy: errors, failed or missing deliveries. */
     List<String> problems() {
@@ -67,12 +66,10 @@ final class Results {
         problems.add(wrk.timeouts() + " timeouts");
       }
       if (deliveriesPerMessage > 0) {
-        if (deliveries.notSucceeded() > 0) {
+        // wrk stops with messages in flight; their callers are gone and their deliveries are cut.
+        long tolerated = (long) wrk.connections() * deliveriesPerMessage;
+        if (deliveries.notSucceeded() > tolerated) {
           problems.add(deliveries.notSucceeded() + " deliveries did not succeed");
-        }
-        long expected = wrk.requests() * deliveriesPerMessage;
-        if (deliveries.succeeded() < expected) {
-          problems.add("only " + deliveries.succeeded() + " successful deliveries for " + expected + " expected");
         }
         if (deliveries.attempts() > deliveries.succeeded() + deliveries.notSucceeded()) {
           problems.add((deliveries.attempts() - deliveries.succeeded() - deliveries.notSucceeded()) + " retries");
@@ -95,21 +92,30 @@ final class Results {
     }
   }
 
-  record Slow(SlowDeliveries.Result result) {
-    boolean allSucceeded() {
-      return result.operatorExit() == null && result.succeeded() == result.requested()
-          && result.operatorSucceeded() >= result.requested() && result.operatorNotSucceeded() == 0;
+  /** Capacity measured closed loop ({@code capacityRun}), then three times it offered open loop. */
+  record Overload(double capacity, Measurement capacityRun, OpenLoad.Result loaded, int operatorThreads, long fullGcs,
+      boolean operatorAlive, Proc.CpuUsage cpu) {
+    double throughputChange() {
+      return loaded.okPerSecond() / capacity - 1;
     }
 
-    /** Deliveries the receiver saw beyond one per message: retries after timeouts or failures. */
-    long retries() {
-      return Math.max(0, result.receiverRequests() - result.requested());
+    boolean met() {
+      return operatorAlive && loaded.transportErrors() == 0 && loaded.otherStatus() == 0 && loaded.unanswered() == 0
+          && throughputChange() >= -OVERLOAD_TOLERANCE;
     }
+  }
 
-    /** Java threads (ThreadMXBean peak) and kernel threads (sampled peak) both within the limit. */
-    boolean threadsWithinLimit() {
-      return result.peakJvmThreads() >= 0 && result.peakJvmThreads() <= THREAD_LIMIT
-          && result.peakOsThreads() <= THREAD_LIMIT;
+  /** SIGTERM with slow deliveries in flight. */
+  record Drain(int inFlight, int answered200, int succeeded, List<String> failures, double drainSeconds, int exitCode) {
+    boolean met() {
+      return succeeded == inFlight && answered200 == inFlight;
+    }
+  }
+
+  /** A kube-apiserver restart during open-loop load. */
+  record Outage(Duration unavailable, OpenLoad.Result load, int readinessFailures, int readinessProbes) {
+    boolean met() {
+      return load.ok() == load.due() && readinessFailures == 0;
     }
   }
 
@@ -117,12 +123,31 @@ final class Results {
     return measurements.get(key);
   }
 
-  /** Dispatch (1 rule) throughput over nginx throughput. */
+  /** The round with the median ratio of dispatch to nginx throughput. */
+  int medianRound() {
+    List<Integer> rounds = new ArrayList<>();
+    for (int i = 0; i < dispatchRounds.size(); i++) {
+      rounds.add(i);
+    }
+    rounds.sort(Comparator.comparingDouble(this::ratio));
+    return rounds.get(rounds.size() / 2);
+  }
+
+  double ratio(int round) {
+    return dispatchRounds.get(round).perSecond() / nginxRounds.get(round).perSecond();
+  }
+
   double ratio() {
-    return get(BenchmarkMain.DISPATCH_1).perSecond() / get(BenchmarkMain.NGINX).perSecond();
+    return ratio(medianRound());
   }
 
   double p99Factor() {
-    return get(BenchmarkMain.DISPATCH_1).wrk().p99() / get(BenchmarkMain.NGINX).wrk().p99();
+    int round = medianRound();
+    return dispatchRounds.get(round).wrk().p99() / nginxRounds.get(round).wrk().p99();
+  }
+
+  boolean slowMet() {
+    return slow.size() == SLOW_RUNS && slow.stream().allMatch(r -> r.operatorExit() == null && r.lost() == 0
+        && r.peakJvmThreads() >= 0 && r.peakJvmThreads() <= THREAD_LIMIT && r.peakOsThreads() <= THREAD_LIMIT);
   }
 }

@@ -16,25 +16,20 @@ record Settings(
     Duration duration,
     Duration warmup,
     int connections,
+    int rounds,
     int mailboxes,
     int slowDeliveries,
     Duration slowDelay,
-    boolean profile,
-    Duration profileDuration,
     String operatorHeap,
     String nginxWorkers,
     int receiverEventLoops,
     Duration settleTimeout,
     java.util.List<String> operatorJavaOptions,
     java.util.Set<String> phases,
-    Path compareJar,
-    String compareLabel,
-    Path comparePatch,
-    int secondsBefore,
-    String compareRef,
-    String scaleControlHeap) {
+    int secondsBefore) {
 
-  static final java.util.Set<String> ALL_PHASES = java.util.Set.of("throughput", "slow", "profile", "scale");
+  static final java.util.Set<String> ALL_PHASES =
+      java.util.Set.of("throughput", "sweep", "slow", "overload", "drain", "outage", "scale");
 
   boolean runs(String phase) {
     return phases.contains(phase);
@@ -56,27 +51,17 @@ record Settings(
         Duration.ofSeconds(bounded("bench.duration", 20, 5, 600)),
         Duration.ofSeconds(bounded("bench.warmup", 60, 0, 600)),
         bounded("bench.connections", 16, 1, 1000),
+        bounded("bench.rounds", 3, 1, 9),
         bounded("bench.mailboxes", 1000, 2, 5000),
         bounded("bench.slowDeliveries", 5000, 1, 10000),
         Duration.ofMillis(bounded("bench.slowDelayMillis", 5000, 100, 60_000)),
-        Boolean.parseBoolean(System.getProperty("bench.profile", "true")),
-        Duration.ofSeconds(bounded("bench.profileDuration", 15, 5, 300)),
         System.getProperty("bench.operatorHeap", "384m"),
         System.getProperty("bench.nginxWorkers", "auto"),
         bounded("bench.receiverEventLoops", 2, 1, 16),
         Duration.ofSeconds(bounded("bench.settleTimeoutSeconds", 1200, 30, 7200)),
         words(System.getProperty("bench.operatorJavaOptions", "")),
         phases(System.getProperty("bench.phases", "")),
-        optionalPath(System.getProperty("bench.compareJar", "")),
-        System.getProperty("bench.compareLabel", "prototype"),
-        optionalPath(System.getProperty("bench.comparePatch", "")),
-        bounded("bench.secondsBefore", 0, 0, 100_000),
-        System.getProperty("bench.compareRef", "").trim(),
-        System.getProperty("bench.scaleControlHeap", "1g").trim());
-  }
-
-  private static Path optionalPath(String value) {
-    return value.isBlank() ? null : Path.of(value.trim()).toAbsolutePath();
+        bounded("bench.secondsBefore", 0, 0, 100_000));
   }
 
   private static java.util.List<String> words(String value) {

@@ -22,23 +22,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Scenario 3: {@code count} messages posted at once (ramped over {@code ramp}) to a mailbox whose
- * one rule delivers to the receiver's {@code /slow}, which answers after 5 s; so {@code count}
- * deliveries are in flight together. The load generator is this JVM (not the operator's); the
- * operator's threads are sampled from its JVM (ThreadMXBean over JMX, peak reset before the run)
- * and from /proc (kernel threads: Java + GC + JIT + VM).
+ * {@code count} messages posted at once (ramped over {@code ramp}) to a mailbox whose one rule
+ * delivers to the receiver's {@code /slow}, which answers after 5 s; so up to {@code count}
+ * deliveries are in flight together, as many as the operator admits (the others are answered
+ * 503). The load generator is this JVM (not the operator's); the operator's threads are sampled
+ * from its JVM (ThreadMXBean over JMX, peak reset before the run) and from /proc (kernel threads:
+ * Java + GC + JIT + VM). Once every message is in, the operator's live heap is read (after a full
+ * collection) to give the heap one delivery in flight takes.
  */
 final class SlowDeliveries {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Result(String label, int requested, int succeeded, List<String> failures, double seconds,
+  record Result(String label, int requested, int succeeded, int refused, List<String> failures, double seconds,
       long minMillis, long p50Millis, long p99Millis, long maxMillis,
       int baselineJvmThreads, int baselineOsThreads, int peakJvmThreads, int peakOsThreads,
       int peakInFlightOperator, long peakInFlightReceiver, long receiverConnectionsOpened,
       long receiverRequests, long operatorSucceeded, long operatorNotSucceeded,
       Map<String, Integer> threadsAtPeak, int inFlightAtThreadDump, Proc.CpuUsage cpu, long peakHeapBytes,
       long maxHeapBytes, long threadsStarted, Map<String, Long> operatorThreadCpu, long fullGcs, long fullGcMillis,
-      String operatorExit) {}
+      String operatorExit, long liveHeapIdleBytes, long liveHeapLoadedBytes, int inFlightWhenMeasured) {
+
+    /** Messages neither delivered nor answered 503: lost or failed. */
+    int lost() {
+      return requested - succeeded - refused;
+    }
+
+    /** Live heap one delivery in flight adds (with its message, connection and buffers). */
+    long heapPerDeliveryBytes() {
+      return inFlightWhenMeasured <= 0 ? -1 : (liveHeapLoadedBytes - liveHeapIdleBytes) / inFlightWhenMeasured;
+    }
+  }
 
   private static void sample(OperatorJvm operator, AtomicInteger peakOs, java.util.concurrent.atomic.AtomicLong peakHeap,
       AtomicInteger peakInFlight, AtomicReference<Map<String, Integer>> dump, AtomicInteger inFlightAtDump,
@@ -71,6 +84,7 @@ final class SlowDeliveries {
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     try {
       Thread.sleep(1000);
+      long liveIdle = operator.liveHeapBytes();
       int baselineJvm = operator.liveThreads();
       int baselineOs = operator.osThreads();
       OperatorJvm.Deliveries before = operator.deliveries();
@@ -101,6 +115,7 @@ final class SlowDeliveries {
       ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
       AtomicInteger succeeded = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
       long rampNanos = ramp.toNanos();
       for (int i = 0; i < count; i++) {
         long due = started + rampNanos * i / count;
@@ -121,12 +136,18 @@ final class SlowDeliveries {
           String problem = failure != null ? failure.toString() : check(response);
           if (problem == null) {
             succeeded.incrementAndGet();
+          } else if (response != null && response.statusCode() == 503) {
+            refused.incrementAndGet();
           } else if (failures.size() < 20) {
             failures.add(problem);
           }
           return null;
         }));
       }
+      // Every message is in; its delivery waits 5 s at the receiver: read the live heap now.
+      Thread.sleep(1000);
+      int inFlightWhenMeasured = operator.inFlightDeliveries();
+      long liveLoaded = operator.isAlive() ? operator.liveHeapBytes() : -1;
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
           .get(timeout.toMillis() + ramp.toMillis() + 30_000, TimeUnit.MILLISECONDS);
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -145,7 +166,7 @@ final class SlowDeliveries {
       List<Long> sorted = new ArrayList<>(latencies);
       Collections.sort(sorted);
       List<String> failureList = new ArrayList<>(failures);
-      return new Result(label, count, succeeded.get(), failureList, seconds,
+      return new Result(label, count, succeeded.get(), refused.get(), failureList, seconds,
           sorted.get(0), percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1),
           baselineJvm, baselineOs, peakJvm, peakOs.get(), peakInFlight.get(),
           ReceiverProcess.counter(receiverAfter, "slowInFlightPeak"),
@@ -153,7 +174,8 @@ final class SlowDeliveries {
           ReceiverProcess.counter(receiverAfter, "slow") - ReceiverProcess.counter(receiverBefore, "slow"),
           delta.succeeded(), delta.notSucceeded(), dump.get(), inFlightAtDump.get(), cpu, peakHeap.get(),
           exited ? -1 : operator.heapMaxBytes(), exited ? -1 : operator.threadsStarted() - threadsStartedBefore, threadCpu,
-          exited ? -1 : fullGc[0] - fullGcBefore[0], exited ? -1 : fullGc[1] - fullGcBefore[1], exit);
+          exited ? -1 : fullGc[0] - fullGcBefore[0], exited ? -1 : fullGc[1] - fullGcBefore[1], exit,
+          liveIdle, liveLoaded, inFlightWhenMeasured);
     } finally {
       sampler.shutdownNow();
       clientThreads.shutdownNow();

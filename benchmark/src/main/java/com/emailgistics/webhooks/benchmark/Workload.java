@@ -19,6 +19,9 @@ final class Workload {
   static final String TEAM_NAMESPACE = "bench-team";
   static final String FAST_WEBHOOK = "bench-fast";
   static final String SLOW_WEBHOOK = "bench-slow";
+  /** Answers after {@link #PACED_DELAY_MILLIS}: with a per-webhook limit it sets a known capacity. */
+  static final String PACED_WEBHOOK = "bench-paced";
+  static final int PACED_DELAY_MILLIS = 100;
 
   /** One message, sent unchanged to every mailbox and through nginx (no "mailbox" field). */
   static final String MESSAGE = ("""

@@ -28,10 +28,19 @@ final class Wrk {
 
   /** Figures of one run; latencies in microseconds. */
   record Result(String label, long requests, double seconds, long errors, long non2xx, long timeouts,
-      double p50, double p90, double p99, double p999, double max, double mean, int connections) {
+      double p50, double p75, double p90, double p95, double p99, double p999, double max, double mean, int connections) {
     double perSecond() {
       return requests / seconds;
     }
+
+    /** p50, p75, p90, p95, p99, p99.9 in microseconds. */
+    double[] percentiles() {
+      return new double[] {p50, p75, p90, p95, p99, p999};
+    }
+  }
+
+  int connections() {
+    return connections;
   }
 
   static String version() {
@@ -60,7 +69,8 @@ final class Wrk {
     JsonNode json = JSON.readTree(line.substring("BENCH_JSON ".length()));
     return new Result(label, json.get("requests").asLong(), json.get("duration_us").asDouble() / 1e6,
         json.get("errors").asLong(), json.get("status").asLong(), json.get("timeout").asLong(),
-        json.get("p50").asDouble(), json.get("p90").asDouble(), json.get("p99").asDouble(), json.get("p999").asDouble(),
+        json.get("p50").asDouble(), json.get("p75").asDouble(), json.get("p90").asDouble(), json.get("p95").asDouble(),
+        json.get("p99").asDouble(), json.get("p999").asDouble(),
         json.get("max").asDouble(), json.get("mean").asDouble(), connections);
   }
 
@@ -91,9 +101,11 @@ final class Wrk {
           local e = summary.errors
           io.write(string.format(
             "BENCH_JSON {\\"requests\\":%%d,\\"duration_us\\":%%d,\\"errors\\":%%d,\\"status\\":%%d,\\"timeout\\":%%d," ..
-            "\\"p50\\":%%d,\\"p90\\":%%d,\\"p99\\":%%d,\\"p999\\":%%d,\\"max\\":%%d,\\"mean\\":%%.1f}\\n",
+            "\\"p50\\":%%d,\\"p75\\":%%d,\\"p90\\":%%d,\\"p95\\":%%d,\\"p99\\":%%d,\\"p999\\":%%d," ..
+            "\\"max\\":%%d,\\"mean\\":%%.1f}\\n",
             summary.requests, summary.duration, e.connect + e.read + e.write, e.status, e.timeout,
-            latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+            latency:percentile(50), latency:percentile(75), latency:percentile(90), latency:percentile(95),
+            latency:percentile(99), latency:percentile(99.9),
             latency.max, latency.mean))
         end
         """.formatted(pathList, body, token);

@@ -1,5 +1,7 @@
 package com.emailgistics.webhooks.e2e.support;
 
+import com.emailgistics.webhooks.testing.RestartableKubeApiServer;
+
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -1,4 +1,4 @@
-package com.emailgistics.webhooks.e2e.support;
+package com.emailgistics.webhooks.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfig;
@@ -44,7 +44,7 @@ public final class RestartableKubeApiServer extends KubeAPIServer {
   /**
    * Kills kube-apiserver (SIGKILL, like a crash; etcd keeps running) and starts it again on the
    * same port. Returns once the new process has been started, not once it is ready: callers
-   * decide what to check while it comes up and wait with {@link E2eCluster#awaitApiServerReady}.
+   * decide what to check while it comes up and wait with a readiness probe of its own.
    *
    * @param downtime how long to leave the API server down before starting it again
    */
