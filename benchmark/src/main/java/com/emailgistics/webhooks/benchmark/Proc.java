@@ -37,10 +37,21 @@ final class Proc {
 
   /** Threads of a process as the kernel counts them (every JVM thread: Java, GC, JIT...). */
   static int threads(long pid) {
+    return (int) status(pid, "Threads:");
+  }
+
+  /** Resident set size in bytes: heap, metaspace, code, thread stacks and native memory (OpenSSL). */
+  static long residentBytes(long pid) {
+    long kib = status(pid, "VmRSS:");
+    return kib < 0 ? -1 : kib * 1024;
+  }
+
+  /** A number from /proc/<pid>/status ("Threads: 42", "VmRSS: 123 kB"), or -1. */
+  private static long status(long pid, String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("Threads:")) {
-          return Integer.parseInt(line.substring("Threads:".length()).trim());
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
         }
       }
     } catch (IOException | RuntimeException e) {

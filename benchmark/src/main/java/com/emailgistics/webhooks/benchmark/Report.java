@@ -43,9 +43,9 @@ final class Report {
   static String line(SlowDeliveries.Result r) {
     return String.format(Locale.ROOT,
         "%-8s %,d delivered, %,d answered 503, %d lost, in %.1f s; operator threads: JVM peak %d, kernel peak %d;"
-            + " heap peak %d of %d MiB, %,d B live per delivery in flight; full GCs %d",
+            + " heap peak %d of %d MiB, resident peak %d MiB, %,d B live heap per delivery in flight; full GCs %d",
         r.label(), r.succeeded(), r.refused(), r.lost(), r.seconds(), r.peakJvmThreads(), r.peakOsThreads(),
-        r.peakHeapBytes() >> 20, r.maxHeapBytes() >> 20, r.heapPerDeliveryBytes(), r.fullGcs());
+        r.peakHeapBytes() >> 20, r.maxHeapBytes() >> 20, r.peakResidentBytes() >> 20, r.heapPerDeliveryBytes(), r.fullGcs());
   }
 
   // ------------------------------------------------------------------------------------------ verdicts
@@ -355,14 +355,14 @@ final class Report {
         full collection: its growth over the idle heap, divided by the deliveries in flight, is the heap one delivery
         (with its message, connection and buffers) takes.
 
-        | Run | Delivered | Answered 503 | Lost | Wall s | Latency p50 / max ms | Peak JVM / kernel threads | In flight: operator / receiver | Heap peak / max MiB | Live heap per delivery | Full GCs | Operator CPU s |
-        |---|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|
+        | Run | Delivered | Answered 503 | Lost | Wall s | Latency p50 / max ms | Peak JVM / kernel threads | In flight: operator / receiver | Heap peak / max MiB | Resident peak MiB | Live heap per delivery | Full GCs | Operator CPU s |
+        |---|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|
         """, s.slowDeliveries(), s.slowDelay().toMillis(), s.operatorHeap()));
     for (SlowDeliveries.Result x : r.slow) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %.1f | %d / %d | %d / %d | %,d / %,d | %d / %d | %s | %d | %.1f |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %.1f | %d / %d | %d / %d | %,d / %,d | %d / %d | %d | %s | %d | %.1f |%n",
           x.label(), x.succeeded(), x.refused(), x.lost(), x.seconds(), x.p50Millis(), x.maxMillis(), x.peakJvmThreads(),
           x.peakOsThreads(), x.peakInFlightOperator(), x.peakInFlightReceiver(), x.peakHeapBytes() >> 20,
-          x.maxHeapBytes() >> 20, x.heapPerDeliveryBytes() < 0 ? "–"
+          x.maxHeapBytes() >> 20, x.peakResidentBytes() >> 20, x.heapPerDeliveryBytes() < 0 ? "–"
               : String.format(Locale.ROOT, "%.1f KiB (%,d in flight)", x.heapPerDeliveryBytes() / 1024.0, x.inFlightWhenMeasured()),
           x.fullGcs(), x.cpu().millisByGroup().getOrDefault(OPERATOR, 0L) / 1000.0));
     }

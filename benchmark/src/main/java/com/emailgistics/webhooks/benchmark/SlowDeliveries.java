@@ -40,7 +40,8 @@ final class SlowDeliveries {
       long receiverRequests, long operatorSucceeded, long operatorNotSucceeded,
       Map<String, Integer> threadsAtPeak, int inFlightAtThreadDump, Proc.CpuUsage cpu, long peakHeapBytes,
       long maxHeapBytes, long threadsStarted, Map<String, Long> operatorThreadCpu, long fullGcs, long fullGcMillis,
-      String operatorExit, long liveHeapIdleBytes, long liveHeapLoadedBytes, int inFlightWhenMeasured) {
+      String operatorExit, long liveHeapIdleBytes, long liveHeapLoadedBytes, int inFlightWhenMeasured,
+      long peakResidentBytes) {
 
     /** Messages neither delivered nor answered 503: lost or failed. */
     int lost() {
@@ -55,8 +56,9 @@ final class SlowDeliveries {
 
   private static void sample(OperatorJvm operator, AtomicInteger peakOs, java.util.concurrent.atomic.AtomicLong peakHeap,
       AtomicInteger peakInFlight, AtomicReference<Map<String, Integer>> dump, AtomicInteger inFlightAtDump,
-      AtomicInteger ticks) {
+      AtomicInteger ticks, java.util.concurrent.atomic.AtomicLong peakResident) {
     peakOs.accumulateAndGet(operator.osThreads(), Math::max);
+    peakResident.accumulateAndGet(Proc.residentBytes(operator.pid()), Math::max);
     if (ticks.incrementAndGet() % 10 == 0) {
       peakHeap.accumulateAndGet(operator.heapUsedBytes(), Math::max);
       int inFlight = operator.inFlightDeliveries();
@@ -96,9 +98,10 @@ final class SlowDeliveries {
       AtomicReference<Map<String, Integer>> dump = new AtomicReference<>(Map.of());
       AtomicInteger inFlightAtDump = new AtomicInteger(-1);
       AtomicInteger ticks = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicLong peakResident = new java.util.concurrent.atomic.AtomicLong();
       sampler.scheduleAtFixedRate(() -> {
         try {
-          sample(operator, peakOs, peakHeap, peakInFlight, dump, inFlightAtDump, ticks);
+          sample(operator, peakOs, peakHeap, peakInFlight, dump, inFlightAtDump, ticks, peakResident);
         } catch (RuntimeException e) {
           // the operator JVM may be gone; keep sampling what /proc still shows
         }
@@ -175,7 +178,7 @@ final class SlowDeliveries {
           delta.succeeded(), delta.notSucceeded(), dump.get(), inFlightAtDump.get(), cpu, peakHeap.get(),
           exited ? -1 : operator.heapMaxBytes(), exited ? -1 : operator.threadsStarted() - threadsStartedBefore, threadCpu,
           exited ? -1 : fullGc[0] - fullGcBefore[0], exited ? -1 : fullGc[1] - fullGcBefore[1], exit,
-          liveIdle, liveLoaded, inFlightWhenMeasured);
+          liveIdle, liveLoaded, inFlightWhenMeasured, peakResident.get());
     } finally {
       sampler.shutdownNow();
       clientThreads.shutdownNow();

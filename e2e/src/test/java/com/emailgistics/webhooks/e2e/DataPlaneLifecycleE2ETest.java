@@ -144,7 +144,7 @@ class DataPlaneLifecycleE2ETest {
         + " does not exist, cannot be read or is empty (EMAILGISTICS_DISPATCH_TOKEN_FILE)").doesNotContain("\tat ");
 
     Path unreachable = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeConfigYaml()
-        .replaceAll("server: https://[^\\s]+", "server: https://127.0.0.1:" + closedPort()));
+        .replaceAll("server: https://[^\\s]+", "server: https://127.0.0.1:" + OperatorProcess.freePort()));
     OperatorProcess noApiServer = OperatorProcess.launch(unreachable, "pod-z", Map.of(
         "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString()));
     assertThat(noApiServer.awaitExit(Duration.ofSeconds(90))).isEqualTo(2);
@@ -179,12 +179,6 @@ class DataPlaneLifecycleE2ETest {
       cluster.admin().leases().inNamespace(s.leaseNs).resource(lease).update();
     } catch (RuntimeException conflict) {
       // pod-a renewed in between; the next round takes it
-    }
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

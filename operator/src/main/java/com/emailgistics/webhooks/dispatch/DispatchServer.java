@@ -97,7 +97,8 @@ public final class DispatchServer implements AutoCloseable {
     Gauge.builder("emailgistics_dispatch_connections", guard, ConnectionGuard::openConnections)
         .description("Open connections to the dispatch port").register(metrics);
     FunctionCounter.builder("emailgistics_dispatch_connections_refused", guard, ConnectionGuard::refusedConnections)
-        .description("Connections closed at once because the dispatch port had its maximum open").register(metrics);
+        .description("Connections refused (503, or closed at twice the limit) because the dispatch port had its maximum"
+            + " open").register(metrics);
     FunctionCounter.builder("emailgistics_dispatch_slow_requests", guard, ConnectionGuard::headTimeouts)
         .description("Connections closed with 408 because a request head did not arrive in time").register(metrics);
     callerDisconnects = Counter.builder("emailgistics_dispatch_caller_disconnects")
@@ -225,7 +226,12 @@ public final class DispatchServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
-      guard.headReceived(request);
+      if (!guard.headReceived(request)) {
+        request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        answerError(request, new DispatchException(503, "the dispatch endpoint has " + settings.maxConnections()
+            + " connections open (its limit); retry on a new connection later"));
+        return;
+      }
       try {
         route(request);
       } catch (DispatchException e) {

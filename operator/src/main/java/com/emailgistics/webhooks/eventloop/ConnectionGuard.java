@@ -18,17 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Keeps slow or numerous clients from holding a server's resources: at most {@code maxConnections}
- * open connections (more are closed at once), and a request head must arrive completely within
- * {@code headTimeout} of its first byte, or the connection gets a 408 and is closed. An idle
- * kept-alive connection is not timed here (the server's idle timeout is); a client trickling a
- * header line per second is.
+ * Keeps slow or numerous clients from holding a server's resources. Beyond {@code maxConnections}
+ * open connections a new connection's first request is answered 503 and the connection closed
+ * (so the client learns why; up to twice the limit, beyond which connections are closed at once).
+ * A request head must arrive completely within {@code headTimeout} of its first byte, or the
+ * connection gets a 408 and is closed. An idle kept-alive connection is not timed here (the
+ * server's idle timeout is); a client trickling a header line per second is.
  *
  * <p>The head timer needs the first byte, which Vert.x does not report, so a small Netty handler
  * is put in front of each connection's pipeline (Vert.x's ConnectionBase gives the channel).
  */
 public final class ConnectionGuard {
   private static final AttributeKey<HeadTimer> HEAD_TIMER = AttributeKey.valueOf("emailgistics-head-timer");
+  private static final AttributeKey<Boolean> OVER_LIMIT = AttributeKey.valueOf("emailgistics-over-limit");
   private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
       + "Connection: close\r\nContent-Length: 60\r\n\r\n"
       + "{\"error\":\"the request head did not arrive in time; closed\"}\n").getBytes(StandardCharsets.US_ASCII);
@@ -46,7 +48,8 @@ public final class ConnectionGuard {
 
   /** For {@code HttpServer.connectionHandler}. */
   public void connected(HttpConnection connection) {
-    if (open.incrementAndGet() > maxConnections) {
+    int count = open.incrementAndGet();
+    if (count > 2 * maxConnections) {
       open.decrementAndGet();
       refused.increment();
       connection.close();
@@ -55,20 +58,31 @@ public final class ConnectionGuard {
     connection.closeHandler(closed -> open.decrementAndGet());
     Channel channel = channel(connection);
     if (channel != null) {
+      if (count > maxConnections) {
+        channel.attr(OVER_LIMIT).set(Boolean.TRUE);
+      }
       HeadTimer timer = new HeadTimer();
       channel.attr(HEAD_TIMER).set(timer);
       channel.pipeline().addFirst("emailgistics-head-timer", timer);
     }
   }
 
-  /** Call when a request's head has been parsed; returns the same request. */
-  public HttpServerRequest headReceived(HttpServerRequest request) {
-    HeadTimer timer = timer(request.connection());
+  /**
+   * Call when a request's head has been parsed. False when the request came on a connection
+   * beyond the limit: answer it 503 and close the connection.
+   */
+  public boolean headReceived(HttpServerRequest request) {
+    Channel channel = channel(request.connection());
+    HeadTimer timer = channel == null ? null : channel.attr(HEAD_TIMER).get();
     if (timer != null) {
       timer.headComplete();
       request.response().endHandler(ended -> timer.readyForNextHead());
     }
-    return request;
+    if (channel != null && channel.hasAttr(OVER_LIMIT)) {
+      refused.increment();
+      return false;
+    }
+    return true;
   }
 
   public int openConnections() {
@@ -81,11 +95,6 @@ public final class ConnectionGuard {
 
   public long headTimeouts() {
     return headTimeouts.sum();
-  }
-
-  private static HeadTimer timer(HttpConnection connection) {
-    Channel channel = channel(connection);
-    return channel == null ? null : channel.attr(HEAD_TIMER).get();
   }
 
   private static Channel channel(HttpConnection connection) {

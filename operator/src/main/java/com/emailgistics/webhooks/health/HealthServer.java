@@ -33,7 +33,14 @@ public final class HealthServer implements AutoCloseable {
             .setMaxHeaderSize(8192)
             .setHttp2ClearTextEnabled(false))
         .connectionHandler(guard::connected)
-        .requestHandler(request -> route(guard.headReceived(request), alive, ready, metrics));
+        .requestHandler(request -> {
+          if (guard.headReceived(request)) {
+            route(request, alive, ready, metrics);
+          } else {
+            request.response().putHeader("Connection", "close");
+            send(request, 503, "text/plain; charset=utf-8", "too many connections\n");
+          }
+        });
   }
 
   private static void route(HttpServerRequest request, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> metrics) {

@@ -25,6 +25,8 @@ import com.emailgistics.webhooks.testing.MockApiServer;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +56,7 @@ class DispatchLimitsTest {
   private static final String ADMIN = "admin";
   private static final String TEAM = "team";
   private static final String OK = "{\"status\":\"success\",\"message\":\"ok\"}";
+  private static final int MAX_CONNECTIONS = 16;
 
   static KubernetesClient client;
   private static OperatorFixture operator;
@@ -68,6 +73,7 @@ class DispatchLimitsTest {
     operator = new OperatorFixture(client, OperatorConfig.fromEnvironment(Map.of(
         OperatorConfig.ENABLED, "true",
         OperatorConfig.DISPATCH_MAX_MESSAGES, "3",
+        OperatorConfig.DISPATCH_MAX_CONNECTIONS, String.valueOf(MAX_CONNECTIONS),
         OperatorConfig.DELIVERY_MAX_PER_WEBHOOK, "1",
         OperatorConfig.DISPATCH_DEADLINE, "3")));
     dispatch = new DispatchClient(operator.dispatchUrl());
@@ -160,6 +166,58 @@ class DispatchLimitsTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatch.post("/v1/rules/team/to-fast/messages",
         message("after", "x", "a@customer.example")).statusCode() == 200);
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreAnswered503AndClosed() throws Exception {
+    URI target = URI.create(operator.dispatchUrl());
+    List<Socket> held = new ArrayList<>();
+    try {
+      // Connected before any request, so every later connection is counted beyond the limit
+      // (the test's HTTP client may hold a few more kept-alive ones).
+      for (int i = 0; i < MAX_CONNECTIONS + 8; i++) {
+        Socket socket = new Socket(target.getHost(), target.getPort());
+        socket.setSoTimeout(10_000);
+        held.add(socket);
+      }
+      List<String> refusals = new ArrayList<>();
+      for (Socket socket : held) {
+        socket.getOutputStream().write("GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String answer = readResponse(socket);
+        if (answer.startsWith("HTTP/1.1 503")) {
+          assertThat(socket.getInputStream().read()).as("connection closed after the 503").isEqualTo(-1);
+          refusals.add(answer);
+        } else {
+          assertThat(answer).startsWith("HTTP/1.1 404");
+        }
+      }
+
+      assertThat(refusals).hasSizeGreaterThanOrEqualTo(8).allSatisfy(answer -> assertThat(answer)
+          .contains("the dispatch endpoint has 16 connections open (its limit); retry on a new connection later"));
+      assertThat(metrics()).containsPattern("emailgistics_dispatch_connections_refused_total [1-9]");
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatch.post("/v1/rules/team/to-fast/messages",
+        message("reconnected", "x", "a@customer.example")).statusCode() == 200);
+  }
+
+  /** One HTTP/1.1 response with a Content-Length body, read without waiting for the connection to close. */
+  private static String readResponse(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+    return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
   }
 
   @Test
