@@ -238,11 +238,6 @@ public final class WebhookOperator implements AutoCloseable {
     return dataPlane.responsive(UNRESPONSIVE);
   }
 
-  /** Whether this replica currently reconciles (holds the Lease, or runs without election). */
-  public boolean isLeading() {
-    return leadership.leading();
-  }
-
   private boolean informersConnected() {
     return cachesSynced() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }

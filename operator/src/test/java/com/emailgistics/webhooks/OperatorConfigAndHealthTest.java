@@ -53,6 +53,10 @@ class OperatorConfigAndHealthTest {
         .hasMessage("EMAILGISTICS_WEBHOOKS_ENABLED must be true or false, not 'yes'");
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.HEALTH_PORT, "http")))
         .hasMessage("EMAILGISTICS_HEALTH_PORT must be a whole number from 0 to 65535, not 'http'");
+    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.DISPATCH_MAX_BODY_BYTES, "8388608",
+        OperatorConfig.DISPATCH_MAX_BYTES, "4194304")))
+        .hasMessage("EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT (4194304) must be at least"
+            + " EMAILGISTICS_DISPATCH_MAX_BODY_BYTES (8388608)");
   }
 
   @Test

@@ -82,6 +82,13 @@ class SchemaValidationTest {
   }
 
   @Test
+  void bytesInFlightMustHoldTheLargestBody() {
+    assertThatThrownBy(() -> HelmChart.template().set("dispatch.maxBodyBytes", "8388608")
+        .set("dispatch.maxBytesInFlight", "4194304").call())
+        .hasMessageContaining("dispatch.maxBytesInFlight must be at least dispatch.maxBodyBytes");
+  }
+
+  @Test
   void validValuesForTheSameFieldsRender(@TempDir Path dir) throws IOException {
     // The counterpart of the rejections above: the same keys with good values render, so the
     // failures come from the values and not from the way they are passed.

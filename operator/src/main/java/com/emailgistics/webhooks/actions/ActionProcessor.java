@@ -81,12 +81,7 @@ public final class ActionProcessor {
     this.index = new MailboxIndex(Objects.requireNonNull(mailbox, "mailbox"));
   }
 
-  /** Validates the endpoint's actions in order against the mailbox configuration (spec 5.4, 6). */
-  public static ProcessedActions process(List<JsonNode> actions, MailboxSpec mailbox) {
-    return new ActionProcessor(mailbox).process(actions);
-  }
-
-  /** Validates the endpoint's actions in order against this processor's mailbox. */
+  /** Validates the endpoint's actions in order against this processor's mailbox (spec 5.4, 6). */
   public ProcessedActions process(List<JsonNode> actions) {
     Objects.requireNonNull(actions, "actions");
     List<EffectiveAction> applied = new ArrayList<>();

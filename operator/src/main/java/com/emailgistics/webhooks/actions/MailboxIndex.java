@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The mailbox configuration as one call of {@link ActionProcessor#process} needs it. Each custom
- * field pattern is compiled at most once (cached by pattern text), and pattern matching
- * is bounded so that a catastrophically backtracking pattern cannot hang the caller.
+ * One version of a mailbox's configuration as {@link ActionProcessor} needs it, built once and
+ * read by every message to the mailbox (from any event loop: the pattern cache is concurrent).
+ * Each custom field pattern is compiled at most once, and pattern matching is bounded so that a
+ * catastrophically backtracking pattern cannot hang the caller.
  */
 final class MailboxIndex {
   private final List<String> userKeys = new ArrayList<>();

@@ -61,7 +61,8 @@ public record OperatorConfig(
    * @param readTimeout how long a request head may take from its first byte, and its body from
    *     the head
    * @param maxBodyBytes largest accepted message
-   * @param maxConnections open connections beyond which new ones are closed at once
+   * @param maxConnections open connections beyond which a new one's first request is answered 503
+   *     and the connection closed (beyond twice as many, closed at once)
    * @param maxMessagesInFlight messages dispatched at once; beyond, 503
    * @param maxBytesInFlight request bytes of the messages in flight; beyond, 503
    * @param messageDeadline time for all of a message's deliveries; what has not run by then is
@@ -79,7 +80,15 @@ public record OperatorConfig(
       long maxBytesInFlight,
       Duration messageDeadline,
       Duration drainTimeout,
-      int eventLoops) {}
+      int eventLoops) {
+    public Dispatch {
+      if (maxBytesInFlight < maxBodyBytes) {
+        // Otherwise a message of the largest accepted size could never be admitted.
+        throw new IllegalArgumentException(DISPATCH_MAX_BYTES + " (" + maxBytesInFlight + ") must be at least "
+            + DISPATCH_MAX_BODY_BYTES + " (" + maxBodyBytes + ")");
+      }
+    }
+  }
 
   /**
    * The delivery client.
@@ -134,7 +143,7 @@ public record OperatorConfig(
         leaderElectionNamespace, dispatch, delivery);
   }
 
-  /** Ports 0 (any free port) for both servers, and the given token file; for tests and try-outs. */
+  /** Ports 0 (any free port) for both servers, and the given token file; for tests. */
   public OperatorConfig withEphemeralPorts(Path tokenFile) {
     Dispatch d = dispatch;
     return new OperatorConfig(webhooksEnabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, 0,

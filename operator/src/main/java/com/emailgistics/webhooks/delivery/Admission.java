@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bounds the work in flight so that load beyond capacity is refused, never queued without limit:
  * messages and their request bytes in flight (beyond either limit a message is answered 503),
- * deliveries in flight in all and per webhook. A delivery that finds no free slot waits in one FIFO queue, whose length is
- * bounded by the messages in flight (each waits for at most one delivery at a time) plus test
- * deliveries (one per webhook). Shared by every event loop; waiters resume on their own.
+ * deliveries in flight in all and per webhook. A delivery that finds no free slot waits in one
+ * FIFO queue, whose length is bounded by the messages in flight (each waits for at most one
+ * delivery at a time) plus the test deliveries in progress (at most one per Webhook version).
+ * Shared by every event loop; waiters resume on their own.
  */
 public final class Admission {
   /** The limits; every one at least 1. */
@@ -40,6 +41,8 @@ public final class Admission {
   private final Timer queueWait;
   private final Counter messagesRefused;
   private final Counter bytesRefused;
+  private final Counter deliveriesRefused;
+  private final Counter webhookDeliveriesRefused;
   private final Map<String, Integer> perWebhook = new HashMap<>();
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   private int messages;
@@ -59,6 +62,8 @@ public final class Admission {
         .description("Time deliveries waited for a free slot").publishPercentileHistogram().register(metrics);
     messagesRefused = refusals("messages_in_flight");
     bytesRefused = refusals("bytes_in_flight");
+    deliveriesRefused = refusals("deliveries_in_flight");
+    webhookDeliveriesRefused = refusals("webhook_deliveries_in_flight");
   }
 
   public Limits limits() {
@@ -84,10 +89,13 @@ public final class Admission {
     messageBytes -= bytes;
   }
 
-  /** A delivery slot for {@code webhook} if one is free now and nothing waits before it. */
+  /**
+   * A delivery slot for {@code webhook} if one is free now. Taking it jumps no queue: whoever
+   * waits has no room (every release hands out all the slots that waiters can take).
+   */
   public synchronized Slot tryAcquire(String webhook) {
-    if (!waiting.isEmpty() || !hasRoom(webhook)) {
-      refusals("webhook_deliveries_in_flight").increment();
+    if (!hasRoom(webhook)) {
+      (deliveries >= limits.maxDeliveries() ? deliveriesRefused : webhookDeliveriesRefused).increment();
       return null;
     }
     return take(webhook);
@@ -98,7 +106,7 @@ public final class Admission {
    * {@code context}. Give up waiting with {@link Waiting#cancel()}.
    */
   public synchronized Waiting acquire(String webhook, Context context) {
-    if (waiting.isEmpty() && hasRoom(webhook)) {
+    if (hasRoom(webhook)) {
       return new Waiting(Future.succeededFuture(take(webhook)), null);
     }
     Waiter waiter = new Waiter(webhook, context, Promise.promise(), System.nanoTime());

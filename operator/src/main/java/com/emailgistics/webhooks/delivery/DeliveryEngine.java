@@ -80,7 +80,7 @@ public final class DeliveryEngine {
       return new DeliveryResult(DeliveryOutcome.Failed, Outcome.ConnectionError, attempts, null,
           redactor.redact("Connection error: " + answer.connectionError()) + afterRetries, duration, List.of());
     }
-    EnvelopeVerdict verdict = EnvelopeValidator.validate(answer.status(), answer.body());
+    EnvelopeVerdict verdict = EnvelopeValidator.validate(answer.status(), answer.body(), redactor);
     DeliveryOutcome outcome = switch (verdict.outcome()) {
       case Succeeded -> DeliveryOutcome.Succeeded;
       case HTTPStatus -> DeliveryOutcome.Failed;

@@ -1,6 +1,5 @@
 package com.emailgistics.webhooks.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -21,10 +20,5 @@ public record EndpointAnswer(
 
   public boolean connected() {
     return connectionError == null;
-  }
-
-  /** The body as text, or null when it was too large. */
-  public String bodyText() {
-    return body == null ? null : new String(body, StandardCharsets.UTF_8);
   }
 }

@@ -18,13 +18,16 @@ public final class EnvelopeValidator {
 
   private EnvelopeValidator() {}
 
-  /** {@code body} is null when the answer was too large to read. */
-  public static EnvelopeVerdict validate(int httpStatus, byte[] body) {
+  /**
+   * {@code body} is null when the answer was too large to read. Excerpts of the body are made
+   * with {@code redactor}, before they are cut (so no part of a secret shows).
+   */
+  public static EnvelopeVerdict validate(int httpStatus, byte[] body, Redactor redactor) {
     if (httpStatus != 200) {
       String redirect = httpStatus >= 300 && httpStatus < 400 ? "; redirects are not followed" : "";
       return EnvelopeVerdict.failure(
           Outcome.HTTPStatus,
-          "Endpoint answered HTTP " + httpStatus + " (expected 200)" + redirect + excerpt(body));
+          "Endpoint answered HTTP " + httpStatus + " (expected 200)" + redirect + excerpt(body, redactor));
     }
     if (body == null) {
       return EnvelopeVerdict.failure(
@@ -73,14 +76,13 @@ public final class EnvelopeValidator {
     return envelope.path("actions").isArray() ? actions : List.of();
   }
 
-  private static String excerpt(byte[] body) {
+  private static String excerpt(byte[] body, Redactor redactor) {
     if (body == null || body.length == 0) {
       return "";
     }
-    String trimmed = new String(body, 0, Math.min(body.length, 4 * BODY_EXCERPT), StandardCharsets.UTF_8).strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    return ": " + (trimmed.length() > BODY_EXCERPT ? trimmed.substring(0, BODY_EXCERPT) + "..." : trimmed);
+    // A character takes at most 4 bytes: enough for the excerpt and a secret across its end.
+    int bytes = Math.min(body.length, 4 * (BODY_EXCERPT + redactor.lookAhead()));
+    String trimmed = new String(body, 0, bytes, StandardCharsets.UTF_8).strip();
+    return trimmed.isEmpty() ? "" : ": " + redactor.excerpt(trimmed, BODY_EXCERPT);
   }
 }

@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.delivery;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,8 +26,8 @@ public final class WebhookEndpoint {
     this.bearerToken = bearerToken;
     this.caBundlePem = caBundlePem;
     this.timeout = timeout;
-    URI uri = URI.create(url);
-    String rawHost = Objects.requireNonNull(uri.getHost(), () -> "no host in " + url);
+    URI uri = parse(url);
+    String rawHost = uri.getHost();
     this.host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
     this.port = uri.getPort() < 0 ? 443 : uri.getPort();
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -34,8 +35,22 @@ public final class WebhookEndpoint {
     this.authorization = bearerToken.map(token -> "Bearer " + token).orElse(null);
   }
 
-  public String url() {
-    return url;
+  /**
+   * The URL as a URI with a host. The CRD's pattern lets through what {@link URI} refuses (an
+   * underscore in the host, a bad escape); those fail here with the reason.
+   */
+  private static URI parse(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("url is not a valid URI: " + e.getMessage());
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("url " + url + " has no valid host name (letters, digits, '-' and '.'"
+          + " only, or an IP address)");
+    }
+    return uri;
   }
 
   public Optional<String> bearerToken() {

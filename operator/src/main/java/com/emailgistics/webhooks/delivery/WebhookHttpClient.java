@@ -44,8 +44,10 @@ import javax.net.ssl.SSLException;
  */
 public final class WebhookHttpClient {
   public static final int MAX_RESPONSE_BYTES = 1 << 20;
-  /** Distinct CA bundles whose clients are kept; the least recently used beyond are closed. */
+  /** Distinct CA bundles whose clients are kept; the least recently used beyond are shut down. */
   static final int MAX_TRUST_CLIENTS = 64;
+  /** An evicted client's exchanges in flight may finish: the longest per-attempt timeout, and some. */
+  private static final long EVICTED_CLIENT_GRACE_SECONDS = 110;
   private static final Set<String> TLS_1_2_OR_NEWER = Set.of("TLSv1.2", "TLSv1.3");
 
   private final Context lane;
@@ -56,7 +58,7 @@ public final class WebhookHttpClient {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, HttpClientAgent> eldest) {
       if (size() > MAX_TRUST_CLIENTS) {
-        eldest.getValue().close();
+        eldest.getValue().shutdown(EVICTED_CLIENT_GRACE_SECONDS, TimeUnit.SECONDS);
         return true;
       }
       return false;
@@ -180,14 +182,6 @@ public final class WebhookHttpClient {
     } catch (CertificateException e) {
       throw new InvalidCaBundleException("the CA bundle is not valid PEM: " + e.getMessage());
     }
-  }
-
-  /** Closes every connection; for shutdown. */
-  public Future<Void> close() {
-    List<Future<Void>> closing = new java.util.ArrayList<>();
-    closing.add(systemTrust.close());
-    byCaBundle.values().forEach(client -> closing.add(client.close()));
-    return Future.join(closing).mapEmpty();
   }
 
   /**

@@ -40,7 +40,7 @@ public final class DeliveryRecorder {
   private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
   private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
-  /** Events are API calls: they must not hold the HTTP client's few callback threads. */
+  /** Events are blocking API calls: they must not run on an event loop. */
   private final ExecutorService eventThread = Executors.newSingleThreadExecutor(DaemonThreads.named("delivery-events"));
 
   public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {

@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ public final class DispatchServer implements AutoCloseable {
   private final ConnectionGuard guard;
   private final byte[] openApi;
   private final Counter callerDisconnects;
+  private final LongAdder bodyTimeouts = new LongAdder();
   private final BooleanSupplier cachesSynced;
   private final String deadlineDescription;
   private volatile boolean draining;
@@ -99,8 +101,8 @@ public final class DispatchServer implements AutoCloseable {
     FunctionCounter.builder("emailgistics_dispatch_connections_refused", guard, ConnectionGuard::refusedConnections)
         .description("Connections refused (503, or closed at twice the limit) because the dispatch port had its maximum"
             + " open").register(metrics);
-    FunctionCounter.builder("emailgistics_dispatch_slow_requests", guard, ConnectionGuard::headTimeouts)
-        .description("Connections closed with 408 because a request head did not arrive in time").register(metrics);
+    FunctionCounter.builder("emailgistics_dispatch_slow_requests", this, server -> guard.headTimeouts() + bodyTimeouts.sum())
+        .description("Connections closed with 408 because a request head or body did not arrive in time").register(metrics);
     callerDisconnects = Counter.builder("emailgistics_dispatch_caller_disconnects")
         .description("Callers that closed the connection before their message was answered").register(metrics);
   }
@@ -319,6 +321,7 @@ public final class DispatchServer implements AutoCloseable {
     void checkTimes(long nowNanos) {
       long elapsed = nowNanos - startNanos;
       if (deadline == null && elapsed > settings.readTimeout().toNanos()) {
+        bodyTimeouts.increment();
         refuse(408, "the request body did not arrive within " + settings.readTimeout().toSeconds() + " s", true);
       } else if (deadline != null && elapsed > settings.messageDeadline().plus(WATCHDOG_GRACE).toNanos()) {
         LOG.error("Message {} got no answer within its deadline; answering 500", message.id());
@@ -361,7 +364,7 @@ public final class DispatchServer implements AutoCloseable {
             : service.dispatchToRule(target.namespace(), target.name(), message, lane.engine, deadline);
         report.onComplete(done -> {
           if (done.succeeded()) {
-            reply(200, ReportWriter.write(done.result()));
+            replyReport(done.result());
           } else if (done.cause() instanceof DispatchException e) {
             replyError(e);
           } else {
@@ -375,6 +378,18 @@ public final class DispatchServer implements AutoCloseable {
         LOG.error("Dispatch request {} failed", request.path(), e);
         reply(500, error("internal error; see the operator log"));
       }
+    }
+
+    private void replyReport(DispatchReport report) {
+      Buffer written;
+      try {
+        written = ReportWriter.write(report);
+      } catch (RuntimeException e) {
+        LOG.error("The report of message {} could not be written", message.id(), e);
+        reply(500, error("internal error; see the operator log"));
+        return;
+      }
+      reply(200, written);
     }
 
     private void callerLeft() {

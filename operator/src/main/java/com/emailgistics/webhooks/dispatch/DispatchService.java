@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +51,8 @@ public final class DispatchService {
   private final Admission admission;
   private final DeliveryRecorder recorder;
   private final Counter regexBudgetExceeded;
+  private final MeterRegistry metrics;
+  private final Map<String, Counter> notAttempted = new ConcurrentHashMap<>();
   private final MailboxRuleSets ruleSets = new MailboxRuleSets();
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
   private final Map<String, MailboxActions> actionProcessors = new ConcurrentHashMap<>();
@@ -60,6 +63,7 @@ public final class DispatchService {
     this.webhooksEnabled = webhooksEnabled;
     this.admission = admission;
     this.recorder = recorder;
+    this.metrics = metrics;
     this.regexBudgetExceeded = Counter.builder("emailgistics_rule_regex_budget_exceeded")
         .description("Rule evaluations in which a regular expression was stopped by its budget (counted as not matching)")
         .register(metrics);
@@ -173,6 +177,23 @@ public final class DispatchService {
     }
 
     private void proceed() {
+      guarded(this::runSteps);
+    }
+
+    /**
+     * Callbacks of deliveries and slots run through here because Vert.x would swallow their
+     * exceptions: a bug fails the message (the server answers 500) instead of leaving its caller
+     * waiting.
+     */
+    private void guarded(Runnable step) {
+      try {
+        step.run();
+      } catch (RuntimeException | StackOverflowError e) {
+        report.tryFail(e);
+      }
+    }
+
+    private void runSteps() {
       while (next < steps.size()) {
         Step step = steps.get(next++);
         String ruleName = step.rule().getMetadata().getName();
@@ -192,9 +213,7 @@ public final class DispatchService {
           continue;
         }
         if (deadline.passed()) {
-          complete = false;
-          record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason()
-              + " before this delivery could start"));
+          recordDeadlineExceeded(ruleName, ref, "before this delivery could start");
           continue;
         }
         deliverWithSlot(ruleName, ref, target);
@@ -223,42 +242,61 @@ public final class DispatchService {
         deliver(ruleName, ref, target, slot);
         return;
       }
+      Vertx owner = engine.http().lane().owner();
       Admission.Waiting waiting = admission.acquire(key, engine.http().lane());
-      long timer = engine.http().lane().owner().setTimer(Math.max(1, deadline.remainingMillis()),
-          id -> deadline.expire(deadline.reason()));
+      long timer = owner.setTimer(Math.max(1, deadline.remainingMillis()), id -> deadline.expire(deadline.reason()));
+      // Exactly one of the two goes on: the hook if the wait ends before a slot is granted, else
+      // the grant (which then finds the deadline passed).
       deadline.onExpire(() -> {
+        owner.cancelTimer(timer);
         if (waiting.cancel()) {
-          complete = false;
-          record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason()
-              + " while waiting for a free delivery slot of Webhook " + key));
-          proceed();
-        } else {
-          waiting.slot().onSuccess(Admission.Slot::release);
+          guarded(() -> {
+            recordDeadlineExceeded(ruleName, ref, "while waiting for a free delivery slot of Webhook " + key);
+            runSteps();
+          });
         }
       });
       waiting.slot().onSuccess(slot -> {
-        engine.http().lane().owner().cancelTimer(timer);
+        owner.cancelTimer(timer);
         deadline.clearHook();
         if (deadline.passed()) {
           slot.release();
-          return;
+          guarded(() -> {
+            recordDeadlineExceeded(ruleName, ref, "before this delivery could start");
+            runSteps();
+          });
+        } else {
+          guarded(() -> deliver(ruleName, ref, target, slot));
         }
-        deliver(ruleName, ref, target, slot);
       });
     }
 
     private void deliver(String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target, Admission.Slot slot) {
       attempted = true;
-      engine.deliver(target.resolved().endpoint(), payloadFor(target.resolved()), deadline).onComplete(done -> {
+      Future<DeliveryResult> delivered;
+      try {
+        delivered = engine.deliver(target.resolved().endpoint(), payloadFor(target.resolved()), deadline);
+      } catch (RuntimeException e) {
         slot.release();
-        DeliveryResult result = done.result();
-        recorder.finished(target.webhook(), ruleName, message.id(), result);
-        if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
-          complete = false;
-        }
-        record(ruleName, ref, result);
-        proceed();
+        throw e;
+      }
+      delivered.onComplete(done -> {
+        slot.release();
+        guarded(() -> {
+          DeliveryResult result = done.result();
+          recorder.finished(target.webhook(), ruleName, message.id(), result);
+          if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
+            complete = false;
+          }
+          record(ruleName, ref, result);
+          runSteps();
+        });
       });
+    }
+
+    private void recordDeadlineExceeded(String ruleName, NamespacedReference ref, String when) {
+      complete = false;
+      record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason() + " " + when));
     }
 
     /** Payloads differ only by what the webhook includes: built once per combination. */
@@ -290,6 +328,9 @@ public final class DispatchService {
     }
 
     private void record(String ruleName, NamespacedReference ref, DeliveryResult result) {
+      if (result.outcome() == DeliveryOutcome.NotAttempted) {
+        countNotAttempted(result.message());
+      }
       deliveries.add(new DeliveryReport(ruleName, ref, result.outcome().name(),
           result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
           result.message(), result.durationMillis()));
@@ -315,6 +356,14 @@ public final class DispatchService {
   }
 
   private record MailboxActions(Mailbox mailbox, ActionProcessor processor) {}
+
+  /** By reason, the word before the colon of every not-attempted message (a fixed set). */
+  private void countNotAttempted(String message) {
+    String reason = message.substring(0, Math.max(0, message.indexOf(':')));
+    notAttempted.computeIfAbsent(reason, r -> Counter.builder("emailgistics_deliveries_not_attempted")
+        .description("Deliveries a matching rule asked for that were not attempted, by reason").tag("reason", r)
+        .register(metrics)).increment();
+  }
 
   /** Forgets what was derived from Mailboxes, rules and Webhooks that no longer exist. */
   public void forgetDeleted() {

@@ -39,10 +39,6 @@ public final class CacheConnectivity {
     }
   }
 
-  public boolean connected() {
-    return connectedNow;
-  }
-
   /** Zero while connected, else the time since the informers were last all connected. */
   public Duration staleness() {
     return connectedNow ? Duration.ZERO : Duration.between(lastConnected, Instant.now(clock));

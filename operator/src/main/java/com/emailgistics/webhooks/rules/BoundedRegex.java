@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.rules;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,15 +29,18 @@ public final class BoundedRegex {
     return run(pattern, text, false);
   }
 
-  /** Whether {@code pattern} matches the whole of {@code text}. */
+  /**
+   * Whether {@code pattern} matches the whole of {@code text}; {@link Match#TOO_COSTLY} for a text
+   * longer than {@link #MAX_CHARS} (a match of its prefix says nothing about the whole).
+   */
   public static Match matches(Pattern pattern, String text) {
-    return run(pattern, text, true);
+    return text.length() > MAX_CHARS ? Match.TOO_COSTLY : run(pattern, text, true);
   }
 
   private static Match run(Pattern pattern, String text, boolean whole) {
     BudgetedChars chars = new BudgetedChars(text, Math.min(text.length(), MAX_CHARS));
     try {
-      java.util.regex.Matcher matcher = pattern.matcher(chars);
+      Matcher matcher = pattern.matcher(chars);
       return (whole ? matcher.matches() : matcher.find()) ? Match.YES : Match.NO;
     } catch (BudgetExceeded | StackOverflowError e) {
       return Match.TOO_COSTLY;

@@ -43,7 +43,7 @@ class ActionProcessorTest {
     JsonNode array = json(actionsArray);
     List<JsonNode> actions = new ArrayList<>();
     array.forEach(actions::add);
-    return ActionProcessor.process(actions, mailbox());
+    return new ActionProcessor(mailbox()).process(actions);
   }
 
   private static JsonNode json(String text) {
@@ -97,7 +97,7 @@ class ActionProcessorTest {
       json("[42, \"tag\", null, [], true]").forEach(actions::add);
       actions.add(null);
 
-      ProcessedActions result = ActionProcessor.process(actions, mailbox());
+      ProcessedActions result = new ActionProcessor(mailbox()).process(actions);
 
       assertThat(result.applied()).isEmpty();
       assertThat(result.dropped()).extracting(DroppedAction::reason).containsExactly(
@@ -157,7 +157,7 @@ class ActionProcessorTest {
 
       JsonNode action = json("{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\",\"nope\"],\"extra\":1}}");
       JsonNode before = action.deepCopy();
-      EffectiveAction result = ActionProcessor.process(List.of(action), mailbox()).applied().get(0);
+      EffectiveAction result = new ActionProcessor(mailbox()).process(List.of(action)).applied().get(0);
 
       assertThat(action).isEqualTo(before);
       assertThat(result.value()).isNotSameAs(action.get("value")).isEqualTo(json("{\"tags\":[\"VIP\"]}"));
@@ -295,7 +295,7 @@ class ActionProcessorTest {
       empty.setUsers(null);
       List<JsonNode> actions = List.of(json("{\"type\":\"assign\",\"value\":{\"mainAssignment\":{\"assignToAnyUser\":true}}}"));
 
-      assertThat(ActionProcessor.process(actions, empty).applied()).hasSize(1);
+      assertThat(new ActionProcessor(empty).process(actions).applied()).hasSize(1);
     }
 
     @Test
@@ -502,8 +502,8 @@ class ActionProcessorTest {
       fields.add(new CustomFieldDefinition("claimNumber", "never"));
       spec.setCustomFields(fields);
 
-      ProcessedActions result = ActionProcessor.process(
-          List.of(json("{\"type\":\"setCustomFields\",\"value\":{\"claimNumber\":\"CLM-1\"}}")), spec);
+      ProcessedActions result = new ActionProcessor(spec).process(
+          List.of(json("{\"type\":\"setCustomFields\",\"value\":{\"claimNumber\":\"CLM-1\"}}")));
 
       assertThat(result.applied()).hasSize(1);
     }

@@ -2,13 +2,20 @@ package com.emailgistics.webhooks.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvelopeValidatorTest {
   private static EnvelopeVerdict validate(int status, String body) {
-    return EnvelopeValidator.validate(status, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return validate(status, body, Optional.empty());
+  }
+
+  private static EnvelopeVerdict validate(int status, String body, Optional<String> secret) {
+    return EnvelopeValidator.validate(status, body == null ? null : body.getBytes(StandardCharsets.UTF_8), new Redactor(secret));
   }
 
 
@@ -82,5 +89,27 @@ class EnvelopeValidatorTest {
     String message = validate(500, "x".repeat(1000)).message();
     assertThat(message).startsWith("Endpoint answered HTTP 500 (expected 200): xxx").endsWith("...");
     assertThat(message.length()).isLessThan(260);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {150, 190, 195, 199, 200, 205})
+  void noPartOfTheSecretShowsInAnExcerptWhereverTheCutFalls(int offset) {
+    String secret = "S3cr3t-Token-0123456789";
+    String body = "x".repeat(offset) + secret + "y".repeat(300);
+
+    String message = validate(500, body, Optional.of(secret)).message();
+
+    assertThat(message).doesNotContain(secret.substring(0, 3)).startsWith("Endpoint answered HTTP 500 (expected 200): xxx")
+        .endsWith("...");
+  }
+
+  @Test
+  void aSecretEchoedInsideAJsonStringIsMaskedToo() {
+    String secret = "a\"quoted\\token-0123456789";
+    String body = "{\"error\":\"bad token " + secret.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+
+    String message = validate(401, body, Optional.of(secret)).message();
+
+    assertThat(message).isEqualTo("Endpoint answered HTTP 401 (expected 200): {\"error\":\"bad token [REDACTED]\"}");
   }
 }

@@ -206,6 +206,15 @@ class RuleMatchingTest {
     }
 
     @Test
+    void aWholeMatchIsNeverJudgedOnAPrefix() {
+      String text = "a".repeat(BoundedRegex.MAX_CHARS) + "!";
+      assertThat(BoundedRegex.matches(java.util.regex.Pattern.compile("[a-z]*"), text))
+          .isEqualTo(BoundedRegex.Match.TOO_COSTLY);
+      assertThat(BoundedRegex.matches(java.util.regex.Pattern.compile("[a-z]*"), text.substring(1, text.length() - 1)))
+          .isEqualTo(BoundedRegex.Match.YES);
+    }
+
+    @Test
     void anotherConditionCanStillMatchInAnyMode() throws Exception {
       RuleEvaluation evaluation = RuleCompiler.compile("r", spec(MatchMode.Any, List.of(catastrophic, subject), List.of())).evaluate(huge);
 

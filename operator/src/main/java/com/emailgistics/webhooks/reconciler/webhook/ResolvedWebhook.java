@@ -25,6 +25,7 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
   static final String INVALID_SECRET_VALUE = "InvalidSecretValue";
   static final String CA_BUNDLE_NOT_FOUND = "CABundleNotFound";
   static final String INVALID_CA_BUNDLE = "InvalidCABundle";
+  static final String INVALID_URL = "InvalidURL";
 
   /** Resolves {@code webhook}'s Secrets from {@code secretsByName} (its namespace's Secrets). */
   public static ResolvedWebhook resolve(Webhook webhook, Map<String, Secret> secretsByName)
@@ -45,8 +46,12 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
             INVALID_CA_BUNDLE, "caBundleRef " + spec.getCaBundleRef() + ": " + e.getMessage());
       }
     }
-    WebhookEndpoint endpoint =
-        new WebhookEndpoint(spec.getUrl(), bearer, caBundle, Duration.ofSeconds(spec.getTimeoutSeconds()));
+    WebhookEndpoint endpoint;
+    try {
+      endpoint = new WebhookEndpoint(spec.getUrl(), bearer, caBundle, Duration.ofSeconds(spec.getTimeoutSeconds()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationProblem(INVALID_URL, e.getMessage());
+    }
     PayloadOptions options = new PayloadOptions(spec.isIncludeMessageText(), spec.isIncludeCustomFields());
     String versions =
         "secret=" + version(spec.getSecretRef(), secretsByName) + ",ca=" + version(spec.getCaBundleRef(), secretsByName);
