@@ -34,6 +34,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ class DispatchLimitsTest {
   private static final String TEAM = "team";
   private static final String OK = "{\"status\":\"success\",\"message\":\"ok\"}";
   private static final int MAX_CONNECTIONS = 16;
+  /** Each webhook's per-attempt timeout: longer than the 3 s message deadline. */
+  private static final int STUCK_TIMEOUT_SECONDS = 6;
 
   static KubernetesClient client;
   private static OperatorFixture operator;
@@ -89,6 +92,8 @@ class DispatchLimitsTest {
     client.resource(rule(TEAM, "to-fast", "claims", RuleAction.useWebhook(ADMIN, "fast"))).create();
     client.resource(rule(TEAM, "stuck-then-fast", "claims",
         RuleAction.useWebhook(ADMIN, "stuck"), RuleAction.useWebhook(ADMIN, "fast"))).create();
+    client.resource(rule(TEAM, "fast-then-stuck", "claims",
+        RuleAction.useWebhook(ADMIN, "fast"), RuleAction.useWebhook(ADMIN, "stuck"))).create();
     MailboxRule catastrophic = rule(TEAM, "ends-with-end", "regex", RuleAction.useWebhook(ADMIN, "fast"));
     catastrophic.getSpec().setConditions(new ArrayList<>(List.of(
         new RuleCondition(RuleConditionType.BodyMatches, "^(.|\\s)*END$"))));
@@ -119,6 +124,7 @@ class DispatchLimitsTest {
     client.resource(secret(ADMIN, name + "-ca", Map.of("ca.crt", endpoint.caPem()))).create();
     Webhook webhook = webhook(ADMIN, name, endpoint.url("/" + name), null, mailboxes);
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
+    webhook.getSpec().setTimeoutSeconds(STUCK_TIMEOUT_SECONDS);
     client.resource(webhook).create();
   }
 
@@ -239,7 +245,35 @@ class DispatchLimitsTest {
     assertThat(report.at("/deliveries/1/message").asText())
         .isEqualTo("DeadlineExceeded: the message deadline of 3 s passed before this delivery could start");
     assertThat(fast.requests()).noneMatch(r -> r.getBody().utf8().contains("\"late\""));
-    assertThat(metrics()).contains("emailgistics_deliveries_not_attempted_total{reason=\"DeadlineExceeded\"} 1.0");
+    assertThat(metrics()).containsPattern("emailgistics_deliveries_not_attempted_total\\{reason=\"DeadlineExceeded\"} [1-9]");
+  }
+
+  @Test
+  void aLaterDeliveryWaitsForASlotOnlyUntilTheDeadline() throws Exception {
+    // A test delivery (bound by the Webhook's timeout, not by a message deadline) takes the only
+    // slot of "stuck".
+    int before = stuck.requests().size();
+    client.resources(Webhook.class).inNamespace(ADMIN).withName("stuck").edit(w -> {
+      w.getMetadata().getAnnotations().put(Webhook.TEST_REQUEST_ANNOTATION, Instant.now().toString());
+      return w;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> stuck.requests().size() > before);
+    long start = System.nanoTime();
+
+    HttpResponse<String> response = dispatch.post("/v1/rules/team/fast-then-stuck/messages",
+        message("waits", "x", "a@customer.example"));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(5));
+    JsonNode report = json(response);
+    assertThat(report.get("complete").asBoolean()).isFalse();
+    assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
+    assertThat(report.at("/deliveries/1/outcome").asText()).isEqualTo("NotAttempted");
+    assertThat(report.at("/deliveries/1/message").asText()).isEqualTo("DeadlineExceeded: the message deadline of 3 s"
+        + " passed while waiting for a free delivery slot of Webhook admin/stuck");
+    assertThat(stuck.requests()).noneMatch(r -> r.getBody().utf8().contains("\"waits\""));
+    // The test delivery ends (timed out), freeing the slot for the other tests.
+    operator.awaitCondition(Webhook.class, ADMIN, "stuck", w -> w.getStatus().getConditions(), "TestSucceeded",
+        condition -> "False".equals(condition.getStatus()));
   }
 
   @Test

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Test deliveries, secrets and readiness of Webhooks, with the webhooks feature switched on. */
 @ExtendWith(MockApiServer.class)
@@ -468,6 +470,18 @@ class WebhookReconcilerTest {
 
     assertThat(ready.getReason()).isEqualTo("InvalidCABundle");
     assertThat(endpoint.requests()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://claims_crm.internal/hook", "https://crm.example/a%zz"})
+  void aUrlTheSchemaLetsThroughButNoClientCanUseIsReported(String url) {
+    client.resource(webhook(NS, name, url)).create();
+
+    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
+        c -> "False".equals(c.getStatus()));
+
+    assertThat(ready.getReason()).isEqualTo("InvalidURL");
+    assertThat(ready.getMessage()).startsWith("url");
   }
 
   /** No test delivery loop: the request count stays put. */
