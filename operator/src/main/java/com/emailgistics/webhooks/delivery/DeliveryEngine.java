@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  * attempts holds no thread. Runs on its client's lane.
  */
 public final class DeliveryEngine {
+  /**
+   * Characters of an endpoint's text (its message, an excerpt of its body, a connection error)
+   * kept in a result, which reaches status, Events, the history and the dispatch answer.
+   */
+  public static final int MAX_ENDPOINT_TEXT = 1024;
+
   private final WebhookHttpClient http;
   private final RetryPolicy retryPolicy;
 
@@ -78,7 +84,8 @@ public final class DeliveryEngine {
         + (notRetried != null ? " (not retried: " + notRetried + ")" : "");
     if (!answer.connected()) {
       return new DeliveryResult(DeliveryOutcome.Failed, Outcome.ConnectionError, attempts, null,
-          redactor.redact("Connection error: " + answer.connectionError()) + afterRetries, duration, List.of());
+          redactor.excerpt("Connection error: " + answer.connectionError(), MAX_ENDPOINT_TEXT) + afterRetries, duration,
+          List.of());
     }
     EnvelopeVerdict verdict = EnvelopeValidator.validate(answer.status(), answer.body(), redactor);
     DeliveryOutcome outcome = switch (verdict.outcome()) {
@@ -86,7 +93,8 @@ public final class DeliveryEngine {
       case HTTPStatus -> DeliveryOutcome.Failed;
       default -> DeliveryOutcome.EndpointError;
     };
-    String message = redactor.redact(verdict.message()) + (outcome == DeliveryOutcome.Failed ? afterRetries : "");
+    String message = redactor.excerpt(verdict.message(), MAX_ENDPOINT_TEXT)
+        + (outcome == DeliveryOutcome.Failed ? afterRetries : "");
     return new DeliveryResult(outcome, verdict.outcome(), attempts, answer.status(), message, duration, verdict.actions());
   }
 }

@@ -22,7 +22,7 @@ public final class TestDelivery {
       return new TestResult(
           result.category(),
           succeeded ? SUCCESS_MESSAGE : result.message(),
-          succeeded ? redactor.redact(ActionSummary.describe(result.actions())) : null,
+          succeeded ? redactor.excerpt(ActionSummary.describe(result.actions()), DeliveryEngine.MAX_ENDPOINT_TEXT) : null,
           result.httpStatus(),
           result.durationMillis());
     });

@@ -186,6 +186,18 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void anEndpointsTextIsKeptRedactedAndShortened() {
+    String secretEcho = "x".repeat(DeliveryEngine.MAX_ENDPOINT_TEXT - 5) + "t0ken-Value!2024";
+    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"" + secretEcho + "y".repeat(200_000) + "\"}");
+
+    DeliveryResult result = deliver();
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
+    assertThat(result.message()).hasSize(DeliveryEngine.MAX_ENDPOINT_TEXT + 3).endsWith("x[REDA...")
+        .doesNotContain("t0k");
+  }
+
+  @Test
   void statusOtherThanSuccessOrErrorIsALogicalFailure() {
     endpoint.respond(200, "{\"status\":\"SUCCESS\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]}");
 

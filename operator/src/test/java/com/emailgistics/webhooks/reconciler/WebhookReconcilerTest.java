@@ -10,6 +10,7 @@ import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookStatus;
 import com.emailgistics.webhooks.api.WebhookTestResult;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.TestDelivery;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.OperatorFixture;
@@ -456,6 +457,19 @@ class WebhookReconcilerTest {
     for (Event event : operator.events(NS, name)) {
       assertThat(event.getMessage()).doesNotContain(STRONG_SECRET);
     }
+  }
+
+  @Test
+  void aHugeAnswerFromTheEndpointIsShortenedInStatusAndEvents() {
+    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"" + "e".repeat(200_000) + "\"}");
+    client.resource(trustedWebhook(STRONG_SECRET)).create();
+
+    StatusCondition tested = awaitTestOutcome("EndpointError");
+
+    assertThat(tested.getMessage()).hasSizeLessThan(1100).endsWith("e...");
+    assertThat(status().getLastTest().getMessage()).hasSize(DeliveryEngine.MAX_ENDPOINT_TEXT + 3);
+    await().atMost(OperatorFixture.WAIT).until(() -> !operator.events(NS, name).isEmpty());
+    assertThat(operator.events(NS, name)).allSatisfy(event -> assertThat(event.getMessage()).hasSizeLessThan(1200));
   }
 
   @Test
