@@ -411,9 +411,6 @@ public final class DispatchServer implements AutoCloseable {
     }
 
     private void replyError(DispatchException e) {
-      if (e.status() == 503) {
-        request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      }
       reply(e.status(), error(e.getMessage()));
     }
 
@@ -436,9 +433,6 @@ public final class DispatchServer implements AutoCloseable {
   }
 
   private void answerError(HttpServerRequest request, DispatchException e) {
-    if (e.status() == 503) {
-      request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-    }
     if (!request.isEnded()) {
       // The body was not read: close after answering rather than read what may never come.
       request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -454,7 +448,11 @@ public final class DispatchServer implements AutoCloseable {
     answer(request, status, error(status == 431 ? "request line or headers too large" : "malformed HTTP request"));
   }
 
+  /** Every answer but the OpenAPI document goes through here: a 503 always says when to retry. */
   private void answer(HttpServerRequest request, int status, Buffer json) {
+    if (status == 503) {
+      request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
     if (draining) {
       request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }

@@ -58,8 +58,11 @@ class DispatchLimitsTest {
   private static final String TEAM = "team";
   private static final String OK = "{\"status\":\"success\",\"message\":\"ok\"}";
   private static final int MAX_CONNECTIONS = 16;
-  /** Each webhook's per-attempt timeout: longer than the 3 s message deadline. */
-  private static final int STUCK_TIMEOUT_SECONDS = 6;
+  /**
+   * Every webhook's per-attempt timeout: longer than the 3 s message deadline, short enough that
+   * a test delivery to "stuck" frees its slot within the test that started it.
+   */
+  private static final int WEBHOOK_TIMEOUT_SECONDS = 6;
 
   static KubernetesClient client;
   private static OperatorFixture operator;
@@ -124,7 +127,7 @@ class DispatchLimitsTest {
     client.resource(secret(ADMIN, name + "-ca", Map.of("ca.crt", endpoint.caPem()))).create();
     Webhook webhook = webhook(ADMIN, name, endpoint.url("/" + name), null, mailboxes);
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
-    webhook.getSpec().setTimeoutSeconds(STUCK_TIMEOUT_SECONDS);
+    webhook.getSpec().setTimeoutSeconds(WEBHOOK_TIMEOUT_SECONDS);
     client.resource(webhook).create();
   }
 
@@ -199,6 +202,7 @@ class DispatchLimitsTest {
       assertThat(statusLines.subList(0, MAX_CONNECTIONS - 4)).allMatch(line -> line.startsWith("HTTP/1.1 200"));
       assertThat(statusLines.subList(MAX_CONNECTIONS, MAX_CONNECTIONS + 8)).allMatch(line -> line.startsWith("HTTP/1.1 503"));
       assertThat(refusals).allSatisfy(answer -> assertThat(answer).containsIgnoringCase("connection: close")
+          .containsIgnoringCase("retry-after: 1")
           .contains("the dispatch endpoint has 16 connections open (its limit); retry on a new connection later"));
       assertThat(metrics()).containsPattern("emailgistics_dispatch_connections_refused_total [1-9]");
     } finally {
