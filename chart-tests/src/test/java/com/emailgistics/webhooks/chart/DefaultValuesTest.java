@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -40,6 +42,8 @@ class DefaultValuesTest {
   private static final List<String> KINDS = List.of("webhooks", "mailboxes", "mailboxrules");
   private static final List<String> WRITE_VERBS = List.of("create", "update", "patch", "delete", "deletecollection");
   private static final List<String> READ_VERBS = List.of("get", "list", "watch");
+  /** The custom verb the admission policy asks for before a Mailbox's address may change. */
+  private static final String ADDRESS_VERB = "setaddress";
 
   private static Rendered rendered;
   private static Rbac rbac;
@@ -62,6 +66,7 @@ class DefaultValuesTest {
         "Role", "RoleBinding", // operator's Secret access in the release namespace
         "ClusterRole", "ClusterRole", "ClusterRole", // system-admin, mailbox-admin, view
         "Role", // webhook-secrets for system administrators (unbound without systemAdminGroup)
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", // a Mailbox's address
         "Deployment", "Service");
     assertThat(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor")).isEmpty();
     assertThat(rendered.yaml).doesNotContain("kind: NetworkPolicy", "kind: PodDisruptionBudget");
@@ -289,6 +294,7 @@ class DefaultValuesTest {
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks")).as("%s webhooks", verb).isTrue();
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isTrue();
     }
+    assertThat(Rbac.rulesAllow(rules, ADDRESS_VERB, Rbac.GROUP, "mailboxes")).isTrue();
     for (String verb : READ_VERBS) {
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules")).as("%s mailboxrules", verb).isTrue();
     }
@@ -297,6 +303,28 @@ class DefaultValuesTest {
     }
     assertThat(clusterRole("-system-admin").getMetadata().getLabels()).noneSatisfy((key, value) ->
         assertThat(key).startsWith("rbac.authorization.k8s.io/aggregate-to"));
+  }
+
+  @Test
+  void anAdmissionPolicyKeepsAMailboxsAddressWithWhoeverHoldsTheAddressVerb() {
+    ValidatingAdmissionPolicy policy = rendered.one(ValidatingAdmissionPolicy.class, FULLNAME + "-mailbox-address");
+    ValidatingAdmissionPolicyBinding binding =
+        rendered.one(ValidatingAdmissionPolicyBinding.class, FULLNAME + "-mailbox-address");
+
+    assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
+    assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly(Rbac.GROUP);
+      assertThat(rule.getResources()).containsExactly("mailboxes");
+      assertThat(rule.getOperations()).containsExactly("UPDATE");
+    });
+    assertThat(policy.getSpec().getValidations()).singleElement().satisfies(validation -> {
+      assertThat(validation.getExpression()).startsWith("object.spec.address == oldObject.spec.address ||")
+          .contains(".resource('mailboxes')", ".check('" + ADDRESS_VERB + "').allowed()");
+      assertThat(validation.getReason()).isEqualTo("Forbidden");
+    });
+    assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
+    assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
+    assertThat(binding.getSpec().getMatchResources()).as("every namespace").isNull();
   }
 
   @Test
@@ -312,7 +340,7 @@ class DefaultValuesTest {
   }
 
   @Test
-  void mailboxAdminRoleWritesRulesReadsMailboxesAndCannotTouchWebhooksOrSecrets() {
+  void mailboxAdminRoleWritesRulesEditsMailboxesAndCannotTouchWebhooksOrSecrets() {
     ClusterRole role = clusterRole("-mailbox-admin");
     List<PolicyRule> rules = role.getRules();
 
@@ -321,10 +349,10 @@ class DefaultValuesTest {
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks")).as("%s webhooks", verb).isFalse();
       assertThat(Rbac.rulesAllow(rules, verb, "", "secrets")).as("%s secrets", verb).isFalse();
     }
-    for (String verb : READ_VERBS) {
+    for (String verb : concat(READ_VERBS, List.of("update", "patch"))) {
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isTrue();
     }
-    for (String verb : WRITE_VERBS) {
+    for (String verb : List.of("create", "delete", "deletecollection", ADDRESS_VERB)) {
       assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isFalse();
     }
     assertThat(role.getMetadata().getLabels())

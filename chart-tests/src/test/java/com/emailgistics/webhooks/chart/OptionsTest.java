@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -49,6 +51,14 @@ class OptionsTest {
         .extracting(s -> s.getName()).containsOnly("platform-sa");
     assertThat(rendered.all(RoleBinding.class)).flatExtracting(RoleBinding::getSubjects)
         .extracting(s -> s.getName()).containsOnly("platform-sa");
+  }
+
+  @Test
+  void theMailboxAddressPolicyCanBeLeftOutOnClustersWithoutAdmissionPolicies() {
+    Rendered rendered = HelmChart.render(t -> t.set("rbac.mailboxAddressPolicy", "false"));
+
+    assertThat(rendered.all(ValidatingAdmissionPolicy.class)).isEmpty();
+    assertThat(rendered.all(ValidatingAdmissionPolicyBinding.class)).isEmpty();
   }
 
   @Test

@@ -93,9 +93,11 @@ class ProductionFlowE2ETest {
     Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False", "MailboxNotFound");
 
     client.resource(Resources.mailbox(teamNs, "claims")).create();
-    MailboxRule rule = Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False", "WebhookNotFound");
-    assertThat(Await.condition(rule, "Ready").orElseThrow().getMessage())
-        .isEqualTo("Webhook " + adminNs + "/claims-crm does not exist");
+    MailboxRule rule = Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False",
+        "WebhookNotAvailable");
+    assertThat(Await.condition(rule, "Ready").orElseThrow().getMessage()).isEqualTo("Webhook " + adminNs + "/claims-crm"
+        + " does not exist or does not list Mailbox " + teamNs + "/claims in spec.mailboxes; the Mailbox's"
+        + " status.availableWebhooks shows the webhooks it may use");
 
     Webhook webhook = Manifests.webhook(adminNs, "claims-crm", receiver.url(path), "claims-crm-token", "claims-crm-ca",
         ref(teamNs, "claims"));

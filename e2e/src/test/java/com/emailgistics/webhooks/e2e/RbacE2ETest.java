@@ -3,8 +3,10 @@ package com.emailgistics.webhooks.e2e;
 import static com.emailgistics.webhooks.e2e.support.Manifests.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.api.AvailableWebhook;
+import com.emailgistics.webhooks.api.CustomFieldDefinition;
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.StatusCondition;
@@ -25,8 +27,11 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,9 +250,11 @@ class RbacE2ETest {
     Await.condition(mailboxAdmin, MailboxRule.class, teamA, "by-bob", "Ready", "True", "Ready");
     mailboxAdmin.resources(MailboxRule.class).inNamespace(teamA).withName("by-bob").delete();
 
-    // Mailboxes are read-only for them.
+    // Mailboxes are made and removed by system administrators.
     assertForbidden(() -> mailboxAdmin.resource(Resources.mailbox(teamA, "bobs-own")).create(),
         MAILBOX_ADMIN, "create", "mailboxes", teamA);
+    assertForbidden(() -> mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").delete(),
+        MAILBOX_ADMIN, "delete", "mailboxes", teamA);
     // Namespace B is not theirs.
     assertForbidden(() -> mailboxAdmin.resources(MailboxRule.class).inNamespace(teamB).list(),
         MAILBOX_ADMIN, "list", "mailboxrules", teamB);
@@ -275,10 +282,16 @@ class RbacE2ETest {
     mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "not-permitted", "claims", ref(adminNs, "team-b-only"))).create();
 
     MailboxRule rule = Await.condition(mailboxAdmin, MailboxRule.class, teamA, "not-permitted", "Ready", "False",
-        "WebhookNotPermitted");
+        "WebhookNotAvailable");
     StatusCondition ready = Await.condition(rule, "Ready").orElseThrow();
-    assertThat(ready.getMessage()).isEqualTo("Webhook " + adminNs + "/team-b-only does not list Mailbox " + teamA
-        + "/claims in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+    assertThat(ready.getMessage()).isEqualTo("Webhook " + adminNs + "/team-b-only does not exist or does not list Mailbox "
+        + teamA + "/claims in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+    // A webhook that does not exist gets the same reason and words: the tenant learns nothing from them.
+    mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "no-such-webhook", "claims", ref(adminNs, "no-such"))).create();
+    StatusCondition missing = Await.condition(Await.condition(mailboxAdmin, MailboxRule.class, teamA, "no-such-webhook",
+        "Ready", "False", "WebhookNotAvailable"), "Ready").orElseThrow();
+    assertThat(missing.getMessage()).isEqualTo(ready.getMessage().replace("/team-b-only ", "/no-such "));
+    mailboxAdmin.resources(MailboxRule.class).inNamespace(teamA).withName("no-such-webhook").delete();
     Mailbox claims = mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").get();
     assertThat(claims.getStatus().getAvailableWebhooks()).extracting(AvailableWebhook::getWebhook)
         .doesNotContain(ref(adminNs, "team-b-only"));
@@ -286,6 +299,56 @@ class RbacE2ETest {
     Await.condition(serviceAccount, Webhook.class, adminNs, "team-b-only", "TestSucceeded", c -> "True".equals(c.getStatus()));
     Thread.sleep(2000);
     assertThat(Receiver.count(receiver, "/hooks/team-b-only")).isEqualTo(1);
+  }
+
+  /**
+   * The mailbox administrator defines their Mailbox's custom fields (spec 1.3) with what
+   * `kubectl patch --type merge` sends, but its address, which routes mail, stays with system
+   * administrators: the chart's ValidatingAdmissionPolicy refuses the change.
+   */
+  @Test
+  void mailboxAdministratorEditsTheirMailboxButNotItsAddress() {
+    systemAdmin.resource(Resources.mailbox(teamA, "policy-probe")).create();
+    String address = "policy-probe@insurer.example";
+    // The policy is enforced once the API server has loaded it: probe with dry runs until then.
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .until(() -> addressChange(mailboxAdmin, "moved@insurer.example", true) instanceof KubernetesClientException e
+            && e.getCode() == 403);
+
+    Mailbox edited = Manifests.mergePatch(mailboxAdmin, Mailbox.class, teamA, "policy-probe", """
+        {"spec":{"tags":["VIP","Europe","Urgent"],"customFields":[{"key":"claimNumber","validationPattern":"CLM-\\\\d+"},
+         {"key":"policyNumber","validationPattern":"POL-\\\\d+"}]}}""");
+    assertThat(edited.getSpec().getCustomFields()).extracting(CustomFieldDefinition::getKey)
+        .containsExactly("claimNumber", "policyNumber");
+    assertThat(edited.getSpec().getCustomFields().get(1).getValidationPattern()).isEqualTo("POL-\\d+");
+    assertThat(edited.getSpec().getTags()).contains("Urgent");
+
+    Exception refused = addressChange(mailboxAdmin, "moved@insurer.example", false);
+    assertThat(refused).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+      assertThat(e.getCode()).isEqualTo(403);
+      assertThat(e.getStatus().getMessage()).contains("ValidatingAdmissionPolicy")
+          .contains("spec.address routes mail to this Mailbox: only system administrators (RBAC verb \"setaddress\" on"
+              + " mailboxes) may change it");
+    });
+    assertThat(systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").get().getSpec().getAddress())
+        .isEqualTo(address);
+
+    assertThat(addressChange(systemAdmin, "moved@insurer.example", false)).isNull();
+    assertThat(systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").get().getSpec().getAddress())
+        .isEqualTo("moved@insurer.example");
+    systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").delete();
+  }
+
+  /** What refused {@code client}'s merge patch of the probe Mailbox's address; null when it went through. */
+  private static Exception addressChange(KubernetesClient client, String address, boolean dryRun) {
+    var mailbox = client.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe");
+    try {
+      (dryRun ? mailbox.dryRun() : mailbox).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"address\":\"" + address + "\"}}");
+      return null;
+    } catch (KubernetesClientException e) {
+      return e;
+    }
   }
 
   private static void assertForbidden(ThrowingCallable call, String user, String verb, String resource, String namespace) {

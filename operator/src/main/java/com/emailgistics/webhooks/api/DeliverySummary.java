@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 /** Recent deliveries as seen by the reporting operator replica (written at most every few seconds). */
 public class DeliverySummary {
@@ -11,15 +12,19 @@ public class DeliverySummary {
   private long failed;
 
   @JsonPropertyDescription("When the last delivery finished (RFC 3339).")
+  @Size(max = 64)
   private String lastTime;
 
   @JsonPropertyDescription("Outcome of the last delivery: Succeeded, EndpointError or Failed.")
+  @Size(max = 64)
   private String lastOutcome;
 
   @JsonPropertyDescription("The endpoint's message, or what went wrong, for the last delivery.")
+  @Size(max = 2048)
   private String lastMessage;
 
   @JsonPropertyDescription("The operator replica (pod) that wrote this summary.")
+  @Size(max = 253)
   private String reportedBy;
 
   public long getSucceeded() {

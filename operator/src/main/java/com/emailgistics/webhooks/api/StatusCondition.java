@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /**
@@ -9,21 +10,26 @@ import java.util.Objects;
  */
 public class StatusCondition {
   @JsonPropertyDescription("Condition type, e.g. Ready.")
+  @Size(max = 316)
   private String type;
 
   @JsonPropertyDescription("True, False or Unknown.")
+  @Size(max = 16)
   private String status;
 
   @JsonPropertyDescription("CamelCase reason for the last transition or current state.")
+  @Size(max = 1024)
   private String reason;
 
   @JsonPropertyDescription("Human-readable details.")
+  @Size(max = 32768)
   private String message;
 
   @JsonPropertyDescription("The metadata.generation the condition was set for.")
   private Long observedGeneration;
 
   @JsonPropertyDescription("When the status last changed (RFC 3339).")
+  @Size(max = 64)
   private String lastTransitionTime;
 
   public String getType() {

@@ -1,30 +1,38 @@
 package com.emailgistics.webhooks.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 
 /** What the last test delivery sent, received and concluded. */
 public class WebhookTestResult {
   @JsonPropertyDescription("When the test delivery started (RFC 3339).")
+  @Size(max = 64)
   private String time;
 
   @JsonPropertyDescription(
       "What caused the test: SpecChanged, SecretChanged, Requested or FeatureEnabled.")
+  @Size(max = 64)
   private String trigger;
 
   @JsonPropertyDescription(
       "Identifies the inputs the test ran with (generation, request annotation, Secret versions);"
           + " a test runs once per distinct value.")
+  @Size(max = 1024)
   private String fingerprint;
 
   @JsonPropertyDescription(
       "Succeeded, ConnectionError, HTTPStatus, MalformedJSON, MissingFields, EndpointError or"
           + " InvalidStatus.")
+  @Size(max = 64)
   private String outcome;
 
-  @JsonPropertyDescription("The result text; for EndpointError the endpoint's message verbatim.")
+  @JsonPropertyDescription(
+      "The result text; for EndpointError the endpoint's message, secrets redacted, cut to 1,024 characters.")
+  @Size(max = 2048)
   private String message;
 
   @JsonPropertyDescription("Summary of the actions the endpoint returned (count, types, names).")
+  @Size(max = 2048)
   private String actions;
 
   @JsonPropertyDescription("HTTP status the endpoint answered with; absent on connection errors.")

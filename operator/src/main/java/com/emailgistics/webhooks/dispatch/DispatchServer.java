@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,17 @@ import org.slf4j.LoggerFactory;
  * anything unexpected (a bug) a 500: a request is never left without an answer.
  */
 public final class DispatchServer implements AutoCloseable {
-  static final String OPENAPI_RESOURCE = "/dispatch-openapi.yaml";
+  /**
+   * The API description and the JSON Schemas it references (docs/), served without a token: the
+   * relative references of /openapi.yaml resolve to /schemas/....
+   */
+  private static final Map<String, String> DOCUMENTS = Map.of(
+      "/openapi.yaml", "application/yaml",
+      "/schemas/address.schema.json", "application/schema+json",
+      "/schemas/webhook-payload.schema.json", "application/schema+json",
+      "/schemas/webhook-response.schema.json", "application/schema+json",
+      "/schemas/dispatch-request.schema.json", "application/schema+json",
+      "/schemas/dispatch-answer.schema.json", "application/schema+json");
   private static final Logger LOG = LoggerFactory.getLogger(DispatchServer.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final String RETRY_AFTER_SECONDS = "1";
@@ -72,7 +83,7 @@ public final class DispatchServer implements AutoCloseable {
   private final OperatorConfig.Dispatch settings;
   private final MessageParser parser;
   private final ConnectionGuard guard;
-  private final byte[] openApi;
+  private final Map<String, Buffer> documents;
   private final Counter callerDisconnects;
   private final LongAdder bodyTimeouts = new LongAdder();
   private final BooleanSupplier cachesSynced;
@@ -91,7 +102,7 @@ public final class DispatchServer implements AutoCloseable {
     this.settings = settings;
     this.parser = new MessageParser(clock);
     this.guard = new ConnectionGuard(settings.maxConnections(), settings.readTimeout());
-    this.openApi = readOpenApi();
+    this.documents = readDocuments();
     this.deadlineDescription = "the message deadline of " + settings.messageDeadline().toSeconds() + " s";
     for (DeliveryEngine engine : engines) {
       lanes.add(new Lane(engine));
@@ -177,15 +188,20 @@ public final class DispatchServer implements AutoCloseable {
     }
   }
 
-  private static byte[] readOpenApi() {
-    try (InputStream in = DispatchServer.class.getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) {
-        throw new StartupException("the dispatch API description " + OPENAPI_RESOURCE + " is missing from the jar");
+  private static Map<String, Buffer> readDocuments() {
+    Map<String, Buffer> documents = new HashMap<>();
+    for (String path : DOCUMENTS.keySet()) {
+      String resource = path.equals("/openapi.yaml") ? "/dispatch-openapi.yaml" : path;
+      try (InputStream in = DispatchServer.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new StartupException("the dispatch API document " + resource + " is missing from the jar");
+        }
+        documents.put(path, Buffer.buffer(in.readAllBytes()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    return Map.copyOf(documents);
   }
 
   /** One event loop's server, its delivery engine and the deadlines of its messages in flight. */
@@ -246,9 +262,10 @@ public final class DispatchServer implements AutoCloseable {
 
     private void route(HttpServerRequest request) throws DispatchException {
       String path = request.path();
-      if (path.equals("/openapi.yaml")) {
+      Buffer document = documents.get(path);
+      if (document != null) {
         requireMethod(request, HttpMethod.GET);
-        request.response().putHeader(HttpHeaderNames.CONTENT_TYPE, "application/yaml").end(Buffer.buffer(openApi));
+        request.response().putHeader(HttpHeaderNames.CONTENT_TYPE, DOCUMENTS.get(path)).end(document);
         return;
       }
       DispatchPath target = DispatchPath.parse(path);
@@ -448,7 +465,7 @@ public final class DispatchServer implements AutoCloseable {
     answer(request, status, error(status == 431 ? "request line or headers too large" : "malformed HTTP request"));
   }
 
-  /** Every answer but the OpenAPI document goes through here: a 503 always says when to retry. */
+  /** Every answer but the API documents goes through here: a 503 always says when to retry. */
   private void answer(HttpServerRequest request, int status, Buffer json) {
     if (status == 503) {
       request.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);

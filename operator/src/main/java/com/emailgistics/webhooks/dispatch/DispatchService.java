@@ -8,6 +8,7 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.RuleActionType;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.api.WebhookAvailability;
 import com.emailgistics.webhooks.delivery.Admission;
 import com.emailgistics.webhooks.delivery.Deadline;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
@@ -316,13 +317,10 @@ public final class DispatchService {
 
     /** Why a delivery to {@code target} cannot be attempted, or null when it can. */
     private String whyNot(NamespacedReference ref, ResolvedWebhooks.Target target) {
-      if (target == null) {
-        return "WebhookNotFound: Webhook " + ref.key() + " does not exist";
-      }
       String namespace = mailbox.getMetadata().getNamespace();
       String name = mailbox.getMetadata().getName();
-      if (!target.permits(namespace, name)) {
-        return "WebhookNotPermitted: Webhook " + ref.key() + " does not list Mailbox " + References.key(namespace, name);
+      if (target == null || !target.permits(namespace, name)) {
+        return WebhookAvailability.NOT_AVAILABLE + ": " + WebhookAvailability.notAvailable(ref, namespace, name);
       }
       return target.problem() == null ? null : target.problem().reason() + ": " + target.problem().getMessage();
     }

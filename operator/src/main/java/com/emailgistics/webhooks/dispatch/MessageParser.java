@@ -1,6 +1,8 @@
 package com.emailgistics.webhooks.dispatch;
 
 import com.emailgistics.webhooks.json.Json;
+import com.emailgistics.webhooks.message.BodyText;
+import com.emailgistics.webhooks.message.DateTimes;
 import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.message.Message;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,10 +19,14 @@ import java.util.Map;
 
 /**
  * Reads a posted message (the fields of spec section 4) in one pass over the request bytes, naming
- * the first field with a wrong type. Unknown fields are skipped, as the product's versioning rules
- * ask. Required: {@code id} and a sender ({@code from} or {@code sender}); {@code event} defaults
- * to "received" and {@code timestamp} to now. Duplicate keys, nesting deeper than
- * {@link Json#MAX_NESTING} and keys longer than {@link Json#MAX_NAME_LENGTH} are malformed JSON.
+ * the first field that is wrong. Unknown fields are skipped, as the product's versioning rules ask.
+ * What is required and what is derived (docs/design-decisions.md, "Dispatch input"): {@code id}
+ * and a sender ({@code from} or {@code sender}) are required; {@code received} and
+ * {@code timestamp} default to the arrival time, {@code event} to "received", the other strings
+ * to "". Addresses must be well formed and date-times RFC 3339, so a payload never carries a null,
+ * a malformed date-time or a malformed address. {@code bodyHtml} is delivered as its plain text.
+ * Duplicate keys, nesting deeper than {@link Json#MAX_NESTING} and keys longer than
+ * {@link Json#MAX_NAME_LENGTH} are malformed JSON.
  */
 final class MessageParser {
   private final Clock clock;
@@ -64,6 +70,7 @@ final class MessageParser {
     String timestamp = null;
     String conversationId = null;
     String bodyText = null;
+    String bodyHtml = null;
     Map<String, String> customFields = Map.of();
     while (json.nextToken() == JsonToken.FIELD_NAME) {
       String field = json.currentName();
@@ -83,6 +90,7 @@ final class MessageParser {
         case "timestamp" -> timestamp = text(json, field);
         case "conversationId" -> conversationId = text(json, field);
         case "bodyText" -> bodyText = text(json, field);
+        case "bodyHtml" -> bodyHtml = text(json, field);
         case "customFields" -> customFields = customFields(json);
         default -> json.skipChildren();
       }
@@ -93,22 +101,38 @@ final class MessageParser {
     if (sender == null && from == null) {
       throw badRequest("field 'from' (or 'sender') is required");
     }
+    if (bodyText != null && bodyHtml != null) {
+      throw badRequest("give the body as 'bodyText' or as 'bodyHtml', not both");
+    }
+    String arrival = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     return new Message(
         id,
-        event == null ? Message.RECEIVED : event,
-        internetMessageId,
-        received,
+        event == null || event.isBlank() ? Message.RECEIVED : event,
+        orEmpty(internetMessageId),
+        received == null ? arrival : dateTime(received, "received"),
         mailbox,
         sender == null ? from : sender,
         from == null ? sender : from,
         to,
         cc,
-        subject,
+        orEmpty(subject),
         hasAttachments,
-        timestamp == null ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString() : timestamp,
-        conversationId,
-        bodyText,
+        timestamp == null ? arrival : dateTime(timestamp, "timestamp"),
+        orEmpty(conversationId),
+        bodyHtml != null ? BodyText.fromHtml(bodyHtml) : bodyText == null ? null : BodyText.capped(bodyText),
         customFields);
+  }
+
+  private static String orEmpty(String text) {
+    return text == null ? "" : text;
+  }
+
+  private static String dateTime(String text, String field) throws DispatchException {
+    if (!DateTimes.isRfc3339(text)) {
+      throw badRequest("field '" + field + "' must be an RFC 3339 date-time such as 2025-03-14T15:09:26Z, not "
+          + excerpt(text));
+    }
+    return text;
   }
 
   /** The current value as a string; null for JSON null. */
@@ -161,7 +185,11 @@ final class MessageParser {
       if (value == null || value.isBlank()) {
         throw badRequest("field '" + path + ".emailAddress.address' is required");
       }
-      address = new EmailAddress(name, value);
+      if (!EmailAddress.isWellFormed(value)) {
+        throw badRequest("field '" + path + ".emailAddress.address' must be an email address such as"
+            + " pat@customer.example, not " + excerpt(value));
+      }
+      address = new EmailAddress(orEmpty(name), value);
     }
     if (address == null) {
       throw notAnAddress(path);
@@ -206,6 +234,12 @@ final class MessageParser {
       fields.put(key, json.getText());
     }
     return fields;
+  }
+
+  /** The caller's value quoted for an error, cut so that an error never echoes a whole body. */
+  private static String excerpt(String value) {
+    int max = 100;
+    return "'" + (value.length() <= max ? value : value.substring(0, max) + "…") + "'";
   }
 
   private static DispatchException notAnAddress(String path) {

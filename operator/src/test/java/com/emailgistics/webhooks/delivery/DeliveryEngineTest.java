@@ -3,13 +3,15 @@ package com.emailgistics.webhooks.delivery;
 import static com.emailgistics.webhooks.testing.HttpsEndpoint.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emailgistics.webhooks.eventloop.EventLoops;
+import com.emailgistics.webhooks.message.SampleMessage;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import com.emailgistics.webhooks.eventloop.EventLoops;
-import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class DeliveryEngineTest {
   private static final EventLoops LOOPS = EventLoops.start("test", 1);
   private static final String OK = "{\"status\":\"success\",\"message\":\"done\",\"actions\":[{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\"]}}]}";
-  private static final byte[] PAYLOAD = "{\"id\":\"m1\"}".getBytes();
+  /** What dispatch sends (the endpoints check every payload against the payload schema). */
+  private static final Buffer PAYLOAD = PayloadWriter.write(SampleMessage.MESSAGE, new PayloadOptions(true, true));
 
   private static final DeliveryEngine ENGINE = new DeliveryEngine(
       new WebhookHttpClient(LOOPS.lanes().get(0), "Emailgistics/test",
@@ -47,7 +50,7 @@ class DeliveryEngineTest {
   /** Delivers on the engine's event loop, as dispatch does, and waits for the result. */
   private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, Buffer.buffer(PAYLOAD), deadline)
+    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, PAYLOAD, deadline)
         .onComplete(done -> result.complete(done.result())));
     return result.join();
   }
@@ -75,7 +78,8 @@ class DeliveryEngineTest {
     assertThat(result.httpStatus()).isEqualTo(200);
     assertThat(result.message()).isEqualTo("done");
     assertThat(result.actions()).hasSize(1);
-    assertThat(endpoint.requests()).hasSize(3).extracting(r -> r.getBody().utf8()).containsOnly("{\"id\":\"m1\"}");
+    assertThat(endpoint.requests()).hasSize(3).extracting(r -> r.getBody().utf8())
+        .containsOnly(PAYLOAD.toString(StandardCharsets.UTF_8));
     assertThat(endpoint.millisBetween(0, 1)).isBetween(900L, 2500L);
     assertThat(endpoint.millisBetween(1, 2)).isBetween(1900L, 3500L);
   }
@@ -228,7 +232,7 @@ class DeliveryEngineTest {
     assertThat(headers.get("User-Agent")).isEqualTo("Emailgistics/test");
     assertThat(headers.get("Content-Type")).isEqualTo("application/json");
     assertThat(headers.get("Authorization")).isEqualTo("Bearer t0ken-Value!2024");
-    assertThat(endpoint.lastRequest().getBody().utf8()).isEqualTo("{\"id\":\"m1\"}");
+    assertThat(endpoint.lastRequest().getBody().utf8()).isEqualTo(PAYLOAD.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -23,6 +23,7 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.DispatchClient;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.OperatorFixture;
+import com.emailgistics.webhooks.testing.Schemas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,11 +35,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -185,7 +190,7 @@ class DispatchEndpointTest {
 
     JsonNode delivery = report.get("deliveries").get(0);
     assertThat(delivery.get("outcome").asText()).isEqualTo("NotAttempted");
-    assertThat(delivery.get("message").asText()).startsWith("WebhookNotPermitted: Webhook admin/restricted does not list Mailbox team/claims");
+    assertThat(delivery.get("message").asText()).startsWith("WebhookNotAvailable: Webhook admin/restricted does not exist or does not list Mailbox team/claims");
     assertThat(delivery.get("attempts").asInt()).isZero();
     assertThat(restricted.requests()).hasSize(before);
   }
@@ -290,6 +295,9 @@ class DispatchEndpointTest {
     assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"hasAttachments\":\"yes\"}"),
         400, "field 'hasAttachments' must be true or false, not a string");
     assertError(dispatch.post(path, "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"mailbox\":\"other@x.example\"}"),
+        400, "field 'mailbox' (other@x.example) differs from the address of Mailbox team/claims (claims@insurer.example)");
+    assertError(dispatch.post("/v1/rules/team/a-enrich/messages",
+            "{\"id\":\"x\",\"from\":{\"emailAddress\":{\"address\":\"a@b\"}},\"mailbox\":\"other@x.example\"}"),
         400, "field 'mailbox' (other@x.example) differs from the address of Mailbox team/claims (claims@insurer.example)");
     assertError(dispatch.send(path, "POST", "{}", "text/plain", OperatorFixture.DISPATCH_TOKEN), 415, "Content-Type must be application/json");
     assertError(dispatch.send(path, "GET", null, null, OperatorFixture.DISPATCH_TOKEN), 405, "method GET is not allowed here; use POST");
@@ -414,11 +422,31 @@ class DispatchEndpointTest {
   }
 
   @Test
-  void openApiDescriptionIsServedWithoutToken() throws Exception {
+  void openApiDescriptionAndItsSchemasAreServedWithoutToken() throws Exception {
     HttpResponse<String> response = dispatch.send("/openapi.yaml", "GET", null, null, null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).startsWith("openapi: 3.0.3").contains("/v1/mailboxes/{address}/messages");
+    assertThat(response.body()).isEqualTo(Files.readString(Path.of("../docs/dispatch-openapi.yaml")))
+        .contains("/v1/mailboxes/{address}/messages");
+    List<String> references = new ArrayList<>();
+    Matcher reference = Pattern.compile("\\$ref: '(schemas/[a-z-]+\\.schema\\.json)'").matcher(response.body());
+    while (reference.find()) {
+      references.add(reference.group(1));
+    }
+    assertThat(references).contains("schemas/dispatch-request.schema.json", "schemas/dispatch-answer.schema.json");
+    try (var files = Files.list(Path.of("../docs/schemas"))) {
+      for (Path file : files.toList()) {
+        // Relative to /openapi.yaml, as a reader of the served document resolves them.
+        HttpResponse<String> schema = dispatch.send("/schemas/" + file.getFileName(), "GET", null, null, null);
+        assertThat(schema.statusCode()).as(file.toString()).isEqualTo(200);
+        assertThat(schema.headers().firstValue("content-type")).hasValue("application/schema+json");
+        assertThat(schema.body()).isEqualTo(Files.readString(file));
+      }
+    }
   }
 
+  @Test
+  void theDocumentedExampleMessageIsValidAgainstTheRequestSchema() {
+    assertThat(Schemas.DISPATCH_REQUEST.problems(message("m", "subject", "pat@customer.example"))).isEmpty();
+  }
 }

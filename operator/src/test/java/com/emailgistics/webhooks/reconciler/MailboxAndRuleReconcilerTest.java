@@ -125,9 +125,10 @@ class MailboxAndRuleReconcilerTest {
     client.resource(mailbox("team-e", "support")).create();
     client.resource(rule("team-e", "enrich", "support", RuleAction.useWebhook(ADMIN, "nope"))).create();
 
-    StatusCondition ready = ruleReady("team-e", "enrich", "WebhookNotFound");
+    StatusCondition ready = ruleReady("team-e", "enrich", "WebhookNotAvailable");
 
-    assertThat(ready.getMessage()).isEqualTo("Webhook emailgistics-admin/nope does not exist");
+    assertThat(ready.getMessage()).isEqualTo("Webhook emailgistics-admin/nope does not exist or does not list Mailbox"
+        + " team-e/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
   }
 
   @Test
@@ -136,9 +137,11 @@ class MailboxAndRuleReconcilerTest {
     client.resource(webhook(ADMIN, "restricted", URL, null, new NamespacedReference("team-x", "other"))).create();
     client.resource(rule("team-f", "enrich", "support", RuleAction.useWebhook(ADMIN, "restricted"))).create();
 
-    StatusCondition denied = ruleReady("team-f", "enrich", "WebhookNotPermitted");
+    StatusCondition denied = ruleReady("team-f", "enrich", "WebhookNotAvailable");
     assertThat(denied.getStatus()).isEqualTo("False");
-    assertThat(denied.getMessage()).contains("emailgistics-admin/restricted").contains("team-f/support");
+    // Word for word what a webhook that does not exist gets: no existence oracle.
+    assertThat(denied.getMessage()).isEqualTo("Webhook emailgistics-admin/restricted does not exist or does not list"
+        + " Mailbox team-f/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
 
     client.resources(Webhook.class).inNamespace(ADMIN).withName("restricted").edit(w -> {
       w.getSpec().getMailboxes().add(new NamespacedReference("team-f", "support"));

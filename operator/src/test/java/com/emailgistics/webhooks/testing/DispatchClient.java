@@ -13,7 +13,10 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import mockwebserver3.RecordedRequest;
 
-/** A caller of the dispatch endpoint, as the mail platform calls it, plus reading its answers. */
+/**
+ * A caller of the dispatch endpoint, as the mail platform calls it, plus reading its answers. Every
+ * 200 answer to a message is checked against docs/schemas/dispatch-answer.schema.json.
+ */
 public final class DispatchClient {
   public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -41,14 +44,32 @@ public final class DispatchClient {
     return send(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN);
   }
 
+  /** POSTs {@code body} as it is (which may not even be UTF-8) as JSON with the dispatch token. */
+  public HttpResponse<String> post(String path, byte[] body) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + OperatorFixture.DISPATCH_TOKEN)
+        .build();
+    return checked(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
   public CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
     return HTTP.sendAsync(request(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN).build(),
-        HttpResponse.BodyHandlers.ofString());
+        HttpResponse.BodyHandlers.ofString()).thenApply(DispatchClient::checked);
   }
 
   public HttpResponse<String> send(String path, String method, String body, String contentType, String token)
       throws Exception {
-    return HTTP.send(request(path, method, body, contentType, token).build(), HttpResponse.BodyHandlers.ofString());
+    return checked(HTTP.send(request(path, method, body, contentType, token).build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private static HttpResponse<String> checked(HttpResponse<String> response) {
+    if (response.statusCode() == 200 && response.uri().getPath().endsWith("/messages")) {
+      assertThat(Schemas.DISPATCH_ANSWER.problems(response.body()))
+          .as("the answer against " + Schemas.DISPATCH_ANSWER.file() + ": " + response.body()).isEmpty();
+    }
+    return response;
   }
 
   private HttpRequest.Builder request(String path, String method, String body, String contentType, String token) {

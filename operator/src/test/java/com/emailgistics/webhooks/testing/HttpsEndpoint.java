@@ -16,7 +16,10 @@ import okhttp3.tls.HeldCertificate;
 
 /**
  * A real HTTPS endpoint on localhost whose certificate is signed by a throwaway test CA. Answers
- * every request with the current scripted response and records what it received.
+ * every request with the current scripted response and records what it received. Every body it
+ * receives is checked against docs/schemas/webhook-payload.schema.json; {@link #close()} fails
+ * the test that used it if one broke the schema, so no test passes while the operator sends a
+ * payload the spec forbids.
  */
 public final class HttpsEndpoint implements AutoCloseable {
   private final HeldCertificate ca;
@@ -25,6 +28,7 @@ public final class HttpsEndpoint implements AutoCloseable {
   private record Arrival(RecordedRequest request, long nanos) {}
 
   private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+  private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private volatile Supplier<MockResponse> response = () -> json(200, "{\"status\":\"success\",\"message\":\"ok\"}");
 
   public HttpsEndpoint() throws IOException {
@@ -42,6 +46,11 @@ public final class HttpsEndpoint implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         arrivals.add(new Arrival(request, System.nanoTime()));
+        String body = request.getBody() == null ? "" : request.getBody().utf8();
+        List<String> problems = Schemas.WEBHOOK_PAYLOAD.problems(body);
+        if (!problems.isEmpty()) {
+          schemaViolations.add(request.getUrl().encodedPath() + ": " + problems + " in " + body);
+        }
         return response.get();
       }
     });
@@ -95,8 +104,17 @@ public final class HttpsEndpoint implements AutoCloseable {
     return all.get(all.size() - 1);
   }
 
+  /** The requests so far whose body broke the payload schema, with the schema's complaints. */
+  public List<String> payloadSchemaViolations() {
+    return List.copyOf(schemaViolations);
+  }
+
+  /** Stops the endpoint; fails if any payload it received broke the payload schema. */
   @Override
   public void close() {
     server.close();
+    if (!schemaViolations.isEmpty()) {
+      throw new AssertionError("payloads that break " + Schemas.WEBHOOK_PAYLOAD.file() + ": " + schemaViolations);
+    }
   }
 }

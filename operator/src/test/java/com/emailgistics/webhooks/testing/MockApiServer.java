@@ -28,8 +28,17 @@ public final class MockApiServer implements BeforeAllCallback, AfterAllCallback 
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(MockApiServer.class);
   private static final String SERVER_CLASS = "com.emailgistics.webhooks.mockapiserver.CrudApiServer";
 
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
+  /** A running mock API server and a client for it; closing stops both. */
+  public record Running(AutoCloseable server, KubernetesClient client) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      client.close();
+      server.close();
+    }
+  }
+
+  /** Starts a server outside JUnit's extension model (e.g. for jqwik properties). */
+  public static Running start() throws Exception {
     ClassLoader isolated = isolatedLoader();
     Class<?> serverClass = Class.forName(SERVER_CLASS, true, isolated);
     AutoCloseable server = (AutoCloseable) serverClass.getMethod("start").invoke(null);
@@ -41,21 +50,24 @@ public final class MockApiServer implements BeforeAllCallback, AfterAllCallback 
         .withHttp2Disable(true)
         .withOauthToken("secret")
         .build();
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    context.getStore(STORE).put("server", server);
-    context.getStore(STORE).put("client", client);
+    return new Running(server, new KubernetesClientBuilder().withConfig(config).build());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    Running running = start();
+    context.getStore(STORE).put("running", running);
     for (Field field : context.getRequiredTestClass().getDeclaredFields()) {
       if (Modifier.isStatic(field.getModifiers()) && field.getType() == KubernetesClient.class) {
         field.setAccessible(true);
-        field.set(null, client);
+        field.set(null, running.client());
       }
     }
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    context.getStore(STORE).get("client", KubernetesClient.class).close();
-    context.getStore(STORE).get("server", AutoCloseable.class).close();
+    context.getStore(STORE).get("running", Running.class).close();
   }
 
   /** The mock server's jars (from the classpath file mock-apiserver writes) and its classes. */

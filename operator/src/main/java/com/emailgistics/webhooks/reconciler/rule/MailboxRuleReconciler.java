@@ -5,6 +5,7 @@ import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.MailboxRuleStatus;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.api.WebhookAvailability;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
@@ -148,15 +149,11 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     List<NamespacedReference> used = rule.getSpec().webhookReferences();
     for (NamespacedReference ref : used) {
       Webhook webhook = webhooks.get(ref);
-      if (webhook == null) {
+      if (webhook == null || !webhook.getSpec().permitsMailbox(namespace, mailboxName)) {
         String unwatched = config.watchesWebhookNamespace(ref.getNamespace())
             ? "" : " (the operator does not watch namespace " + ref.getNamespace() + " for Webhooks)";
-        return Verdict.notReady("WebhookNotFound", "Webhook " + ref.key() + " does not exist" + unwatched);
-      }
-      if (!webhook.getSpec().permitsMailbox(namespace, mailboxName)) {
-        return Verdict.notReady("WebhookNotPermitted",
-            "Webhook " + ref.key() + " does not list Mailbox " + References.key(namespace, mailboxName)
-                + " in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+        return Verdict.notReady(WebhookAvailability.NOT_AVAILABLE,
+            WebhookAvailability.notAvailable(ref, namespace, mailboxName) + unwatched);
       }
     }
     if (!used.isEmpty() && !config.webhooksEnabled()) {

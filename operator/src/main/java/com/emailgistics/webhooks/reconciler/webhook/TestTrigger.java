@@ -2,8 +2,13 @@ package com.emailgistics.webhooks.reconciler.webhook;
 
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookTestResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Decides when a test delivery runs: once for each distinct combination of spec generation, test
@@ -15,6 +20,7 @@ record TestTrigger(String fingerprint, String cause) {
   static final String SECRET_CHANGED = "SecretChanged";
   static final String REQUESTED = "Requested";
   static final String INITIAL = "Initial";
+  private static final Pattern PLAIN_REQUEST = Pattern.compile("[A-Za-z0-9._:+-]{0,64}");
 
   /** The test due for {@code webhook}, if its inputs differ from the last tested ones. */
   static Optional<TestTrigger> due(Webhook webhook, String secretVersions, String lastTestedFingerprint) {
@@ -22,12 +28,29 @@ record TestTrigger(String fingerprint, String cause) {
         Optional.ofNullable(webhook.getMetadata().getAnnotations())
             .map(annotations -> annotations.get(Webhook.TEST_REQUEST_ANNOTATION))
             .orElse("");
-    String fingerprint =
-        "generation=" + webhook.getMetadata().getGeneration() + ",requested=" + requested + "," + secretVersions;
+    String fingerprint = "generation=" + webhook.getMetadata().getGeneration() + ",requested=" + shown(requested) + ","
+        + secretVersions;
     if (fingerprint.equals(lastTestedFingerprint)) {
       return Optional.empty();
     }
     return Optional.of(new TestTrigger(fingerprint, cause(lastTestedFingerprint, fingerprint)));
+  }
+
+  /**
+   * The request annotation as the fingerprint shows it: as written when it is a short token (a
+   * timestamp, a counter), else a digest, so the fingerprint stays small and parseable whatever
+   * a user writes there.
+   */
+  private static String shown(String requested) {
+    if (PLAIN_REQUEST.matcher(requested).matches()) {
+      return requested;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(requested.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   static String lastFingerprint(Webhook webhook) {
