@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -100,6 +101,48 @@ class CrdValidationE2ETest {
   void mailboxUserNeedsDisplayNameAndEmail() {
     assertRejected(mailbox(spec -> spec.put("users", List.of(Map.of("email", "joe@insurer.example")))),
         "spec.users[0].displayName", "Required value");
+  }
+
+  // ---- Limits: nothing a tenant writes is unbounded ------------------------------------------
+
+  @Test
+  void listsBeyondTheirLimitsAreRejected() {
+    assertRejected(webhook(spec -> spec.put("mailboxes", Collections.nCopies(1001, Map.of("namespace", "t", "name", "m")))),
+        "spec.mailboxes", "must have at most 1000 items");
+    assertRejected(mailbox(spec -> spec.put("tags", Collections.nCopies(201, "VIP"))), "spec.tags",
+        "must have at most 200 items");
+    assertRejected(mailbox(spec -> spec.put("customFields", Collections.nCopies(101, Map.of("key", "k")))),
+        "spec.customFields", "must have at most 100 items");
+    assertRejected(mailbox(spec -> spec.put("users",
+        Collections.nCopies(1001, Map.of("displayName", "Joe", "email", "joe@insurer.example")))),
+        "spec.users", "must have at most 1000 items");
+    assertRejected(rule(spec -> spec.put("conditions", Collections.nCopies(51,
+        Map.of("type", "SubjectContains", "values", List.of("claim"))))), "spec.conditions", "must have at most 50 items");
+    assertRejected(rule(spec -> spec.put("actions", Collections.nCopies(21, Map.of("type", "Tag", "tags", List.of("VIP"))))),
+        "spec.actions", "must have at most 20 items");
+  }
+
+  @Test
+  void stringsBeyondTheirLimitsAreRejected() {
+    String long300 = "a".repeat(300);
+    assertRejected(webhook(spec -> spec.put("url", "https://example.com/" + "a".repeat(2048))), "spec.url",
+        "may not be more than 2048 bytes");
+    assertRejected(webhook(spec -> spec.put("secretRef", Map.of("name", long300, "key", "token"))), "spec.secretRef.name",
+        "may not be more than 253 bytes");
+    assertRejected(webhook(spec -> spec.put("mailboxes", List.of(Map.of("namespace", "a".repeat(64), "name", "m")))),
+        "spec.mailboxes[0].namespace", "may not be more than 63 bytes");
+    assertRejected(mailbox(spec -> spec.put("tags", List.of("a".repeat(101)))), "spec.tags",
+        "each tag has 1 to 100 characters");
+    assertRejected(mailbox(spec -> spec.put("customFields", List.of(Map.of("key", "k", "validationPattern",
+        "a".repeat(1001))))), "spec.customFields[0].validationPattern", "may not be more than 1000 bytes");
+    assertRejected(rule(spec -> spec.put("mailbox", long300)), "spec.mailbox", "may not be more than 253 bytes");
+    assertRejected(rule(spec -> spec.put("conditions", List.of(Map.of("type", "SubjectContains",
+        "values", List.of("a".repeat(1001)))))), "spec.conditions[0].values", "each value has at most 1000 characters");
+    assertRejected(rule(spec -> spec.put("actions", List.of(Map.of("type", "Tag", "tags", List.of("a".repeat(101)))))),
+        "spec.actions[0].tags", "each tag has at most 100 characters");
+    assertRejected(rule(spec -> spec.put("actions", List.of(Map.of("type", "Forward",
+        "forwardTo", List.of("a".repeat(250) + "@x.example"))))), "spec.actions[0].forwardTo",
+        "each address has at most 254 characters");
   }
 
   // ---- MailboxRule ---------------------------------------------------------------------------

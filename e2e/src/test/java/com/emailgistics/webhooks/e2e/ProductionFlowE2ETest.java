@@ -193,6 +193,24 @@ class ProductionFlowE2ETest {
     assertThat(Receiver.count(receiver, path)).as("one test per rotation").isEqualTo(2);
   }
 
+  /** An endpoint's 1,000,000-character error message leaves a small status that names the failure. */
+  @Test
+  void aHugeEndpointMessageLeavesASmallStatusThatNamesTheFailure() throws Exception {
+    try (HttpsEndpoint chatty = new HttpsEndpoint()) {
+      chatty.respond(200, "{\"status\":\"error\",\"message\":\"" + "e".repeat(1_000_000) + "\"}");
+      client.resource(Manifests.stringSecret(adminNs, "chatty-ca", Map.of(Manifests.CA_KEY, chatty.caPem()))).create();
+      client.resource(Manifests.stringSecret(adminNs, "chatty-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
+      client.resource(Manifests.webhook(adminNs, "chatty", chatty.url("/hooks/chatty"), "chatty-token", "chatty-ca"))
+          .create();
+
+      Webhook tested = Await.condition(client, Webhook.class, adminNs, "chatty", "TestSucceeded", "False", "EndpointError");
+
+      assertThat(JSON.writeValueAsBytes(tested.getStatus()).length).as("bytes of the status").isLessThan(8 * 1024);
+      assertThat(tested.getStatus().getLastTest().getOutcome()).isEqualTo("EndpointError");
+      assertThat(tested.getStatus().getLastTest().getMessage()).startsWith("eeee").endsWith("...").hasSizeLessThan(1100);
+    }
+  }
+
   /** Status is written by server-side apply: each controller's field manager owns its status. */
   @Test
   void statusIsWrittenByServerSideApplyAndOwnedByTheControllers() {

@@ -14,6 +14,7 @@ public class MailboxRuleSpec {
   public static final int DEFAULT_PRIORITY = 100;
 
   @Required
+  @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("Name of the Mailbox, in this rule's namespace, the rule belongs to.")
   private String mailbox;

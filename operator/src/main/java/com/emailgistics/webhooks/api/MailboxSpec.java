@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,15 +19,20 @@ public class MailboxSpec {
   @JsonPropertyDescription("Human-readable name of the mailbox.")
   private String displayName;
 
+  @Size(max = 200)
+  @ValidationRule(value = "self.all(tag, size(tag) >= 1 && size(tag) <= 100)", message = "each tag has 1 to 100 characters")
   @JsonPropertyDescription(
-      "Tags defined on the mailbox. Tag actions may only apply these; names match case-sensitively.")
+      "Tags defined on the mailbox (at most 200, each 1 to 100 characters). Tag actions may only apply these;"
+          + " names match case-sensitively.")
   private List<String> tags = new ArrayList<>();
 
-  @JsonPropertyDescription("Custom fields defined on the mailbox, which setCustomFields may write.")
+  @Size(max = 100)
+  @JsonPropertyDescription("Custom fields defined on the mailbox (at most 100), which setCustomFields may write.")
   private List<CustomFieldDefinition> customFields = new ArrayList<>();
 
+  @Size(max = 1000)
   @JsonPropertyDescription(
-      "Users of the mailbox. Assign actions name them by display name or email (case-insensitive).")
+      "Users of the mailbox (at most 1,000). Assign actions name them by display name or email (case-insensitive).")
   private List<MailboxUser> users = new ArrayList<>();
 
   public String getAddress() {

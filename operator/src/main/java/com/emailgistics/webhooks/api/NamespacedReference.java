@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /** Points at a namespaced object of a known kind. */
@@ -12,11 +13,13 @@ public class NamespacedReference {
   private static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
 
   @Required
+  @Size(max = 63)
   @Pattern(DNS_LABEL)
   @JsonPropertyDescription("Namespace of the referenced object.")
   private String namespace;
 
   @Required
+  @Size(max = 253)
   @Pattern(DNS_SUBDOMAIN)
   @JsonPropertyDescription("Name of the referenced object.")
   private String name;

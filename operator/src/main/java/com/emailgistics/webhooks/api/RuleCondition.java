@@ -24,7 +24,9 @@ public class RuleCondition {
   private RuleConditionType type;
 
   @Size(max = 100)
-  @JsonPropertyDescription("Values to look for; the condition holds when any of them matches.")
+  @ValidationRule(value = "self.all(value, size(value) <= 1000)", message = "each value has at most 1000 characters")
+  @JsonPropertyDescription("Values to look for (at most 100, each at most 1,000 characters); the condition holds"
+      + " when any of them matches.")
   private List<String> values = new ArrayList<>();
 
   @Default("false")

@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -9,6 +10,8 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 public class WebhookSpec {
   public static final int DEFAULT_TIMEOUT_SECONDS = 100;
@@ -37,7 +40,14 @@ public class WebhookSpec {
   private SecretKeyReference caBundleRef;
 
   @JsonPropertyDescription(
-      "The Mailboxes whose rules may use this webhook. Other mailboxes do not see it.")
+      "Sign deliveries as the Standard Webhooks specification describes (headers webhook-id,"
+          + " webhook-timestamp, webhook-signature: HMAC-SHA256 over id.timestamp.body), so a"
+          + " receiver can detect tampering and replays. Absent: no signature headers.")
+  private WebhookSigning signing;
+
+  @Size(max = 1000)
+  @JsonPropertyDescription(
+      "The Mailboxes whose rules may use this webhook (at most 1,000). Other mailboxes do not see it.")
   private List<NamespacedReference> mailboxes = new ArrayList<>();
 
   @Default("false")
@@ -86,6 +96,21 @@ public class WebhookSpec {
 
   public void setCaBundleRef(SecretKeyReference caBundleRef) {
     this.caBundleRef = caBundleRef;
+  }
+
+  public WebhookSigning getSigning() {
+    return signing;
+  }
+
+  public void setSigning(WebhookSigning signing) {
+    this.signing = signing;
+  }
+
+  /** The Secret keys this webhook reads: bearer token, CA bundle, signing secrets (when set). */
+  @JsonIgnore
+  public List<SecretKeyReference> secretReferences() {
+    return Stream.of(secretRef, caBundleRef, signing == null ? null : signing.getSecretRef())
+        .filter(Objects::nonNull).toList();
   }
 
   public List<NamespacedReference> getMailboxes() {

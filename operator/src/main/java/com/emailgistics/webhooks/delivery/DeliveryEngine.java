@@ -36,23 +36,23 @@ public final class DeliveryEngine {
    * Up to {@link RetryPolicy#MAX_ATTEMPTS} attempts within {@code deadline}. Call on the lane;
    * the future completes there and never fails.
    */
-  public Future<DeliveryResult> deliver(WebhookEndpoint endpoint, Buffer payload, Deadline deadline) {
+  public Future<DeliveryResult> deliver(WebhookEndpoint endpoint, String deliveryId, Buffer payload, Deadline deadline) {
     Promise<DeliveryResult> result = Promise.promise();
-    attempt(endpoint, payload, deadline, RetryPolicy.MAX_ATTEMPTS, 1, System.nanoTime(), result);
+    attempt(endpoint, deliveryId, payload, deadline, RetryPolicy.MAX_ATTEMPTS, 1, System.nanoTime(), result);
     return result.future();
   }
 
   /** One attempt, as the "Test Webhook" button makes. */
-  public Future<DeliveryResult> deliverOnce(WebhookEndpoint endpoint, Buffer payload) {
+  public Future<DeliveryResult> deliverOnce(WebhookEndpoint endpoint, String deliveryId, Buffer payload) {
     Promise<DeliveryResult> result = Promise.promise();
-    attempt(endpoint, payload, Deadline.none(), 1, 1, System.nanoTime(), result);
+    attempt(endpoint, deliveryId, payload, Deadline.none(), 1, 1, System.nanoTime(), result);
     return result.future();
   }
 
-  private void attempt(WebhookEndpoint endpoint, Buffer payload, Deadline deadline, int maxAttempts, int attempt,
-      long start, Promise<DeliveryResult> result) {
+  private void attempt(WebhookEndpoint endpoint, String deliveryId, Buffer payload, Deadline deadline, int maxAttempts,
+      int attempt, long start, Promise<DeliveryResult> result) {
     long timeout = Math.min(endpoint.timeout().toMillis(), deadline.remainingMillis());
-    http.post(endpoint, payload, timeout, deadline).onComplete(done -> {
+    http.post(endpoint, deliveryId, payload, timeout, deadline).onComplete(done -> {
       EndpointAnswer answer = done.result();
       Optional<Duration> delay = attempt < maxAttempts ? retryPolicy.retryDelay(attempt, answer) : Optional.empty();
       if (delay.isEmpty() || deadline.remainingMillis() <= delay.get().toMillis()) {
@@ -64,7 +64,7 @@ public final class DeliveryEngine {
       }
       long timer = http.lane().owner().setTimer(Math.max(1, delay.get().toMillis()), id -> {
         deadline.clearHook();
-        attempt(endpoint, payload, deadline, maxAttempts, attempt + 1, start, result);
+        attempt(endpoint, deliveryId, payload, deadline, maxAttempts, attempt + 1, start, result);
       });
       deadline.onExpire(() -> {
         http.lane().owner().cancelTimer(timer);

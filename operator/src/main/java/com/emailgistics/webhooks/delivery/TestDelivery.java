@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.delivery;
 
 import com.emailgistics.webhooks.message.SampleMessage;
 import io.vertx.core.Future;
+import java.util.UUID;
 
 /**
  * The product's "Test Webhook": POST the canned sample message once (no retries) through the same
@@ -16,7 +17,9 @@ public final class TestDelivery {
 
   /** Runs on {@code engine}'s lane; call it there. */
   public static Future<TestResult> run(DeliveryEngine engine, WebhookEndpoint endpoint, PayloadOptions options) {
-    return engine.deliverOnce(endpoint, PayloadWriter.write(SampleMessage.MESSAGE, options)).map(result -> {
+    // Every test is a new message to a receiver that de-duplicates by webhook-id.
+    String deliveryId = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
+    return engine.deliverOnce(endpoint, deliveryId, PayloadWriter.write(SampleMessage.MESSAGE, options)).map(result -> {
       boolean succeeded = result.category() == Outcome.Succeeded;
       Redactor redactor = new Redactor(endpoint.bearerToken());
       return new TestResult(

@@ -8,24 +8,27 @@ import java.util.Optional;
 
 /**
  * Where and how to deliver: the URL, the bearer secret (absent: no Authorization header), a PEM CA
- * bundle that replaces the platform's trust store when present, and the per-attempt timeout. The
- * URL is parsed once here, not for every delivery.
+ * bundle that replaces the platform's trust store when present, the per-attempt timeout and the
+ * signer (absent: no signature headers). The URL is parsed once here, not for every delivery.
  */
 public final class WebhookEndpoint {
   private final String url;
   private final Optional<String> bearerToken;
   private final Optional<String> caBundlePem;
   private final Duration timeout;
+  private final Optional<DeliverySigner> signer;
   private final String host;
   private final int port;
   private final String requestUri;
   private final String authorization;
 
-  public WebhookEndpoint(String url, Optional<String> bearerToken, Optional<String> caBundlePem, Duration timeout) {
+  public WebhookEndpoint(String url, Optional<String> bearerToken, Optional<String> caBundlePem, Duration timeout,
+      Optional<DeliverySigner> signer) {
     this.url = Objects.requireNonNull(url);
     this.bearerToken = bearerToken;
     this.caBundlePem = caBundlePem;
     this.timeout = timeout;
+    this.signer = signer;
     URI uri = parse(url);
     String rawHost = uri.getHost();
     this.host = rawHost.startsWith("[") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
@@ -65,6 +68,10 @@ public final class WebhookEndpoint {
     return timeout;
   }
 
+  public Optional<DeliverySigner> signer() {
+    return signer;
+  }
+
   String host() {
     return host;
   }
@@ -85,6 +92,7 @@ public final class WebhookEndpoint {
   /** Never prints the secret. */
   @Override
   public String toString() {
-    return "WebhookEndpoint[" + url + ", bearer " + (bearerToken.isPresent() ? "set" : "none") + "]";
+    return "WebhookEndpoint[" + url + ", bearer " + (bearerToken.isPresent() ? "set" : "none")
+        + ", signing " + (signer.isPresent() ? "on" : "off") + "]";
   }
 }

@@ -44,6 +44,10 @@ import javax.net.ssl.SSLException;
  */
 public final class WebhookHttpClient {
   public static final int MAX_RESPONSE_BYTES = 1 << 20;
+  /** The Standard Webhooks headers (see {@link DeliverySigner}). */
+  public static final String WEBHOOK_ID = "webhook-id";
+  public static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
+  public static final String WEBHOOK_SIGNATURE = "webhook-signature";
   /** Distinct CA bundles whose clients are kept; the least recently used beyond are shut down. */
   static final int MAX_TRUST_CLIENTS = 64;
   /** An evicted client's exchanges in flight may finish: the longest per-attempt timeout, and some. */
@@ -89,11 +93,12 @@ public final class WebhookHttpClient {
   }
 
   /**
-   * POSTs {@code payload}. The returned future completes on this lane, at the latest
-   * {@code timeoutMillis} after the call or when {@code deadline} is cut short, and never fails: a
-   * failure is an answer without status.
+   * POSTs {@code payload}, signed as {@code deliveryId} when the endpoint signs. The returned
+   * future completes on this lane, at the latest {@code timeoutMillis} after the call or when
+   * {@code deadline} is cut short, and never fails: a failure is an answer without status.
    */
-  public Future<EndpointAnswer> post(WebhookEndpoint endpoint, Buffer payload, long timeoutMillis, Deadline deadline) {
+  public Future<EndpointAnswer> post(WebhookEndpoint endpoint, String deliveryId, Buffer payload, long timeoutMillis,
+      Deadline deadline) {
     if (timeoutMillis <= 0) {
       return Future.succeededFuture(EndpointAnswer.failed("Cut short: " + deadline.reason(), 0));
     }
@@ -109,6 +114,12 @@ public final class WebhookHttpClient {
     if (endpoint.authorization() != null) {
       headers.add(HttpHeaderNames.AUTHORIZATION, endpoint.authorization());
     }
+    endpoint.signer().ifPresent(signer -> {
+      long timestamp = System.currentTimeMillis() / 1000;
+      headers.add(WEBHOOK_ID, deliveryId)
+          .add(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
+          .add(WEBHOOK_SIGNATURE, signer.signature(deliveryId, timestamp, payload));
+    });
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(endpoint.host())

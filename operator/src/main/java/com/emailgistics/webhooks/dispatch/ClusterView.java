@@ -12,6 +12,7 @@ import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,12 +54,17 @@ public final class ClusterView {
     return webhooks.webhookCache().get(new ResourceID(ref.getName(), ref.getNamespace()));
   }
 
-  /** The Secret {@code ref} names in the Webhook's namespace, as the informer holds it now; null if none. */
-  public Secret secret(Webhook webhook, SecretKeyReference ref) {
-    if (ref == null) {
-      return null;
+  /**
+   * The Secrets of {@link com.emailgistics.webhooks.api.WebhookSpec#secretReferences()} in the
+   * Webhook's namespace, as the informer holds them now, in that order; null where one is missing.
+   */
+  public List<Secret> secrets(Webhook webhook) {
+    List<Secret> secrets = new ArrayList<>();
+    for (SecretKeyReference ref : webhook.getSpec().secretReferences()) {
+      secrets.add(webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace()))
+          .orElse(null));
     }
-    return webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace())).orElse(null);
+    return secrets;
   }
 
   /** The uids of everything dispatch may keep derived state for, to forget what was deleted. */

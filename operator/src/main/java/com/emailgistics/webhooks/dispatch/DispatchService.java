@@ -14,6 +14,7 @@ import com.emailgistics.webhooks.delivery.Deadline;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.DeliveryOutcome;
 import com.emailgistics.webhooks.delivery.DeliveryResult;
+import com.emailgistics.webhooks.delivery.DeliverySigner;
 import com.emailgistics.webhooks.delivery.PayloadOptions;
 import com.emailgistics.webhooks.delivery.PayloadWriter;
 import com.emailgistics.webhooks.dispatch.DispatchReport.ActionReport;
@@ -158,6 +159,8 @@ public final class DispatchService {
     private final List<DroppedActionReport> dropped = new ArrayList<>();
     private Buffer payload;
     private PayloadOptions payloadOptions;
+    /** The message's webhook-id for signed deliveries, made on first use. */
+    private String deliveryId;
     private int next;
     private boolean attempted;
     private boolean complete = true;
@@ -276,7 +279,10 @@ public final class DispatchService {
       attempted = true;
       Future<DeliveryResult> delivered;
       try {
-        delivered = engine.deliver(target.resolved().endpoint(), payloadFor(target.resolved()), deadline);
+        if (deliveryId == null) {
+          deliveryId = DeliverySigner.deliveryId(message.id());
+        }
+        delivered = engine.deliver(target.resolved().endpoint(), deliveryId, payloadFor(target.resolved()), deadline);
       } catch (RuntimeException e) {
         slot.release();
         throw e;
@@ -311,8 +317,7 @@ public final class DispatchService {
 
     private ResolvedWebhooks.Target target(NamespacedReference ref) {
       Webhook webhook = cluster.webhook(ref).orElse(null);
-      return webhook == null ? null : resolvedWebhooks.get(webhook,
-          cluster.secret(webhook, webhook.getSpec().getSecretRef()), cluster.secret(webhook, webhook.getSpec().getCaBundleRef()));
+      return webhook == null ? null : resolvedWebhooks.get(webhook, cluster.secrets(webhook));
     }
 
     /** Why a delivery to {@code target} cannot be attempted, or null when it can. */

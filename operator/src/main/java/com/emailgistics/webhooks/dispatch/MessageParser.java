@@ -104,7 +104,8 @@ final class MessageParser {
     if (bodyText != null && bodyHtml != null) {
       throw badRequest("give the body as 'bodyText' or as 'bodyHtml', not both");
     }
-    String arrival = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    String arrival = received == null || timestamp == null ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
+        : null;
     return new Message(
         id,
         event == null || event.isBlank() ? Message.RECEIVED : event,

@@ -2,12 +2,15 @@ package com.emailgistics.webhooks.dispatch;
 
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.api.WebhookSpec;
 import com.emailgistics.webhooks.reconciler.References;
 import com.emailgistics.webhooks.reconciler.webhook.ConfigurationProblem;
 import com.emailgistics.webhooks.reconciler.webhook.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -26,23 +29,33 @@ final class ResolvedWebhooks {
     }
   }
 
-  private record Entry(Webhook webhook, Secret token, Secret caBundle, Target target) {}
+  private record Entry(Webhook webhook, List<Secret> secrets, Target target) {
+    boolean isFor(Webhook current, List<Secret> referenced) {
+      if (webhook != current || secrets.size() != referenced.size()) {
+        return false;
+      }
+      for (int i = 0; i < secrets.size(); i++) {
+        if (secrets.get(i) != referenced.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private final Map<String, Entry> byUid = new ConcurrentHashMap<>();
 
-  /** {@code token} and {@code caBundle} are the referenced Secrets as the informer holds them, or null. */
-  Target get(Webhook webhook, Secret token, Secret caBundle) {
+  /**
+   * {@code referenced} are the Secrets of {@link WebhookSpec#secretReferences()} as the informer
+   * holds them, in that order (null where one does not exist).
+   */
+  Target get(Webhook webhook, List<Secret> referenced) {
     Entry cached = byUid.get(webhook.getMetadata().getUid());
-    if (cached != null && cached.webhook() == webhook && cached.token() == token && cached.caBundle() == caBundle) {
+    if (cached != null && cached.isFor(webhook, referenced)) {
       return cached.target();
     }
     Map<String, Secret> secrets = new HashMap<>();
-    if (token != null) {
-      secrets.put(token.getMetadata().getName(), token);
-    }
-    if (caBundle != null) {
-      secrets.put(caBundle.getMetadata().getName(), caBundle);
-    }
+    referenced.stream().filter(Objects::nonNull).forEach(secret -> secrets.put(secret.getMetadata().getName(), secret));
     Set<String> permitted = webhook.getSpec().getMailboxes().stream().map(NamespacedReference::key)
         .collect(Collectors.toUnmodifiableSet());
     Target target;
@@ -51,7 +64,7 @@ final class ResolvedWebhooks {
     } catch (ConfigurationProblem problem) {
       target = new Target(webhook, null, permitted, problem);
     }
-    byUid.put(webhook.getMetadata().getUid(), new Entry(webhook, token, caBundle, target));
+    byUid.put(webhook.getMetadata().getUid(), new Entry(webhook, referenced, target));
     return target;
   }
 

@@ -50,7 +50,7 @@ class DeliveryEngineTest {
   /** Delivers on the engine's event loop, as dispatch does, and waits for the result. */
   private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, PAYLOAD, deadline)
+    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, "msg_engine_test", PAYLOAD, deadline)
         .onComplete(done -> result.complete(done.result())));
     return result.join();
   }
@@ -60,7 +60,7 @@ class DeliveryEngineTest {
   }
 
   private WebhookEndpoint target(Duration timeout) {
-    return new WebhookEndpoint(endpoint.url("/hook"), Optional.of("t0ken-Value!2024"), Optional.of(endpoint.caPem()), timeout);
+    return new WebhookEndpoint(endpoint.url("/hook"), Optional.of("t0ken-Value!2024"), Optional.of(endpoint.caPem()), timeout, Optional.empty());
   }
 
   private DeliveryResult deliver() {
@@ -135,7 +135,7 @@ class DeliveryEngineTest {
   @Test
   void endpointOfferingOnlyTls11IsRefused() throws Exception {
     try (HttpsEndpoint legacy = new HttpsEndpoint(new String[] {"TLSv1.1"})) {
-      WebhookEndpoint target = new WebhookEndpoint(legacy.url("/hook"), Optional.empty(), Optional.of(legacy.caPem()), Duration.ofSeconds(5));
+      WebhookEndpoint target = new WebhookEndpoint(legacy.url("/hook"), Optional.empty(), Optional.of(legacy.caPem()), Duration.ofSeconds(5), Optional.empty());
 
       DeliveryResult result = deliver(target);
 
@@ -148,7 +148,7 @@ class DeliveryEngineTest {
   @Test
   void sameEndpointWithModernTlsIsAccepted() throws Exception {
     try (HttpsEndpoint modern = new HttpsEndpoint(new String[] {"TLSv1.1", "TLSv1.2"})) {
-      WebhookEndpoint target = new WebhookEndpoint(modern.url("/hook"), Optional.empty(), Optional.of(modern.caPem()), Duration.ofSeconds(5));
+      WebhookEndpoint target = new WebhookEndpoint(modern.url("/hook"), Optional.empty(), Optional.of(modern.caPem()), Duration.ofSeconds(5), Optional.empty());
 
       assertThat(deliver(target).outcome()).isEqualTo(DeliveryOutcome.Succeeded);
       assertThat(modern.lastRequest().getHandshake().tlsVersion().javaName()).isEqualTo("TLSv1.2");
@@ -157,7 +157,7 @@ class DeliveryEngineTest {
 
   @Test
   void untrustedCertificateIsRefused() {
-    WebhookEndpoint untrusted = new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+    WebhookEndpoint untrusted = new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Optional.empty());
 
     DeliveryResult result = deliver(untrusted);
 
@@ -237,7 +237,7 @@ class DeliveryEngineTest {
 
   @Test
   void noSecretMeansNoAuthorizationHeader() {
-    deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5)));
+    deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5), Optional.empty()));
 
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
   }

@@ -42,7 +42,7 @@ class SmallPartsTest {
 
   @Test
   void endpointNeverPrintsTheSecret() {
-    WebhookEndpoint endpoint = new WebhookEndpoint("https://x", Optional.of("t0k3n"), Optional.empty(), java.time.Duration.ofSeconds(1));
+    WebhookEndpoint endpoint = new WebhookEndpoint("https://x", Optional.of("t0k3n"), Optional.empty(), java.time.Duration.ofSeconds(1), Optional.empty());
     assertThat(endpoint.toString()).doesNotContain("t0k3n");
   }
 }

@@ -100,12 +100,12 @@ class TryOutTest {
   /** Delivers on the engine's event loop, as dispatch does. */
   private static DeliveryResult deliver(DeliveryEngine engine, WebhookEndpoint endpoint, String payload) {
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-    engine.http().lane().runOnContext(onLane -> engine.deliver(endpoint, Buffer.buffer(payload),
+    engine.http().lane().runOnContext(onLane -> engine.deliver(endpoint, "msg_tryout_test", Buffer.buffer(payload),
         Deadline.in(Duration.ofMinutes(1), "the test's deadline")).onComplete(done -> result.complete(done.result())));
     return result.join();
   }
 
   private static WebhookEndpoint endpoint(SampleReceiver receiver, String token) {
-    return new WebhookEndpoint(receiver.url() + "/hook", Optional.of(token), Optional.of(receiver.caPem()), Duration.ofSeconds(10));
+    return new WebhookEndpoint(receiver.url() + "/hook", Optional.of(token), Optional.of(receiver.caPem()), Duration.ofSeconds(10), Optional.empty());
   }
 }

@@ -3,6 +3,7 @@ package com.emailgistics.webhooks.reconciler.webhook;
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookSpec;
+import com.emailgistics.webhooks.delivery.DeliverySigner;
 import com.emailgistics.webhooks.delivery.InvalidCaBundleException;
 import com.emailgistics.webhooks.delivery.PayloadOptions;
 import com.emailgistics.webhooks.delivery.WebhookEndpoint;
@@ -26,6 +27,7 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
   static final String CA_BUNDLE_NOT_FOUND = "CABundleNotFound";
   static final String INVALID_CA_BUNDLE = "InvalidCABundle";
   static final String INVALID_URL = "InvalidURL";
+  static final String INVALID_SIGNING_SECRET = "InvalidSigningSecret";
 
   /** Resolves {@code webhook}'s Secrets from {@code secretsByName} (its namespace's Secrets). */
   public static ResolvedWebhook resolve(Webhook webhook, Map<String, Secret> secretsByName)
@@ -46,15 +48,28 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
             INVALID_CA_BUNDLE, "caBundleRef " + spec.getCaBundleRef() + ": " + e.getMessage());
       }
     }
+    SecretKeyReference signingRef = spec.getSigning() == null ? null : spec.getSigning().getSecretRef();
+    Optional<DeliverySigner> signer = Optional.empty();
+    Optional<String> signingSecrets =
+        read(signingRef, secretsByName, SECRET_NOT_FOUND, SECRET_KEY_NOT_FOUND, "signing.secretRef");
+    if (signingSecrets.isPresent()) {
+      try {
+        signer = Optional.of(DeliverySigner.parse(signingSecrets.get()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationProblem(INVALID_SIGNING_SECRET, "signing.secretRef " + signingRef + ": " + e.getMessage());
+      }
+    }
     WebhookEndpoint endpoint;
     try {
-      endpoint = new WebhookEndpoint(spec.getUrl(), bearer, caBundle, Duration.ofSeconds(spec.getTimeoutSeconds()));
+      endpoint = new WebhookEndpoint(spec.getUrl(), bearer, caBundle, Duration.ofSeconds(spec.getTimeoutSeconds()), signer);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(INVALID_URL, e.getMessage());
     }
     PayloadOptions options = new PayloadOptions(spec.isIncludeMessageText(), spec.isIncludeCustomFields());
-    String versions =
-        "secret=" + version(spec.getSecretRef(), secretsByName) + ",ca=" + version(spec.getCaBundleRef(), secretsByName);
+    // The signing part only when signing is on: fingerprints of Webhooks without it stay as they were.
+    String versions = "secret=" + version(spec.getSecretRef(), secretsByName) + ",ca="
+        + version(spec.getCaBundleRef(), secretsByName)
+        + (signingRef == null ? "" : ",signing=" + version(signingRef, secretsByName));
     return new ResolvedWebhook(endpoint, options, versions);
   }
 

@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,8 +139,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
 
   private static Stream<ResourceID> referencedSecrets(Webhook webhook) {
     String namespace = webhook.getMetadata().getNamespace();
-    return Stream.of(webhook.getSpec().getSecretRef(), webhook.getSpec().getCaBundleRef())
-        .filter(Objects::nonNull)
+    return webhook.getSpec().secretReferences().stream()
         .map(SecretKeyReference::getName)
         .distinct()
         .map(name -> new ResourceID(name, namespace));
