@@ -42,7 +42,8 @@ class OperatorConfigAndHealthTest {
     assertThat(config.webhookNamespaces()).isEqualTo(Set.of("admin", "other"));
     assertThat(config.watchesWebhookNamespace("admin")).isTrue();
     assertThat(config.watchesWebhookNamespace("team")).isFalse();
-    assertThat(config.secretLabelSelector()).isEqualTo(Optional.of("emailgistics/webhook=true"));
+    assertThat(config.secretLabelSelector()).isEqualTo("emailgistics/webhook=true");
+    assertThat(OperatorConfig.defaults().secretLabelSelector()).isEqualTo("webhooks.emailgistics.com/secret=true");
     assertThat(config.leaderElectionNamespace()).isEqualTo(Optional.of("ops"));
     assertThat(config.healthPort()).isEqualTo(9090);
   }

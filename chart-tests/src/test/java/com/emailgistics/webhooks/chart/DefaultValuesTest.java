@@ -168,7 +168,7 @@ class DefaultValuesTest {
         .doesNotContainKey("EMAILGISTICS_EVENT_LOOPS")
         .containsEntry("EMAILGISTICS_LOG_FORMAT", "plain")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError")
-        .doesNotContainKey("EMAILGISTICS_SECRET_LABEL_SELECTOR");
+        .containsEntry("EMAILGISTICS_SECRET_LABEL_SELECTOR", "webhooks.emailgistics.com/secret=true");
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -59,6 +61,19 @@ class OptionsTest {
 
     assertThat(rendered.all(ValidatingAdmissionPolicy.class)).isEmpty();
     assertThat(rendered.all(ValidatingAdmissionPolicyBinding.class)).isEmpty();
+  }
+
+  @Test
+  void webhookDeliveriesCanBeKeptOutOfDeniedRanges() {
+    Rendered rendered = HelmChart.render(t -> t.set("networkPolicy.enabled", "true")
+        .set("networkPolicy.webhookDeniedCidrs[0]", "10.0.0.0/8").set("networkPolicy.webhookDeniedCidrs[1]", "fd00::/8"));
+
+    NetworkPolicyEgressRule webhooks = rendered.one(NetworkPolicy.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getEgress()
+        .stream().filter(rule -> rule.getPorts().size() == 1 && rule.getPorts().get(0).getPort().getIntVal() == 443)
+        .findFirst().orElseThrow();
+    assertThat(webhooks.getTo()).extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("0.0.0.0/0", "::/0");
+    assertThat(webhooks.getTo().get(0).getIpBlock().getExcept()).containsExactly("10.0.0.0/8");
+    assertThat(webhooks.getTo().get(1).getIpBlock().getExcept()).containsExactly("fd00::/8");
   }
 
   @Test

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -106,7 +107,9 @@ class ProductionFlowE2ETest {
     client.resource(webhook).create();
     Webhook waiting = Await.condition(client, Webhook.class, adminNs, "claims-crm", "Ready", "False", "SecretNotFound");
     assertThat(Await.condition(waiting, "Ready").orElseThrow().getMessage())
-        .isEqualTo("secretRef: Secret \"claims-crm-token\" does not exist in this namespace");
+        .isEqualTo("secretRef: Secret \"claims-crm-token\" does not exist in this namespace or lacks the label the operator"
+            + " reads Secrets by (webhooks.emailgistics.com/secret=true unless the operator's"
+            + " EMAILGISTICS_SECRET_LABEL_SELECTOR says otherwise)");
     assertThat(Receiver.count(receiver, path)).as("no test before the webhook is ready").isZero();
 
     client.resource(Manifests.stringSecret(adminNs, "claims-crm-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
@@ -191,6 +194,32 @@ class ProductionFlowE2ETest {
     assertThat(second.getMetadata().getGeneration()).as("the Webhook itself did not change").isEqualTo(1L);
     Thread.sleep(2000);
     assertThat(Receiver.count(receiver, path)).as("one test per rotation").isEqualTo(2);
+  }
+
+  /** A Webhook naming a Secret without the operator's label: the Secret is never read, its value never sent. */
+  @Test
+  void anUnlabelledSecretIsNeitherReadNorSentUntilItIsLabelled() throws Exception {
+    String path = "/hooks/unlabelled";
+    String value = "do-not-send-Th1s!value";
+    client.resource(Manifests.stringSecret(adminNs, "unlabelled-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
+    client.resource(new SecretBuilder().withNewMetadata().withNamespace(adminNs).withName("not-for-webhooks").endMetadata()
+        .withStringData(Map.of(Manifests.TOKEN_KEY, value)).build()).create();
+    client.resource(Manifests.webhook(adminNs, "unlabelled", receiver.url(path), "not-for-webhooks", "unlabelled-ca"))
+        .create();
+
+    Webhook webhook = Await.condition(client, Webhook.class, adminNs, "unlabelled", "Ready", "False", "SecretNotFound");
+    assertThat(Await.condition(webhook, "Ready").orElseThrow().getMessage())
+        .contains("\"not-for-webhooks\" does not exist in this namespace or lacks the label")
+        .contains(Webhook.SECRET_LABEL + "=true");
+    Thread.sleep(2000);
+    assertThat(receiver.requests()).extracting(Receiver::bearer).doesNotContain(value);
+
+    client.secrets().inNamespace(adminNs).withName("not-for-webhooks").edit(secret -> {
+      secret.getMetadata().setLabels(Map.of(Webhook.SECRET_LABEL, "true"));
+      return secret;
+    });
+    Await.condition(client, Webhook.class, adminNs, "unlabelled", "TestSucceeded", c -> "True".equals(c.getStatus()));
+    assertThat(Receiver.requests(receiver, path)).extracting(Receiver::bearer).containsExactly(value);
   }
 
   /** An endpoint's 1,000,000-character error message leaves a small status that names the failure. */

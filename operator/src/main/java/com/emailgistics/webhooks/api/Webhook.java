@@ -27,6 +27,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Webhook extends CustomResource<WebhookSpec, WebhookStatus> implements Namespaced {
   /** Set (to any new value, e.g. a timestamp) to run the test delivery again. */
   public static final String TEST_REQUEST_ANNOTATION = ApiGroup.GROUP + "/test-requested-at";
+  /**
+   * The label (value "true") a Secret needs before the operator reads it: by default no other
+   * Secret enters its memory, so naming a Secret in a Webhook cannot send an arbitrary one.
+   */
+  public static final String SECRET_LABEL = ApiGroup.GROUP + "/secret";
 
   @Override
   @JsonPropertyDescription("What a system administrator defines: endpoint, secret, permitted mailboxes, payload options.")

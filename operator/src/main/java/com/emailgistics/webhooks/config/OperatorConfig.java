@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.config;
 
+import com.emailgistics.webhooks.api.Webhook;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
  * @param webhooksEnabled the product's feature switch; off by default, like the product
  * @param webhookNamespaces where Webhooks and their Secrets live; empty means all namespaces
  * @param mailboxNamespaces where Mailboxes and MailboxRules live; empty means all namespaces
- * @param secretLabelSelector optional label selector further restricting the Secret informer
+ * @param secretLabelSelector label selector of the Secrets the operator reads; by default
+ *     {@link Webhook#SECRET_LABEL}=true
  * @param healthPort port of /healthz, /readyz and /metrics
  * @param leaderElectionNamespace namespace of the leader-election Lease; empty disables election
  * @param dispatch the dispatch endpoint
@@ -26,7 +28,7 @@ public record OperatorConfig(
     boolean webhooksEnabled,
     Set<String> webhookNamespaces,
     Set<String> mailboxNamespaces,
-    Optional<String> secretLabelSelector,
+    String secretLabelSelector,
     int healthPort,
     Optional<String> leaderElectionNamespace,
     Dispatch dispatch,
@@ -36,6 +38,7 @@ public record OperatorConfig(
   public static final String WEBHOOK_NAMESPACES = "EMAILGISTICS_WEBHOOK_NAMESPACES";
   public static final String MAILBOX_NAMESPACES = "EMAILGISTICS_MAILBOX_NAMESPACES";
   public static final String SECRET_LABEL_SELECTOR = "EMAILGISTICS_SECRET_LABEL_SELECTOR";
+  public static final String DEFAULT_SECRET_LABEL_SELECTOR = Webhook.SECRET_LABEL + "=true";
   public static final String HEALTH_PORT = "EMAILGISTICS_HEALTH_PORT";
   public static final String LEADER_ELECTION_NAMESPACE = "EMAILGISTICS_LEADER_ELECTION_NAMESPACE";
   public static final String EVENT_LOOPS = "EMAILGISTICS_EVENT_LOOPS";
@@ -117,7 +120,7 @@ public record OperatorConfig(
         parseBoolean(env, ENABLED, false),
         parseList(env.get(WEBHOOK_NAMESPACES)),
         parseList(env.get(MAILBOX_NAMESPACES)),
-        nonBlank(env.get(SECRET_LABEL_SELECTOR)),
+        nonBlank(env.get(SECRET_LABEL_SELECTOR)).orElse(DEFAULT_SECRET_LABEL_SELECTOR),
         parseInt(env, HEALTH_PORT, 8081, 0, 65535),
         nonBlank(env.get(LEADER_ELECTION_NAMESPACE)),
         new Dispatch(

@@ -27,7 +27,7 @@ public final class RetryPolicy {
 
   /** The wait before the next attempt, or empty when {@code exchange} (attempt n, 1-based) is final. */
   public Optional<Duration> retryDelay(int attempt, EndpointAnswer exchange) {
-    if (attempt >= MAX_ATTEMPTS) {
+    if (attempt >= MAX_ATTEMPTS || exchange.refused()) {
       return Optional.empty();
     }
     Duration backoff = FIRST_BACKOFF.multipliedBy(1L << (attempt - 1));

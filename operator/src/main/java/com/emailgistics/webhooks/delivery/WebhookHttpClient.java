@@ -15,10 +15,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayInputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
@@ -131,7 +135,21 @@ public final class WebhookHttpClient {
         .setConnectTimeout(timeoutMillis + 1000)
         .setIdleTimeout(-1);
     Exchange exchange = new Exchange(endpoint, payload, timeoutMillis, deadline);
-    client.request(request).onComplete(exchange::requestReady);
+    // Resolved here, not by the client, so that the address connected to is the one checked.
+    ((VertxInternal) lane.owner()).nameResolver().resolve(endpoint.host()).onComplete(resolved -> {
+      if (resolved.failed()) {
+        exchange.fail(resolved.cause());
+        return;
+      }
+      InetAddress address = resolved.result();
+      String refusal = EgressPolicy.refusal(address);
+      if (refusal != null) {
+        exchange.refuse("Refused to connect to " + endpoint.host() + " (" + address.getHostAddress() + "): " + refusal);
+        return;
+      }
+      request.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, endpoint.port())));
+      client.request(request).onComplete(exchange::requestReady);
+    });
     return exchange.promise.future();
   }
 
@@ -282,6 +300,11 @@ public final class WebhookHttpClient {
           request.reset();
         }
       }
+    }
+
+    /** Ends the exchange without connecting. */
+    private void refuse(String why) {
+      complete(EndpointAnswer.refused(why, millisSince(start)));
     }
 
     private void fail(Throwable failure) {

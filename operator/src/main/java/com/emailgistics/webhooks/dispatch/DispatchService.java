@@ -17,6 +17,7 @@ import com.emailgistics.webhooks.delivery.DeliveryResult;
 import com.emailgistics.webhooks.delivery.DeliverySigner;
 import com.emailgistics.webhooks.delivery.PayloadOptions;
 import com.emailgistics.webhooks.delivery.PayloadWriter;
+import com.emailgistics.webhooks.delivery.Redactor;
 import com.emailgistics.webhooks.dispatch.DispatchReport.ActionReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DeliveryReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DroppedActionReport;
@@ -37,9 +38,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates a mailbox's rules for a message and delivers to the webhooks of the matching rules,
@@ -48,6 +52,9 @@ import java.util.stream.Collectors;
  * caches; a message runs on one event loop from its request to its answer.
  */
 public final class DispatchService {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchService.class);
+  private static final int MAX_LOGGED_CHARS = 256;
+  private static final Redactor NO_SECRET = new Redactor(Optional.empty());
   private final ClusterView cluster;
   private final boolean webhooksEnabled;
   private final Admission admission;
@@ -202,7 +209,8 @@ public final class DispatchService {
         Step step = steps.get(next++);
         String ruleName = step.rule().getMetadata().getName();
         if (step.action().getType() != RuleActionType.UseWebhook) {
-          add(new Source(ruleName, null), actions().process(List.of(StaticActions.toWebhookShape(step.action()))));
+          add(new Source(ruleName, null), actions().process(List.of(StaticActions.toWebhookShape(step.action()))),
+              NO_SECRET);
           continue;
         }
         NamespacedReference ref = step.action().getWebhook();
@@ -213,7 +221,7 @@ public final class DispatchService {
           notDelivered = whyNot(ref, target);
         }
         if (notDelivered != null) {
-          record(ruleName, ref, DeliveryResult.notAttempted(notDelivered));
+          record(ruleName, ref, DeliveryResult.notAttempted(notDelivered), NO_SECRET);
           continue;
         }
         if (deadline.passed()) {
@@ -295,7 +303,7 @@ public final class DispatchService {
           if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
             complete = false;
           }
-          record(ruleName, ref, result);
+          record(ruleName, ref, result, new Redactor(target.resolved().endpoint().bearerToken()));
           runSteps();
         });
       });
@@ -303,7 +311,7 @@ public final class DispatchService {
 
     private void recordDeadlineExceeded(String ruleName, NamespacedReference ref, String when) {
       complete = false;
-      record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason() + " " + when));
+      record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason() + " " + when), NO_SECRET);
     }
 
     /** Payloads differ only by what the webhook includes: built once per combination. */
@@ -330,15 +338,32 @@ public final class DispatchService {
       return target.problem() == null ? null : target.problem().reason() + ": " + target.problem().getMessage();
     }
 
-    private void record(String ruleName, NamespacedReference ref, DeliveryResult result) {
+    /** {@code redactor} scrubs the webhook's secret from the texts of the actions it returned. */
+    private void record(String ruleName, NamespacedReference ref, DeliveryResult result, Redactor redactor) {
       if (result.outcome() == DeliveryOutcome.NotAttempted) {
         countNotAttempted(result.message());
+      }
+      if (result.outcome() != DeliveryOutcome.Succeeded) {
+        // The product logs failed deliveries (spec C4): one line each, fields documented in
+        // docs/operations.md; the reason is the redacted, capped endpoint text, never the body.
+        LOG.atWarn()
+            .addKeyValue("messageId", shortened(message.id()))
+            .addKeyValue("mailbox", References.key(mailbox))
+            .addKeyValue("rule", ruleName)
+            .addKeyValue("webhook", ref.key())
+            .addKeyValue("outcome", result.outcome())
+            .addKeyValue("category", result.category())
+            .addKeyValue("attempts", result.attempts())
+            .addKeyValue("httpStatus", result.httpStatus())
+            .addKeyValue("durationMillis", result.durationMillis())
+            .addKeyValue("reason", result.message())
+            .log("Delivery not successful");
       }
       deliveries.add(new DeliveryReport(ruleName, ref, result.outcome().name(),
           result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
           result.message(), result.durationMillis()));
       if (result.outcome() == DeliveryOutcome.Succeeded) {
-        add(new Source(ruleName, ref), actions().process(result.actions()));
+        add(new Source(ruleName, ref), actions().process(result.actions()), redactor);
       }
     }
 
@@ -352,13 +377,30 @@ public final class DispatchService {
       return cached.processor();
     }
 
-    private void add(Source source, ProcessedActions processed) {
+    private void add(Source source, ProcessedActions processed, Redactor redactor) {
       processed.applied().forEach(a -> actions.add(new ActionReport(source, a.type(), a.name(), a.value(), a.notes())));
-      processed.dropped().forEach(d -> dropped.add(new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason())));
+      processed.dropped().forEach(d -> {
+        dropped.add(new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason()));
+        LOG.atWarn()
+            .addKeyValue("messageId", shortened(message.id()))
+            .addKeyValue("mailbox", References.key(mailbox))
+            .addKeyValue("rule", source.rule())
+            .addKeyValue("webhook", source.webhook() == null ? null : source.webhook().key())
+            .addKeyValue("index", d.index())
+            .addKeyValue("type", shortened(redactor.redact(d.type())))
+            .addKeyValue("name", shortened(redactor.redact(d.name())))
+            .addKeyValue("reason", shortened(redactor.redact(d.reason())))
+            .log("Action dropped");
+      });
     }
   }
 
   private record MailboxActions(Mailbox mailbox, ActionProcessor processor) {}
+
+  /** A caller's or endpoint's value cut for a log line (a message id may be a megabyte long). */
+  private static String shortened(String value) {
+    return value == null || value.length() <= MAX_LOGGED_CHARS ? value : value.substring(0, MAX_LOGGED_CHARS) + "...";
+  }
 
   /** By reason, the word before the colon of every not-attempted message (a fixed set). */
   private void countNotAttempted(String message) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The retry and validation rules of spec section 7, against real HTTPS endpoints. */
 class DeliveryEngineTest {
@@ -164,6 +166,26 @@ class DeliveryEngineTest {
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.message()).startsWith("Connection error: TLS handshake failed");
     assertThat(endpoint.requests()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "https://169.254.169.254/latest/meta-data, 169.254.169.254, a link-local address",
+      "https://[fe80::1]:8443/hook, fe80:0:0:0:0:0:0:1, a link-local address",
+      "https://[::ffff:169.254.169.254]/hook, 169.254.169.254, a link-local address",
+      "https://0.0.0.0:8443/hook, 0.0.0.0, the unspecified address",
+      "https://224.0.0.1/hook, 224.0.0.1, a multicast address"})
+  void deliveriesToMetadataServicesAndOtherNonUnicastAddressesAreRefusedWithoutConnecting(String url, String address,
+      String why) {
+    WebhookEndpoint target = new WebhookEndpoint(url, Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
+        Optional.empty());
+
+    DeliveryResult result = deliver(target);
+
+    assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(result.category()).isEqualTo(Outcome.ConnectionError);
+    assertThat(result.attempts()).as("a refusal is final").isEqualTo(1);
+    assertThat(result.message()).startsWith("Connection error: Refused to connect to ").contains("(" + address + "): " + why);
   }
 
   @Test

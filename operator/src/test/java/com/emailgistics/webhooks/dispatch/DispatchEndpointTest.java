@@ -22,6 +22,7 @@ import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.DispatchClient;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
+import com.emailgistics.webhooks.testing.LogCapture;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.testing.Schemas;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -206,6 +207,30 @@ class DispatchEndpointTest {
     assertThat(report.at("/rules/0/reason").asText()).isEqualTo("matched by the caller");
     assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
     assertThat(fraud.requests()).hasSize(before + 1);
+  }
+
+  @Test
+  void eachFailedDeliveryAndDroppedActionIsOneStructuredLogLineWithoutTheSecret() throws Exception {
+    try (LogCapture log = new LogCapture(DispatchService.class)) {
+      fraud.respond(404, "gone");
+      dispatch.post("/v1/rules/team/b-fraud/messages", message("logged-1", "x", "a@customer.example"));
+      crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\",\"actions\":[{\"type\":\"archive\",\"name\":\"echo "
+          + CRM_TOKEN + "\",\"value\":{}}]}");
+      dispatch.post("/v1/rules/team/a-enrich/messages", message("logged-2", "claim", "a@customer.example"));
+
+      assertThat(log.fieldsOf("Delivery not successful")).singleElement().satisfies(fields -> assertThat(fields)
+          .containsEntry("messageId", "logged-1").containsEntry("mailbox", "team/claims").containsEntry("rule", "b-fraud")
+          .containsEntry("webhook", "admin/fraud").containsEntry("outcome", "Failed").containsEntry("category", "HTTPStatus")
+          .containsEntry("attempts", "1").containsEntry("httpStatus", "404").containsKeys("durationMillis", "reason"));
+      assertThat(log.fieldsOf("Action dropped")).singleElement().satisfies(fields -> assertThat(fields)
+          .containsEntry("messageId", "logged-2").containsEntry("rule", "a-enrich").containsEntry("webhook", "admin/crm")
+          .containsEntry("index", "0").containsEntry("type", "archive").containsEntry("name", "echo [REDACTED]")
+          .containsKey("reason"));
+      assertThat(log.fieldsOf("Action dropped").get(0).values()).noneMatch(value -> value.contains(CRM_TOKEN));
+    } finally {
+      fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+      crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+    }
   }
 
   @Test

@@ -26,10 +26,14 @@ import java.util.stream.Collectors;
 public final class Resources {
   private Resources() {}
 
-  /** A Secret with base64 data (the mock server does not convert stringData). */
+  /**
+   * A Secret with base64 data (the mock server does not convert stringData), labelled for the
+   * operator to read.
+   */
   public static Secret secret(String namespace, String name, Map<String, String> values) {
     return new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build())
+        .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
+            .withLabels(Map.of(Webhook.SECRET_LABEL, "true")).build())
         .withData(values.entrySet().stream().collect(Collectors.toMap(
             Map.Entry::getKey,
             e -> Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))

@@ -229,9 +229,11 @@ public final class TryOut implements AutoCloseable {
 
   /** The example Webhook names a public URL; here it calls the local receiver instead. */
   private static void pointExampleWebhookAt(KubernetesClient client, SampleReceiver receiver, String token) {
-    client.resource(new SecretBuilder().withNewMetadata().withName("crm-webhook-token").withNamespace(ADMIN_NAMESPACE).endMetadata()
+    client.resource(new SecretBuilder().withNewMetadata().withName("crm-webhook-token").withNamespace(ADMIN_NAMESPACE)
+        .addToLabels(Webhook.SECRET_LABEL, "true").endMetadata()
         .withStringData(Map.of("token", token)).build()).serverSideApply();
-    client.resource(new SecretBuilder().withNewMetadata().withName("crm-webhook-ca").withNamespace(ADMIN_NAMESPACE).endMetadata()
+    client.resource(new SecretBuilder().withNewMetadata().withName("crm-webhook-ca").withNamespace(ADMIN_NAMESPACE)
+        .addToLabels(Webhook.SECRET_LABEL, "true").endMetadata()
         .withStringData(Map.of("ca.crt", receiver.caPem())).build()).serverSideApply();
     client.resources(Webhook.class).inNamespace(ADMIN_NAMESPACE).withName(WEBHOOK).edit(webhook -> {
       webhook.getSpec().setUrl(receiver.url() + "/hooks/emailgistics");

@@ -21,9 +21,10 @@ public final class Manifests {
 
   private Manifests() {}
 
+  /** A Secret as a manifest gives it (stringData), labelled for the operator to read. */
   public static Secret stringSecret(String namespace, String name, Map<String, String> values) {
     return new SecretBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withNewMetadata().withNamespace(namespace).withName(name).addToLabels(Webhook.SECRET_LABEL, "true").endMetadata()
         .withType("Opaque")
         .withStringData(values)
         .build();

@@ -86,7 +86,9 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
     Secret secret = secretsByName.get(ref.getName());
     if (secret == null) {
       throw new ConfigurationProblem(
-          notFound, field + ": Secret \"" + ref.getName() + "\" does not exist in this namespace");
+          notFound, field + ": Secret \"" + ref.getName() + "\" does not exist in this namespace or lacks the label"
+              + " the operator reads Secrets by (" + Webhook.SECRET_LABEL + "=true unless the operator's"
+              + " EMAILGISTICS_SECRET_LABEL_SELECTOR says otherwise)");
     }
     String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
     if (encoded == null) {

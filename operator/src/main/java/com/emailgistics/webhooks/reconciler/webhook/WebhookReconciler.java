@@ -109,7 +109,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
                 secret -> References.byIndex(context.getPrimaryCache(), SECRET_INDEX, References.key(secret)))
             .withPrimaryToSecondaryMapper(
                 (Webhook webhook) -> referencedSecrets(webhook).collect(Collectors.toSet()));
-    config.secretLabelSelector().ifPresent(secrets::withLabelSelector);
+    secrets.withLabelSelector(config.secretLabelSelector());
     this.webhooks = context.getPrimaryCache();
     this.secrets = new InformerEventSource<>(secrets.build(), context);
     return List.of(this.secrets, retrigger.eventSource(context));
