@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Reads a posted message (the fields of spec section 4) in one pass over the request bytes, naming
  * the first field that is wrong. Unknown fields are skipped, as the product's versioning rules ask.
- * What is required and what is derived (docs/design-decisions.md, "Dispatch input"): {@code id}
+ * What is required and what is derived (docs/design-decisions.md, "Dispatch endpoint"): {@code id}
  * and a sender ({@code from} or {@code sender}) are required; {@code received} and
  * {@code timestamp} default to the arrival time, {@code event} to "received", the other strings
  * to "". Addresses must be well formed and date-times RFC 3339, so a payload never carries a null,
