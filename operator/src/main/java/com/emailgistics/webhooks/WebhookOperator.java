@@ -7,7 +7,6 @@ import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
-import com.emailgistics.webhooks.dispatch.ClusterView;
 import com.emailgistics.webhooks.dispatch.DeliveryRecorder;
 import com.emailgistics.webhooks.dispatch.DeliverySummaryWriter;
 import com.emailgistics.webhooks.dispatch.DispatchServer;
@@ -16,7 +15,7 @@ import com.emailgistics.webhooks.dispatch.DispatchToken;
 import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
-import com.emailgistics.webhooks.reconciler.EventRecorder;
+import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
@@ -117,7 +116,7 @@ public final class WebhookOperator implements AutoCloseable {
     });
 
     DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
-    service = new DispatchService(new ClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
+    service = new DispatchService(new InformerClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
         admission, recorder, metrics);
     token = new DispatchToken(dispatchSettings.tokenFile());
     dispatch = new DispatchServer(dataPlane, engines, service, recorder, token, admission, dispatchSettings,

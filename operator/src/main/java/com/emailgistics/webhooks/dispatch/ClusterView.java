@@ -3,84 +3,38 @@ package com.emailgistics.webhooks.dispatch;
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
-import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
-import com.emailgistics.webhooks.reconciler.References;
-import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
-import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
-import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Read-only access to the reconcilers' informer caches. Every replica keeps these caches warm,
- * leader or not, so every replica can serve dispatch without calling the API server.
+ * What dispatch reads of the cluster, read-only and from memory (the operator implements it over
+ * its informer caches): dispatch needs no controller and calls no API server.
  */
-public final class ClusterView {
-  private final WebhookReconciler webhooks;
-  private final MailboxReconciler mailboxes;
-  private final MailboxRuleReconciler rules;
+public interface ClusterView {
+  /** The Mailboxes whose address is {@code address}, case-insensitively (more than one is a conflict). */
+  List<Mailbox> mailboxesWithAddress(String address);
 
-  public ClusterView(WebhookReconciler webhooks, MailboxReconciler mailboxes, MailboxRuleReconciler rules) {
-    this.webhooks = webhooks;
-    this.mailboxes = mailboxes;
-    this.rules = rules;
-  }
+  List<MailboxRule> rulesOf(Mailbox mailbox);
 
-  public List<Mailbox> mailboxesWithAddress(String address) {
-    return mailboxes.mailboxCache().byIndex(MailboxReconciler.ADDRESS_INDEX, MailboxReconciler.addressKey(address));
-  }
+  Optional<MailboxRule> rule(String namespace, String name);
 
-  public List<MailboxRule> rulesOf(Mailbox mailbox) {
-    return rules.ruleCache().byIndex(MailboxRuleReconciler.MAILBOX_INDEX, References.key(mailbox));
-  }
+  Optional<Mailbox> mailbox(String namespace, String name);
 
-  public Optional<MailboxRule> rule(String namespace, String name) {
-    return rules.ruleCache().get(new ResourceID(name, namespace));
-  }
-
-  public Optional<Mailbox> mailbox(String namespace, String name) {
-    return mailboxes.mailboxCache().get(new ResourceID(name, namespace));
-  }
-
-  public Optional<Webhook> webhook(NamespacedReference ref) {
-    return webhooks.webhookCache().get(new ResourceID(ref.getName(), ref.getNamespace()));
-  }
+  Optional<Webhook> webhook(NamespacedReference ref);
 
   /**
    * The Secrets of {@link com.emailgistics.webhooks.api.WebhookSpec#secretReferences()} in the
-   * Webhook's namespace, as the informer holds them now, in that order; null where one is missing.
+   * Webhook's namespace, as they are now, in that order; null where one is missing.
    */
-  public List<Secret> secrets(Webhook webhook) {
-    List<Secret> secrets = new ArrayList<>();
-    for (SecretKeyReference ref : webhook.getSpec().secretReferences()) {
-      secrets.add(webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace()))
-          .orElse(null));
-    }
-    return secrets;
-  }
+  List<Secret> secrets(Webhook webhook);
 
   /** The uids of everything dispatch may keep derived state for, to forget what was deleted. */
-  public Set<String> mailboxUids() {
-    return uids(mailboxes.mailboxCache().list());
-  }
+  Set<String> mailboxUids();
 
-  public Set<String> ruleUids() {
-    return uids(rules.ruleCache().list());
-  }
+  Set<String> ruleUids();
 
-  public Set<String> webhookUids() {
-    return uids(webhooks.webhookCache().list());
-  }
-
-  private static Set<String> uids(Stream<? extends HasMetadata> objects) {
-    return objects.map(object -> object.getMetadata().getUid()).collect(Collectors.toSet());
-  }
+  Set<String> webhookUids();
 }

@@ -9,7 +9,7 @@ import com.emailgistics.webhooks.api.WebhookAvailability;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
-import com.emailgistics.webhooks.reconciler.References;
+import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.rules.InvalidRuleException;

@@ -1,6 +1,7 @@
 package com.emailgistics.webhooks.reconciler.webhook;
 
 import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookStatus;
 import com.emailgistics.webhooks.api.WebhookTestResult;
@@ -9,13 +10,14 @@ import com.emailgistics.webhooks.delivery.Outcome;
 import com.emailgistics.webhooks.delivery.SecretQuality;
 import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.TestResult;
+import com.emailgistics.webhooks.kube.EventRecorder;
+import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
-import com.emailgistics.webhooks.reconciler.EventRecorder;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.Retrigger;
-import com.emailgistics.webhooks.reconciler.References;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
-import com.emailgistics.webhooks.api.StatusCondition;
+import com.emailgistics.webhooks.resolution.ConfigurationProblem;
+import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,4 +1,4 @@
-package com.emailgistics.webhooks.reconciler.webhook;
+package com.emailgistics.webhooks.resolution;
 
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;

@@ -1,4 +1,4 @@
-package com.emailgistics.webhooks.reconciler;
+package com.emailgistics.webhooks.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

@@ -1,4 +1,4 @@
-package com.emailgistics.webhooks.reconciler.webhook;
+package com.emailgistics.webhooks.resolution;
 
 /** Why a Webhook cannot be delivered to: a condition reason and a message free of secrets. */
 public class ConfigurationProblem extends Exception {

@@ -1,0 +1,91 @@
+package com.emailgistics.webhooks;
+
+import com.emailgistics.webhooks.api.Mailbox;
+import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.NamespacedReference;
+import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.dispatch.ClusterView;
+import com.emailgistics.webhooks.kube.References;
+import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
+import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
+import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What dispatch reads, served from the reconcilers' informer caches. Every replica keeps these
+ * caches warm, leader or not, so every replica can serve dispatch without calling the API server.
+ */
+final class InformerClusterView implements ClusterView {
+  private final WebhookReconciler webhooks;
+  private final MailboxReconciler mailboxes;
+  private final MailboxRuleReconciler rules;
+
+  InformerClusterView(WebhookReconciler webhooks, MailboxReconciler mailboxes, MailboxRuleReconciler rules) {
+    this.webhooks = webhooks;
+    this.mailboxes = mailboxes;
+    this.rules = rules;
+  }
+
+  @Override
+  public List<Mailbox> mailboxesWithAddress(String address) {
+    return mailboxes.mailboxCache().byIndex(MailboxReconciler.ADDRESS_INDEX, MailboxReconciler.addressKey(address));
+  }
+
+  @Override
+  public List<MailboxRule> rulesOf(Mailbox mailbox) {
+    return rules.ruleCache().byIndex(MailboxRuleReconciler.MAILBOX_INDEX, References.key(mailbox));
+  }
+
+  @Override
+  public Optional<MailboxRule> rule(String namespace, String name) {
+    return rules.ruleCache().get(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public Optional<Mailbox> mailbox(String namespace, String name) {
+    return mailboxes.mailboxCache().get(new ResourceID(name, namespace));
+  }
+
+  @Override
+  public Optional<Webhook> webhook(NamespacedReference ref) {
+    return webhooks.webhookCache().get(new ResourceID(ref.getName(), ref.getNamespace()));
+  }
+
+  @Override
+  public List<Secret> secrets(Webhook webhook) {
+    List<Secret> secrets = new ArrayList<>();
+    for (SecretKeyReference ref : webhook.getSpec().secretReferences()) {
+      secrets.add(webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace()))
+          .orElse(null));
+    }
+    return secrets;
+  }
+
+  @Override
+  public Set<String> mailboxUids() {
+    return uids(mailboxes.mailboxCache().list());
+  }
+
+  @Override
+  public Set<String> ruleUids() {
+    return uids(rules.ruleCache().list());
+  }
+
+  @Override
+  public Set<String> webhookUids() {
+    return uids(webhooks.webhookCache().list());
+  }
+
+  private static Set<String> uids(Stream<? extends HasMetadata> objects) {
+    return objects.map(object -> object.getMetadata().getUid()).collect(Collectors.toSet());
+  }
+}
