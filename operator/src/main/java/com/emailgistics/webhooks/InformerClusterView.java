@@ -29,7 +29,8 @@ final class InformerClusterView implements ClusterView {
   private final MailboxReconciler mailboxes;
   private final MailboxRuleReconciler rules;
 
-  InformerClusterView(WebhookReconciler webhooks, MailboxReconciler mailboxes, MailboxRuleReconciler rules) {
+  InformerClusterView(
+      WebhookReconciler webhooks, MailboxReconciler mailboxes, MailboxRuleReconciler rules) {
     this.webhooks = webhooks;
     this.mailboxes = mailboxes;
     this.rules = rules;
@@ -37,7 +38,9 @@ final class InformerClusterView implements ClusterView {
 
   @Override
   public List<Mailbox> mailboxesWithAddress(String address) {
-    return mailboxes.mailboxCache().byIndex(MailboxReconciler.ADDRESS_INDEX, MailboxReconciler.addressKey(address));
+    return mailboxes
+        .mailboxCache()
+        .byIndex(MailboxReconciler.ADDRESS_INDEX, MailboxReconciler.addressKey(address));
   }
 
   @Override
@@ -64,8 +67,11 @@ final class InformerClusterView implements ClusterView {
   public List<Secret> secrets(Webhook webhook) {
     List<Secret> secrets = new ArrayList<>();
     for (SecretKeyReference ref : webhook.getSpec().secretReferences()) {
-      secrets.add(webhooks.secretCache().get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace()))
-          .orElse(null));
+      secrets.add(
+          webhooks
+              .secretCache()
+              .get(new ResourceID(ref.getName(), webhook.getMetadata().getNamespace()))
+              .orElse(null));
     }
     return secrets;
   }

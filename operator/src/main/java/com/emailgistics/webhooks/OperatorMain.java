@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the operator against the current kubeconfig (out of cluster) or the pod's service account
- * (in cluster), configured by environment variables; see {@link OperatorConfig}. A start-up
- * failure is one line naming the cause and the setting, and exit code 2; SIGTERM drains dispatch
- * before the process ends.
+ * (in cluster), configured by environment variables; see {@link OperatorConfig}. A start-up failure
+ * is one line naming the cause and the setting, and exit code 2; SIGTERM drains dispatch before the
+ * process ends.
  */
 public final class OperatorMain {
   private OperatorMain() {}
@@ -33,15 +33,26 @@ public final class OperatorMain {
       KubernetesClient client = new KubernetesClientBuilder().build();
       operator = WebhookOperator.create(client, config, true, Clock.systemUTC());
       WebhookOperator running = operator;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        running.shutdown();
-        client.close();
-      }, "shutdown"));
-      log.info("Starting Emailgistics webhooks operator {} against {} (webhooks feature {}, dispatch on port {},"
-              + " health on port {})", OperatorVersion.current(), client.getMasterUrl(),
-          config.webhooksEnabled() ? "on" : "off", config.dispatch().port(), config.healthPort());
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    running.shutdown();
+                    client.close();
+                  },
+                  "shutdown"));
+      log.info(
+          "Starting Emailgistics webhooks operator {} against {} (webhooks feature {}, dispatch on port {},"
+              + " health on port {})",
+          OperatorVersion.current(),
+          client.getMasterUrl(),
+          config.webhooksEnabled() ? "on" : "off",
+          config.dispatch().port(),
+          config.healthPort());
       operator.start();
-      log.info("Started: caches synced, dispatch on port {}, health on port {}", operator.dispatchPort(),
+      log.info(
+          "Started: caches synced, dispatch on port {}, health on port {}",
+          operator.dispatchPort(),
           operator.healthPort());
     } catch (StartupException | IllegalArgumentException e) {
       log.error("Cannot start: {}", e.getMessage());

@@ -21,7 +21,8 @@ public final class OperatorVersion {
   }
 
   private static String load() {
-    try (InputStream in = OperatorVersion.class.getResourceAsStream("/emailgistics-operator.properties")) {
+    try (InputStream in =
+        OperatorVersion.class.getResourceAsStream("/emailgistics-operator.properties")) {
       Properties properties = new Properties();
       properties.load(in);
       return properties.getProperty("version");

@@ -44,16 +44,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole operator: the control plane (three controllers on one JOSDK Operator, reconciling
- * while this replica leads) and the data plane (the dispatch endpoint and the delivery client on
- * a few event loops, served from the informer caches on every replica), plus the health and
- * metrics endpoint on an event loop of its own.
+ * The whole operator: the control plane (three controllers on one JOSDK Operator, reconciling while
+ * this replica leads) and the data plane (the dispatch endpoint and the delivery client on a few
+ * event loops, served from the informer caches on every replica), plus the health and metrics
+ * endpoint on an event loop of its own.
  */
 public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookOperator.class);
+
   /** Reconcilers only read caches and write status now; test deliveries run on the event loops. */
   private static final int RECONCILIATION_THREADS = 4;
+
   /** An event loop that has not run a task for this long makes the process not alive. */
   private static final Duration UNRESPONSIVE = Duration.ofSeconds(10);
 
@@ -70,57 +72,98 @@ public final class WebhookOperator implements AutoCloseable {
   private final CacheConnectivity connectivity;
   private final DispatchService service;
   private final WebhookReconciler webhooks;
-  private final ExecutorService testCompletions = Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
+  private final ExecutorService testCompletions =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("connectivity"));
 
-  private WebhookOperator(KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
+  private WebhookOperator(
+      KubernetesClient client, OperatorConfig config, boolean serverSideApply, Clock clock) {
     this.client = client;
     this.config = config;
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    leadership = config.leaderElectionNamespace()
-        .map(namespace -> Leadership.elect(client, namespace, LEASE_NAME, identity()))
-        .orElseGet(Leadership::always);
-    operator = new Operator(overrider -> overrider
-        .withKubernetesClient(client)
-        .withCloseClientOnStop(false)
-        .withUseSSAToPatchPrimaryResource(serverSideApply)
-        .withConcurrentReconciliationThreads(RECONCILIATION_THREADS));
+    leadership =
+        config
+            .leaderElectionNamespace()
+            .map(namespace -> Leadership.elect(client, namespace, LEASE_NAME, identity()))
+            .orElseGet(Leadership::always);
+    operator =
+        new Operator(
+            overrider ->
+                overrider
+                    .withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(serverSideApply)
+                    .withConcurrentReconciliationThreads(RECONCILIATION_THREADS));
 
     OperatorConfig.Dispatch dispatchSettings = config.dispatch();
     OperatorConfig.Delivery delivery = config.delivery();
     dataPlane = EventLoops.start("data plane", dispatchSettings.eventLoops());
-    Admission admission = new Admission(new Admission.Limits(dispatchSettings.maxMessagesInFlight(),
-        dispatchSettings.maxBytesInFlight(), delivery.maxInFlight(), delivery.maxInFlightPerWebhook()), metrics);
+    Admission admission =
+        new Admission(
+            new Admission.Limits(
+                dispatchSettings.maxMessagesInFlight(),
+                dispatchSettings.maxBytesInFlight(),
+                delivery.maxInFlight(),
+                delivery.maxInFlightPerWebhook()),
+            metrics);
     int lanes = dataPlane.lanes().size();
-    WebhookHttpClient.ClientSettings clientSettings = new WebhookHttpClient.ClientSettings(
-        Math.max(1, (delivery.maxConnectionsPerEndpoint() + lanes - 1) / lanes), delivery.http2(),
-        delivery.maxInFlight(), EventLoops.tlsEngine());
-    List<DeliveryEngine> engines = dataPlane.lanes().stream()
-        .map(lane -> new DeliveryEngine(new WebhookHttpClient(lane, OperatorVersion.userAgent(), clientSettings),
-            new RetryPolicy(clock)))
-        .toList();
+    WebhookHttpClient.ClientSettings clientSettings =
+        new WebhookHttpClient.ClientSettings(
+            Math.max(1, (delivery.maxConnectionsPerEndpoint() + lanes - 1) / lanes),
+                delivery.http2(),
+            delivery.maxInFlight(), EventLoops.tlsEngine());
+    List<DeliveryEngine> engines =
+        dataPlane.lanes().stream()
+            .map(
+                lane ->
+                    new DeliveryEngine(
+                        new WebhookHttpClient(lane, OperatorVersion.userAgent(), clientSettings),
+                        new RetryPolicy(clock)))
+            .toList();
 
     EventRecorder events = new EventRecorder(client, clock);
-    webhooks = new WebhookReconciler(config, new TestDeliveries(engines, admission), events,
-        leadership, testCompletions, clock);
+    webhooks =
+        new WebhookReconciler(
+            config,
+            new TestDeliveries(engines, admission),
+            events,
+            leadership,
+            testCompletions,
+            clock);
     MailboxReconciler mailboxes = new MailboxReconciler(config, leadership, clock);
     MailboxRuleReconciler rules = new MailboxRuleReconciler(config, leadership, clock);
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
     operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
     operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
-    leadership.onElected(() -> {
-      webhooks.reconcileAll();
-      mailboxes.reconcileAll();
-      rules.reconcileAll();
-    });
+    leadership.onElected(
+        () -> {
+          webhooks.reconcileAll();
+          mailboxes.reconcileAll();
+          rules.reconcileAll();
+        });
 
     DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
-    service = new DispatchService(new InformerClusterView(webhooks, mailboxes, rules), config.webhooksEnabled(),
-        admission, recorder, metrics);
+    service =
+        new DispatchService(
+            new InformerClusterView(webhooks, mailboxes, rules),
+            config.webhooksEnabled(),
+            admission,
+            recorder,
+            metrics);
     token = new DispatchToken(dispatchSettings.tokenFile());
-    dispatch = new DispatchServer(dataPlane, engines, service, recorder, token, admission, dispatchSettings,
-        this::cachesSynced, metrics, clock);
+    dispatch =
+        new DispatchServer(
+            dataPlane,
+            engines,
+            service,
+            recorder,
+            token,
+            admission,
+            dispatchSettings,
+            this::cachesSynced,
+            metrics,
+            clock);
     summaries = new DeliverySummaryWriter(client, recorder, replicaName());
     connectivity = new CacheConnectivity(this::informersConnected, clock, metrics);
     health = new HealthServer(config.healthPort(), this::isAlive, this::isReady, metrics::scrape);
@@ -131,7 +174,8 @@ public final class WebhookOperator implements AutoCloseable {
     return new WebhookOperator(client, config, serverSideApply, clock);
   }
 
-  private static void restrict(ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
+  private static void restrict(
+      ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
     if (!namespaces.isEmpty()) {
       override.settingNamespaces(namespaces);
     }
@@ -144,7 +188,8 @@ public final class WebhookOperator implements AutoCloseable {
 
   /** The leader-election identity: the pod name, or a random one. */
   private static String identity() {
-    return Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank())
+    return Optional.ofNullable(System.getenv("HOSTNAME"))
+        .filter(name -> !name.isBlank())
         .orElseGet(() -> UUID.randomUUID().toString());
   }
 
@@ -182,29 +227,43 @@ public final class WebhookOperator implements AutoCloseable {
 
   /** A few quick tries, not the client's long back-off: a wrong kubeconfig should fail at once. */
   private void checkApiServer() {
-    Config quick = new ConfigBuilder(client.getConfiguration())
-        .withRequestRetryBackoffLimit(3)
-        .withRequestRetryBackoffInterval(500)
-        .build();
+    Config quick =
+        new ConfigBuilder(client.getConfiguration())
+            .withRequestRetryBackoffLimit(3)
+            .withRequestRetryBackoffInterval(500)
+            .build();
     try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(quick).build()) {
       probe.getKubernetesVersion();
     } catch (KubernetesClientException e) {
-      throw new StartupException("cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": "
-          + rootCause(e) + " (out of a cluster the operator uses the current context of KUBECONFIG or ~/.kube/config;"
-          + " in a cluster, the pod's service account)", e);
+      throw new StartupException(
+          "cannot reach the Kubernetes API server at "
+              + client.getMasterUrl()
+              + ": "
+              + rootCause(e)
+              + " (out of a cluster the operator uses the current context of KUBECONFIG or ~/.kube/config;"
+              + " in a cluster, the pod's service account)",
+          e);
     }
   }
 
   private static StartupException startupFailure(RuntimeException e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
-        return new StartupException("the custom resource definitions are not installed (404 from the API server):"
-            + " run kubectl apply --server-side -f crds/", e);
+        return new StartupException(
+            "the custom resource definitions are not installed (404 from the API server):"
+                + " run kubectl apply --server-side -f crds/",
+            e);
       }
       if (cause instanceof KubernetesClientException k && k.getCode() == 403) {
-        return new StartupException("the operator may not watch its resources: " + k.getMessage()
-            + " (grant the RBAC of the Helm chart, or restrict " + OperatorConfig.WEBHOOK_NAMESPACES + " and "
-            + OperatorConfig.MAILBOX_NAMESPACES + " to namespaces it may read)", e);
+        return new StartupException(
+            "the operator may not watch its resources: "
+                + k.getMessage()
+                + " (grant the RBAC of the Helm chart, or restrict "
+                + OperatorConfig.WEBHOOK_NAMESPACES
+                + " and "
+                + OperatorConfig.MAILBOX_NAMESPACES
+                + " to namespaces it may read)",
+            e);
       }
     }
     return new StartupException("the informers could not start: " + rootCause(e), e);
@@ -256,8 +315,10 @@ public final class WebhookOperator implements AutoCloseable {
    */
   public void shutdown() {
     if (!closed.get()) {
-      LOG.info("Shutting down: draining dispatch for up to {} s ({} message(s) in flight)",
-          config.dispatch().drainTimeout().toSeconds(), dispatch.messagesInFlight());
+      LOG.info(
+          "Shutting down: draining dispatch for up to {} s ({} message(s) in flight)",
+          config.dispatch().drainTimeout().toSeconds(),
+          dispatch.messagesInFlight());
       dispatch.drain(config.dispatch().drainTimeout());
     }
     close();

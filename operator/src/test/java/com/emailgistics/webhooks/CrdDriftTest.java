@@ -24,12 +24,16 @@ class CrdDriftTest {
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
     List<Path> generated = yamlFiles(GENERATED);
-    assertThat(generated).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
-        "mailboxes.webhooks.emailgistics.com-v1.yml",
-        "mailboxrules.webhooks.emailgistics.com-v1.yml",
-        "webhooks.webhooks.emailgistics.com-v1.yml");
-    assertThat(yamlFiles(COMMITTED)).extracting(p -> p.getFileName().toString())
-        .as("files under crds/").containsExactlyInAnyOrderElementsOf(
+    assertThat(generated)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactlyInAnyOrder(
+            "mailboxes.webhooks.emailgistics.com-v1.yml",
+            "mailboxrules.webhooks.emailgistics.com-v1.yml",
+            "webhooks.webhooks.emailgistics.com-v1.yml");
+    assertThat(yamlFiles(COMMITTED))
+        .extracting(p -> p.getFileName().toString())
+        .as("files under crds/")
+        .containsExactlyInAnyOrderElementsOf(
             generated.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : generated) {
       assertThat(Files.readString(COMMITTED.resolve(file.getFileName())))
@@ -51,13 +55,17 @@ class CrdDriftTest {
   }
 
   private static void collectUndocumented(String path, JsonNode schema, List<String> undocumented) {
-    schema.path("properties").properties().forEach(property -> {
-      String child = path + "." + property.getKey();
-      if (!property.getValue().hasNonNull("description")) {
-        undocumented.add(child);
-      }
-      collectUndocumented(child, property.getValue(), undocumented);
-    });
+    schema
+        .path("properties")
+        .properties()
+        .forEach(
+            property -> {
+              String child = path + "." + property.getKey();
+              if (!property.getValue().hasNonNull("description")) {
+                undocumented.add(child);
+              }
+              collectUndocumented(child, property.getValue(), undocumented);
+            });
     if (schema.has("items")) {
       collectUndocumented(path + "[]", schema.get("items"), undocumented);
     }

@@ -32,18 +32,21 @@ class OperatorConfigAndHealthTest {
 
   @Test
   void environmentIsParsed() {
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        OperatorConfig.ENABLED, "TRUE",
-        OperatorConfig.WEBHOOK_NAMESPACES, " admin , other,",
-        OperatorConfig.SECRET_LABEL_SELECTOR, "emailgistics/webhook=true",
-        OperatorConfig.LEADER_ELECTION_NAMESPACE, "ops",
-        OperatorConfig.HEALTH_PORT, "9090"));
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                OperatorConfig.ENABLED, "TRUE",
+                OperatorConfig.WEBHOOK_NAMESPACES, " admin , other,",
+                OperatorConfig.SECRET_LABEL_SELECTOR, "emailgistics/webhook=true",
+                OperatorConfig.LEADER_ELECTION_NAMESPACE, "ops",
+                OperatorConfig.HEALTH_PORT, "9090"));
     assertThat(config.webhooksEnabled()).isTrue();
     assertThat(config.webhookNamespaces()).isEqualTo(Set.of("admin", "other"));
     assertThat(config.watchesWebhookNamespace("admin")).isTrue();
     assertThat(config.watchesWebhookNamespace("team")).isFalse();
     assertThat(config.secretLabelSelector()).isEqualTo("emailgistics/webhook=true");
-    assertThat(OperatorConfig.defaults().secretLabelSelector()).isEqualTo("webhooks.emailgistics.com/secret=true");
+    assertThat(OperatorConfig.defaults().secretLabelSelector())
+        .isEqualTo("webhooks.emailgistics.com/secret=true");
     assertThat(config.leaderElectionNamespace()).isEqualTo(Optional.of("ops"));
     assertThat(config.healthPort()).isEqualTo(9090);
   }
@@ -52,18 +55,28 @@ class OperatorConfigAndHealthTest {
   void badValuesFailWithTheVariableName() {
     assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.ENABLED, "yes")))
         .hasMessage("EMAILGISTICS_WEBHOOKS_ENABLED must be true or false, not 'yes'");
-    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.HEALTH_PORT, "http")))
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.HEALTH_PORT, "http")))
         .hasMessage("EMAILGISTICS_HEALTH_PORT must be a whole number from 0 to 65535, not 'http'");
-    assertThatThrownBy(() -> OperatorConfig.fromEnvironment(Map.of(OperatorConfig.DISPATCH_MAX_BODY_BYTES, "8388608",
-        OperatorConfig.DISPATCH_MAX_BYTES, "4194304")))
-        .hasMessage("EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT (4194304) must be at least"
-            + " EMAILGISTICS_DISPATCH_MAX_BODY_BYTES (8388608)");
+    assertThatThrownBy(
+            () ->
+                OperatorConfig.fromEnvironment(
+                    Map.of(
+                        OperatorConfig.DISPATCH_MAX_BODY_BYTES,
+                        "8388608",
+                        OperatorConfig.DISPATCH_MAX_BYTES,
+                        "4194304")))
+        .hasMessage(
+            "EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT (4194304) must be at least"
+                + " EMAILGISTICS_DISPATCH_MAX_BODY_BYTES (8388608)");
   }
 
   @Test
   void healthEndpointsReflectLivenessAndReadiness() throws Exception {
     AtomicBoolean ready = new AtomicBoolean(false);
-    try (HealthServer server = new HealthServer(0, () -> true, ready::get, () -> "emailgistics_deliveries_in_flight 0\n")) {
+    try (HealthServer server =
+        new HealthServer(
+            0, () -> true, ready::get, () -> "emailgistics_deliveries_in_flight 0\n")) {
       server.start();
       HttpClient http = HttpClient.newHttpClient();
       assertThat(get(http, server, "/healthz")).isEqualTo(200);
@@ -82,16 +95,24 @@ class OperatorConfigAndHealthTest {
       try {
         for (int i = 0; i < 20; i++) {
           Socket socket = new Socket("127.0.0.1", server.port());
-          socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+          socket
+              .getOutputStream()
+              .write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
           slow.add(socket);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         for (int i = 0; i < 20; i++) {
           long start = System.nanoTime();
-          HttpResponse<Void> probe = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
-              .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+          HttpResponse<Void> probe =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                      .timeout(Duration.ofSeconds(1))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
           assertThat(probe.statusCode()).isEqualTo(200);
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .isLessThan(Duration.ofMillis(500));
           for (Socket socket : slow) {
             socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
           }
@@ -106,7 +127,9 @@ class OperatorConfigAndHealthTest {
   }
 
   private static int get(HttpClient http, HealthServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

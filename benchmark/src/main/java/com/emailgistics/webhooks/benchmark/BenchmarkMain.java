@@ -48,8 +48,10 @@ public final class BenchmarkMain {
   static final String SCALE_SPREAD = "1000-mailboxes-x20-spread";
   static final String CAPACITY = "paced-capacity";
   static final List<Integer> SWEEP = List.of(1, 4, 16, 64, 256);
+
   /** Deliveries to the paced webhook in flight at once in the overload scenario. */
   static final int PACED_LIMIT = 200;
+
   static final int DRAIN_MESSAGES = 500;
   private static final int BASE_RULES = 33;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,16 +104,24 @@ public final class BenchmarkMain {
     results.machine = Machine.describe();
     step("machine: " + results.machine.summary());
     if (!Files.isRegularFile(settings.operatorJar())) {
-      throw new IllegalStateException("no operator jar at " + settings.operatorJar() + " (mvn -DskipTests package)");
+      throw new IllegalStateException(
+          "no operator jar at " + settings.operatorJar() + " (mvn -DskipTests package)");
     }
 
     step("starting kube-apiserver + etcd (kube-api-test, offline) and installing the CRDs");
     cluster = Cluster.start(settings.workDir(), settings.repo().resolve("crds"));
     results.kubernetesVersion = cluster.version();
-    step("API server " + results.kubernetesVersion + " ready in " + cluster.startup().toMillis() + " ms");
+    step(
+        "API server "
+            + results.kubernetesVersion
+            + " ready in "
+            + cluster.startup().toMillis()
+            + " ms");
 
     step("starting the HTTPS receiver JVM");
-    receiver = ReceiverProcess.start(settings.workDir(), settings.receiverEventLoops(), settings.slowDelay());
+    receiver =
+        ReceiverProcess.start(
+            settings.workDir(), settings.receiverEventLoops(), settings.slowDelay());
     results.receiverJvmOptions = receiver.jvmOptions();
 
     step("creating the base objects: 3 webhooks, 5 mailboxes, " + BASE_RULES + " rules");
@@ -129,7 +139,9 @@ public final class BenchmarkMain {
     verifyBaseDispatch();
 
     step("starting nginx as a reverse proxy to the receiver");
-    nginx = Nginx.start(settings.workDir(), receiver.port(), receiver.caFile(), settings.nginxWorkers());
+    nginx =
+        Nginx.start(
+            settings.workDir(), receiver.port(), receiver.caFile(), settings.nginxWorkers());
     results.nginxConfig = Files.readString(nginx.config());
     verifyNginx();
 
@@ -139,7 +151,8 @@ public final class BenchmarkMain {
     List<String> ten = List.of(mailboxPath("ten"));
     List<String> scale = List.of(mailboxPath(scaleMailbox(0)));
 
-    if (!settings.warmup().isZero() && (settings.runs("throughput") || settings.runs("sweep") || settings.runs("scale"))) {
+    if (!settings.warmup().isZero()
+        && (settings.runs("throughput") || settings.runs("sweep") || settings.runs("scale"))) {
       step("warming up (JIT) for up to " + settings.warmup().toSeconds() + " s on each path");
       warmUp(DISPATCH_1, dispatchBase(), one, settings.warmup());
       warmUp(DISPATCH_10, dispatchBase(), ten, settings.warmup().dividedBy(2));
@@ -147,34 +160,89 @@ public final class BenchmarkMain {
     }
 
     if (settings.runs("throughput")) {
-      step("throughput and latency: nginx and dispatch in " + settings.rounds() + " alternating rounds of "
-          + settings.duration().toSeconds() + " s, " + settings.connections() + " connections");
+      step(
+          "throughput and latency: nginx and dispatch in "
+              + settings.rounds()
+              + " alternating rounds of "
+              + settings.duration().toSeconds()
+              + " s, "
+              + settings.connections()
+              + " connections");
       for (int round = 1; round <= settings.rounds(); round++) {
-        results.nginxRounds.add(measure(wrk, NGINX + "-" + round, "nginx reverse proxy -> receiver, round " + round,
-            nginxBase, one, 0, settings.duration()));
-        results.dispatchRounds.add(measure(wrk, DISPATCH_1 + "-" + round, "dispatch, 1 matching rule, round " + round,
-            dispatchBase(), one, 1, settings.duration()));
+        results.nginxRounds.add(
+            measure(
+                wrk,
+                NGINX + "-" + round,
+                "nginx reverse proxy -> receiver, round " + round,
+                nginxBase,
+                one,
+                0,
+                settings.duration()));
+        results.dispatchRounds.add(
+            measure(
+                wrk,
+                DISPATCH_1 + "-" + round,
+                "dispatch, 1 matching rule, round " + round,
+                dispatchBase(),
+                one,
+                1,
+                settings.duration()));
       }
-      measure(wrk, DISPATCH_10, "dispatch, 10 matching rules (10 sequential deliveries)", dispatchBase(), ten, 10,
+      measure(
+          wrk,
+          DISPATCH_10,
+          "dispatch, 10 matching rules (10 sequential deliveries)",
+          dispatchBase(),
+          ten,
+          10,
           settings.duration());
-      measure(wrk, DIRECT, "receiver alone (wrk over HTTPS, no proxy)", "https://127.0.0.1:" + receiver.port(),
-          List.of("/fast"), 0, settings.duration().dividedBy(2));
+      measure(
+          wrk,
+          DIRECT,
+          "receiver alone (wrk over HTTPS, no proxy)",
+          "https://127.0.0.1:" + receiver.port(),
+          List.of("/fast"),
+          0,
+          settings.duration().dividedBy(2));
     }
 
     if (settings.runs("sweep")) {
       step("throughput against concurrency: " + SWEEP + " connections, 6 s each");
       for (int connections : SWEEP) {
         Wrk sweep = new Wrk(settings.workDir(), connections);
-        results.nginxSweep.put(connections, measure(sweep, NGINX + "-c" + connections, "nginx, " + connections
-            + " connections", nginxBase, one, 0, Duration.ofSeconds(6)));
-        results.dispatchSweep.put(connections, measure(sweep, DISPATCH_1 + "-c" + connections, "dispatch, " + connections
-            + " connections", dispatchBase(), one, 1, Duration.ofSeconds(6)));
+        results.nginxSweep.put(
+            connections,
+            measure(
+                sweep,
+                NGINX + "-c" + connections,
+                "nginx, " + connections + " connections",
+                nginxBase,
+                one,
+                0,
+                Duration.ofSeconds(6)));
+        results.dispatchSweep.put(
+            connections,
+            measure(
+                sweep,
+                DISPATCH_1 + "-c" + connections,
+                "dispatch, " + connections + " connections",
+                dispatchBase(),
+                one,
+                1,
+                Duration.ofSeconds(6)));
       }
     }
 
     if (settings.runs("slow")) {
-      step(Results.SLOW_RUNS + " runs of " + settings.slowDeliveries() + " messages at once to an endpoint answering after "
-          + settings.slowDelay().toMillis() + " ms (operator heap -Xmx" + settings.operatorHeap() + ", default limits)");
+      step(
+          Results.SLOW_RUNS
+              + " runs of "
+              + settings.slowDeliveries()
+              + " messages at once to an endpoint answering after "
+              + settings.slowDelay().toMillis()
+              + " ms (operator heap -Xmx"
+              + settings.operatorHeap()
+              + ", default limits)");
       for (int run = 1; run <= Results.SLOW_RUNS; run++) {
         results.slow.add(slow("run " + run));
       }
@@ -195,8 +263,16 @@ public final class BenchmarkMain {
       replaceOperator(Map.of(), "for the scale scenario");
       step("scale, before: one mailbox with 20 rules (1 matching), the only mailbox of its kind");
       warmUp(SCALE_BEFORE, dispatchBase(), scale, settings.warmup());
-      measure(wrk, SCALE_BEFORE, "dispatch, mailbox with 20 rules (1 matching); 5 mailboxes, " + BASE_RULES
-          + " rules loaded", dispatchBase(), scale, 1, settings.duration());
+      measure(
+          wrk,
+          SCALE_BEFORE,
+          "dispatch, mailbox with 20 rules (1 matching); 5 mailboxes, "
+              + BASE_RULES
+              + " rules loaded",
+          dispatchBase(),
+          scale,
+          1,
+          settings.duration());
       results.liveHeapBaseBytes = operator.liveHeapBytes();
       step("scale: loading " + settings.mailboxes() + " mailboxes x 20 rules");
       loadMailboxes();
@@ -206,10 +282,26 @@ public final class BenchmarkMain {
       }
       warmUp(SCALE_AFTER, dispatchBase(), scale, settings.warmup().dividedBy(2));
       warmUp(SCALE_SPREAD, dispatchBase(), spread, settings.warmup().dividedBy(2));
-      measure(wrk, SCALE_AFTER, "dispatch, the same mailbox (20 rules, 1 matching) among " + settings.mailboxes()
-          + " mailboxes", dispatchBase(), scale, 1, settings.duration());
-      measure(wrk, SCALE_SPREAD, "dispatch, every message to the next of the " + settings.mailboxes()
-          + " mailboxes (20 rules each)", dispatchBase(), spread, 1, settings.duration());
+      measure(
+          wrk,
+          SCALE_AFTER,
+          "dispatch, the same mailbox (20 rules, 1 matching) among "
+              + settings.mailboxes()
+              + " mailboxes",
+          dispatchBase(),
+          scale,
+          1,
+          settings.duration());
+      measure(
+          wrk,
+          SCALE_SPREAD,
+          "dispatch, every message to the next of the "
+              + settings.mailboxes()
+              + " mailboxes (20 rules each)",
+          dispatchBase(),
+          spread,
+          1,
+          settings.duration());
     }
 
     results.runtime = Duration.ofNanos(System.nanoTime() - started);
@@ -217,7 +309,12 @@ public final class BenchmarkMain {
     System.out.println();
     System.out.println(Report.console(results));
     if (!settings.complete()) {
-      step("partial run (phases " + settings.phases() + "): " + settings.output() + " left unchanged");
+      step(
+          "partial run (phases "
+              + settings.phases()
+              + "): "
+              + settings.output()
+              + " left unchanged");
       return;
     }
     Files.createDirectories(settings.output().getParent());
@@ -226,11 +323,17 @@ public final class BenchmarkMain {
   }
 
   private OperatorJvm startOperator(Map<String, String> overrides) throws Exception {
-    return OperatorJvm.start(settings.operatorJar(), cluster.kubeconfig(), settings.workDir(), settings.operatorHeap(),
-        settings.operatorJavaOptions(), overrides);
+    return OperatorJvm.start(
+        settings.operatorJar(),
+        cluster.kubeconfig(),
+        settings.workDir(),
+        settings.operatorHeap(),
+        settings.operatorJavaOptions(),
+        overrides);
   }
 
-  // ------------------------------------------------------------------------------------------ set-up
+  // ------------------------------------------------------------------------------------------
+  // set-up
 
   /** The dispatch endpoint of the operator JVM running now (it changes when one is replaced). */
   private String dispatchBase() {
@@ -253,15 +356,25 @@ public final class BenchmarkMain {
     cluster.createNamespace(ADMIN_NAMESPACE);
     cluster.createNamespace(TEAM_NAMESPACE);
     cluster.createNamespace(scaleNamespace(0));
-    cluster.create(Resources.secret(ADMIN_NAMESPACE, "receiver-ca", Map.of("ca.crt", receiver.caPem())));
-    cluster.create(Resources.secret(ADMIN_NAMESPACE, "receiver-token", Map.of("token", RECEIVER_TOKEN)));
-    cluster.create(webhook(FAST_WEBHOOK, "/fast", List.of(
-        new NamespacedReference(TEAM_NAMESPACE, "one"),
-        new NamespacedReference(TEAM_NAMESPACE, "ten"),
-        new NamespacedReference(scaleNamespace(0), scaleMailbox(0)))));
-    cluster.create(webhook(SLOW_WEBHOOK, "/slow", List.of(new NamespacedReference(TEAM_NAMESPACE, "slow"))));
-    cluster.create(webhook(PACED_WEBHOOK, "/delay/" + Workload.PACED_DELAY_MILLIS,
-        List.of(new NamespacedReference(TEAM_NAMESPACE, "paced"))));
+    cluster.create(
+        Resources.secret(ADMIN_NAMESPACE, "receiver-ca", Map.of("ca.crt", receiver.caPem())));
+    cluster.create(
+        Resources.secret(ADMIN_NAMESPACE, "receiver-token", Map.of("token", RECEIVER_TOKEN)));
+    cluster.create(
+        webhook(
+            FAST_WEBHOOK,
+            "/fast",
+            List.of(
+                new NamespacedReference(TEAM_NAMESPACE, "one"),
+                new NamespacedReference(TEAM_NAMESPACE, "ten"),
+                new NamespacedReference(scaleNamespace(0), scaleMailbox(0)))));
+    cluster.create(
+        webhook(SLOW_WEBHOOK, "/slow", List.of(new NamespacedReference(TEAM_NAMESPACE, "slow"))));
+    cluster.create(
+        webhook(
+            PACED_WEBHOOK,
+            "/delay/" + Workload.PACED_DELAY_MILLIS,
+            List.of(new NamespacedReference(TEAM_NAMESPACE, "paced"))));
     for (String name : List.of("one", "ten", "slow", "paced")) {
       cluster.create(Resources.mailbox(TEAM_NAMESPACE, name));
     }
@@ -302,34 +415,46 @@ public final class BenchmarkMain {
       }
       if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
         lastPrint = System.nanoTime();
-        System.out.printf("    %d of %d rules Ready, operator busy %.2f cores (%.0f s)%n", ready, expectedRules, cores,
-            (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "    %d of %d rules Ready, operator busy %.2f cores (%.0f s)%n",
+            ready, expectedRules, cores, (System.nanoTime() - start) / 1e9);
       }
     }
-    throw new IllegalStateException("only " + ready + " of " + expectedRules + " MailboxRules became Ready within " + timeout);
+    throw new IllegalStateException(
+        "only " + ready + " of " + expectedRules + " MailboxRules became Ready within " + timeout);
   }
 
   private void checkAlive() {
     if (!operator.isAlive()) {
-      throw new IllegalStateException("the operator JVM exited; log " + operator.log() + "\n" + ChildJvm.tail(operator.log()));
+      throw new IllegalStateException(
+          "the operator JVM exited; log " + operator.log() + "\n" + ChildJvm.tail(operator.log()));
     }
   }
 
   private JsonNode post(String url, String body) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          "POST " + url + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
 
-  /** One message to each benchmark mailbox: the expected rules match and every delivery succeeds. */
+  /**
+   * One message to each benchmark mailbox: the expected rules match and every delivery succeeds.
+   */
   private void verifyBaseDispatch() throws Exception {
-    for (Object[] check : new Object[][] {{"one", 1, 1, 1}, {"ten", 10, 10, 10}, {scaleMailbox(0), 20, 1, 1}}) {
+    for (Object[] check :
+        new Object[][] {{"one", 1, 1, 1}, {"ten", 10, 10, 10}, {scaleMailbox(0), 20, 1, 1}}) {
       String name = (String) check[0];
       JsonNode report = post(operator.dispatchUrl(mailboxPath(name)), Workload.MESSAGE);
       int rules = report.path("rules").size();
@@ -341,7 +466,9 @@ public final class BenchmarkMain {
       for (JsonNode delivery : report.path("deliveries")) {
         succeeded += "Succeeded".equals(delivery.path("outcome").asText()) ? 1 : 0;
       }
-      if (rules != (int) check[1] || matched != (int) check[2] || succeeded != (int) check[3]
+      if (rules != (int) check[1]
+          || matched != (int) check[2]
+          || succeeded != (int) check[3]
           || report.path("deliveries").size() != (int) check[3]) {
         throw new IllegalStateException("unexpected dispatch report for " + name + ": " + report);
       }
@@ -349,34 +476,51 @@ public final class BenchmarkMain {
       if (name.equals("one")) {
         results.sampleReport = sample;
       }
-      System.out.printf("    %s: %d rules, %d matched, %d deliveries succeeded, %d actions, answer %d bytes%n", name, rules,
-          matched, succeeded, report.path("actions").size(), JSON.writeValueAsBytes(report).length);
+      System.out.printf(
+          "    %s: %d rules, %d matched, %d deliveries succeeded, %d actions, answer %d bytes%n",
+          name,
+          rules,
+          matched,
+          succeeded,
+          report.path("actions").size(),
+          JSON.writeValueAsBytes(report).length);
     }
   }
 
   private void verifyNginx() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + nginx.port() + mailboxPath("one")))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofString(Workload.MESSAGE)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + nginx.port() + mailboxPath("one")))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(Workload.MESSAGE))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || !response.body().contains("\"success\"")) {
-      throw new IllegalStateException("nginx -> receiver answered " + response.statusCode() + ": " + response.body()
-          + "\n" + ChildJvm.tail(settings.workDir().resolve("nginx/error.log")));
+      throw new IllegalStateException(
+          "nginx -> receiver answered "
+              + response.statusCode()
+              + ": "
+              + response.body()
+              + "\n"
+              + ChildJvm.tail(settings.workDir().resolve("nginx/error.log")));
     }
     System.out.println("    nginx -> https receiver: HTTP 200, " + response.body());
   }
 
-  // ------------------------------------------------------------------------------------------ scenarios
-
+  // ------------------------------------------------------------------------------------------
+  // scenarios
 
   /**
    * Load until the operator's JIT has settled (compiling less than 10% of the time over a 5 s
    * slice) or {@code limit} has passed: on 2 busy cores C2 needs a while, and compiler threads
    * compete with the measured work.
    */
-  private void warmUp(String key, String base, List<String> paths, Duration limit) throws Exception {
+  private void warmUp(String key, String base, List<String> paths, Duration limit)
+      throws Exception {
     if (limit.toSeconds() < 1) {
       return;
     }
@@ -388,18 +532,38 @@ public final class BenchmarkMain {
     do {
       long compileBefore = operator.compileMillis();
       long sliceStart = System.nanoTime();
-      result = wrk.run("warmup-" + key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, slice);
-      compiling = (operator.compileMillis() - compileBefore) / ((System.nanoTime() - sliceStart) / 1e6);
+      result =
+          wrk.run(
+              "warmup-" + key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, slice);
+      compiling =
+          (operator.compileMillis() - compileBefore) / ((System.nanoTime() - sliceStart) / 1e6);
       slices++;
     } while (compiling > 0.10 && System.nanoTime() + slice.toNanos() <= deadline);
-    System.out.printf(Locale.ROOT, "    warm-up %-28s %8.0f msg/s after %3d s; JIT compiling %.0f%% of the last slice%n", key,
-        result.perSecond(), slices * slice.toSeconds(), compiling * 100);
-    results.warmups.put(key, String.format(Locale.ROOT, "%d s (JIT compiling %.0f%% of the last 5 s)",
-        slices * slice.toSeconds(), compiling * 100));
+    System.out.printf(
+        Locale.ROOT,
+        "    warm-up %-28s %8.0f msg/s after %3d s; JIT compiling %.0f%% of the last slice%n",
+        key,
+        result.perSecond(),
+        slices * slice.toSeconds(),
+        compiling * 100);
+    results.warmups.put(
+        key,
+        String.format(
+            Locale.ROOT,
+            "%d s (JIT compiling %.0f%% of the last 5 s)",
+            slices * slice.toSeconds(),
+            compiling * 100));
   }
 
-  private Results.Measurement measure(Wrk load, String key, String title, String base, List<String> paths,
-      int deliveriesPerMessage, Duration duration) throws Exception {
+  private Results.Measurement measure(
+      Wrk load,
+      String key,
+      String title,
+      String base,
+      List<String> paths,
+      int deliveriesPerMessage,
+      Duration duration)
+      throws Exception {
     checkAlive();
     Thread.sleep(1000);
     operator.resetPeakThreads();
@@ -407,16 +571,30 @@ public final class BenchmarkMain {
     OperatorJvm.Deliveries before = operator.deliveries();
     Properties receiverBefore = receiver.stats();
     meter.begin();
-    Wrk.Result result = load.run(key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, duration);
+    Wrk.Result result =
+        load.run(key, base, paths, Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN, duration);
     Proc.CpuUsage cpu = meter.end();
     Thread.sleep(500);
     OperatorJvm.Deliveries deliveries = operator.deliveries().minus(before);
     long[] gcAfter = operator.gc();
     Properties receiverAfter = receiver.stats();
-    long received = ReceiverProcess.counter(receiverAfter, "fast") - ReceiverProcess.counter(receiverBefore, "fast")
-        + ReceiverProcess.counter(receiverAfter, "other") - ReceiverProcess.counter(receiverBefore, "other");
-    Results.Measurement measurement = new Results.Measurement(key, title, result, cpu, deliveriesPerMessage, deliveries,
-        operator.peakThreads(), gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], received);
+    long received =
+        ReceiverProcess.counter(receiverAfter, "fast")
+            - ReceiverProcess.counter(receiverBefore, "fast")
+            + ReceiverProcess.counter(receiverAfter, "other")
+            - ReceiverProcess.counter(receiverBefore, "other");
+    Results.Measurement measurement =
+        new Results.Measurement(
+            key,
+            title,
+            result,
+            cpu,
+            deliveriesPerMessage,
+            deliveries,
+            operator.peakThreads(),
+            gcAfter[0] - gcBefore[0],
+            gcAfter[1] - gcBefore[1],
+            received);
     results.measurements.put(key, measurement);
     System.out.println("  " + Report.line(measurement));
     if (!measurement.problems().isEmpty()) {
@@ -427,8 +605,16 @@ public final class BenchmarkMain {
 
   private SlowDeliveries.Result slow(String label) throws Exception {
     checkAlive();
-    SlowDeliveries.Result result = SlowDeliveries.run(label, operator, receiver, meter, "slow@insurer.example",
-        settings.slowDeliveries(), Duration.ofSeconds(1), settings.slowDelay().plusSeconds(90));
+    SlowDeliveries.Result result =
+        SlowDeliveries.run(
+            label,
+            operator,
+            receiver,
+            meter,
+            "slow@insurer.example",
+            settings.slowDeliveries(),
+            Duration.ofSeconds(1),
+            settings.slowDelay().plusSeconds(90));
     System.out.println("  " + Report.line(result));
     if (result.operatorExit() != null) {
       System.out.println("    " + result.operatorExit());
@@ -439,53 +625,99 @@ public final class BenchmarkMain {
   }
 
   /**
-   * Capacity set by a limit: the paced webhook answers after 100 ms and may have
-   * {@value #PACED_LIMIT} deliveries in flight, so the operator can dispatch about 2,000 of its
-   * messages a second; then three times that, open loop.
+   * Capacity set by a limit: the paced webhook answers after 100 ms and may have {@value
+   * #PACED_LIMIT} deliveries in flight, so the operator can dispatch about 2,000 of its messages a
+   * second; then three times that, open loop.
    */
   private void overload() throws Exception {
-    replaceOperator(Map.of("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", Integer.toString(PACED_LIMIT)),
+    replaceOperator(
+        Map.of("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", Integer.toString(PACED_LIMIT)),
         "with at most " + PACED_LIMIT + " deliveries per webhook, for the overload scenario");
     String paced = mailboxPath("paced");
     Wrk closed = new Wrk(settings.workDir(), PACED_LIMIT - 10);
-    step("overload: capacity of the paced mailbox, closed loop with " + (PACED_LIMIT - 10) + " connections, after 30 s"
-        + " of the same load to warm the fresh JVM");
-    closed.run("warmup-" + CAPACITY, dispatchBase(), List.of(paced), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
+    step(
+        "overload: capacity of the paced mailbox, closed loop with "
+            + (PACED_LIMIT - 10)
+            + " connections, after 30 s"
+            + " of the same load to warm the fresh JVM");
+    closed.run(
+        "warmup-" + CAPACITY,
+        dispatchBase(),
+        List.of(paced),
+        Workload.MESSAGE,
+        OperatorJvm.DISPATCH_TOKEN,
         Duration.ofSeconds(30));
-    Results.Measurement capacity = measure(closed, CAPACITY, "dispatch to the paced webhook (100 ms), closed loop",
-        dispatchBase(), List.of(paced), 1, Duration.ofSeconds(20));
+    Results.Measurement capacity =
+        measure(
+            closed,
+            CAPACITY,
+            "dispatch to the paced webhook (100 ms), closed loop",
+            dispatchBase(),
+            List.of(paced),
+            1,
+            Duration.ofSeconds(20));
     double rate = capacity.perSecond() * Results.OVERLOAD_FACTOR;
-    step(String.format(Locale.ROOT, "overload: %.0f msg/s offered (%.0fx capacity) for 30 s, open loop", rate,
-        Results.OVERLOAD_FACTOR));
+    step(
+        String.format(
+            Locale.ROOT,
+            "overload: %.0f msg/s offered (%.0fx capacity) for 30 s, open loop",
+            rate,
+            Results.OVERLOAD_FACTOR));
     operator.resetPeakThreads();
     long fullGcBefore = operator.fullGc()[0];
     meter.begin();
-    OpenLoad.Result loaded = OpenLoad.run(operator.dispatchUrl(paced), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
-        rate, Duration.ofSeconds(30), 1000, Duration.ofSeconds(30));
+    OpenLoad.Result loaded =
+        OpenLoad.run(
+            operator.dispatchUrl(paced),
+            Workload.MESSAGE,
+            OperatorJvm.DISPATCH_TOKEN,
+            rate,
+            Duration.ofSeconds(30),
+            1000,
+            Duration.ofSeconds(30));
     Proc.CpuUsage cpu = meter.end();
     boolean alive = operator.isAlive();
-    results.overload = new Results.Overload(capacity.perSecond(), capacity, loaded, alive ? operator.peakThreads() : -1,
-        alive ? operator.fullGc()[0] - fullGcBefore : -1, alive, cpu);
+    results.overload =
+        new Results.Overload(
+            capacity.perSecond(),
+            capacity,
+            loaded,
+            alive ? operator.peakThreads() : -1,
+            alive ? operator.fullGc()[0] - fullGcBefore : -1,
+            alive,
+            cpu);
     System.out.println("  " + loaded.summary());
   }
 
   /** SIGTERM with {@value #DRAIN_MESSAGES} deliveries in flight to the slow endpoint. */
   private void drain() throws Exception {
     replaceOperator(Map.of(), "for the drain scenario");
-    step("drain: " + DRAIN_MESSAGES + " messages whose deliveries take " + settings.slowDelay().toMillis()
-        + " ms, then SIGTERM");
+    step(
+        "drain: "
+            + DRAIN_MESSAGES
+            + " messages whose deliveries take "
+            + settings.slowDelay().toMillis()
+            + " ms, then SIGTERM");
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create(operator.dispatchUrl(mailboxPath("slow")));
     long slowBefore = ReceiverProcess.counter(receiver.stats(), "slow");
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     for (int i = 0; i < DRAIN_MESSAGES; i++) {
-      answers.add(client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
-          .POST(HttpRequest.BodyPublishers.ofString(Workload.MESSAGE.replace("bench-msg-0001", "drain-" + i))).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      answers.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(uri)
+                  .timeout(Duration.ofSeconds(120))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + OperatorJvm.DISPATCH_TOKEN)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Workload.MESSAGE.replace("bench-msg-0001", "drain-" + i)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (ReceiverProcess.counter(receiver.stats(), "slow") - slowBefore < DRAIN_MESSAGES && System.nanoTime() < deadline) {
+    while (ReceiverProcess.counter(receiver.stats(), "slow") - slowBefore < DRAIN_MESSAGES
+        && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
     long sigterm = System.nanoTime();
@@ -498,7 +730,8 @@ public final class BenchmarkMain {
         HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
         if (response.statusCode() == 200) {
           ok++;
-          if ("Succeeded".equals(JSON.readTree(response.body()).at("/deliveries/0/outcome").asText())) {
+          if ("Succeeded"
+              .equals(JSON.readTree(response.body()).at("/deliveries/0/outcome").asText())) {
             succeeded++;
           }
         } else if (failures.size() < 5) {
@@ -513,8 +746,14 @@ public final class BenchmarkMain {
     int exit = operator.awaitExit(Duration.ofSeconds(90));
     double seconds = (System.nanoTime() - sigterm) / 1e9;
     results.drain = new Results.Drain(DRAIN_MESSAGES, ok, succeeded, failures, seconds, exit);
-    System.out.printf(Locale.ROOT, "  %d of %d answered 200 (%d delivered); process ended %.1f s after SIGTERM with %d%n",
-        ok, DRAIN_MESSAGES, succeeded, seconds, exit);
+    System.out.printf(
+        Locale.ROOT,
+        "  %d of %d answered 200 (%d delivered); process ended %.1f s after SIGTERM with %d%n",
+        ok,
+        DRAIN_MESSAGES,
+        succeeded,
+        seconds,
+        exit);
     replaceOperator(Map.of(), "after the drain");
   }
 
@@ -523,35 +762,51 @@ public final class BenchmarkMain {
     step("API-server outage: kube-apiserver killed and restarted during 25 s of 500 msg/s");
     AtomicInteger probes = new AtomicInteger();
     AtomicInteger unready = new AtomicInteger();
-    CompletableFuture<OpenLoad.Result> load = CompletableFuture.supplyAsync(() -> {
-      try {
-        return OpenLoad.run(operator.dispatchUrl(mailboxPath("one")), Workload.MESSAGE, OperatorJvm.DISPATCH_TOKEN,
-            500, Duration.ofSeconds(25), 64, Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Thread prober = new Thread(() -> {
-      while (!load.isDone()) {
-        probes.incrementAndGet();
-        if (operator.probe("/readyz") != 200) {
-          unready.incrementAndGet();
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "readiness-prober");
+    CompletableFuture<OpenLoad.Result> load =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return OpenLoad.run(
+                    operator.dispatchUrl(mailboxPath("one")),
+                    Workload.MESSAGE,
+                    OperatorJvm.DISPATCH_TOKEN,
+                    500,
+                    Duration.ofSeconds(25),
+                    64,
+                    Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread prober =
+        new Thread(
+            () -> {
+              while (!load.isDone()) {
+                probes.incrementAndGet();
+                if (operator.probe("/readyz") != 200) {
+                  unready.incrementAndGet();
+                }
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "readiness-prober");
     prober.start();
     Thread.sleep(5000);
     Duration unavailable = cluster.restartApiServer(Duration.ofSeconds(2));
     OpenLoad.Result result = load.get(120, TimeUnit.SECONDS);
     prober.join();
     results.outage = new Results.Outage(unavailable, result, unready.get(), probes.get());
-    System.out.printf(Locale.ROOT, "  API server unavailable %.1f s; %s; /readyz not 200 in %d of %d probes%n",
-        unavailable.toMillis() / 1000.0, result.summary(), unready.get(), probes.get());
+    System.out.printf(
+        Locale.ROOT,
+        "  API server unavailable %.1f s; %s; /readyz not 200 in %d of %d probes%n",
+        unavailable.toMillis() / 1000.0,
+        result.summary(),
+        unready.get(),
+        probes.get());
   }
 
   /** Stops the operator JVM and starts a fresh one; waits until it has reconciled everything. */
@@ -560,7 +815,13 @@ public final class BenchmarkMain {
     operator.close();
     Path log = operator.log();
     if (Files.exists(log)) {
-      Files.move(log, log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-" + (++operatorRestarts) + ".log"),
+      Files.move(
+          log,
+          log.resolveSibling(
+              log.getFileName().toString().replace(".log", "")
+                  + "-"
+                  + (++operatorRestarts)
+                  + ".log"),
           StandardCopyOption.REPLACE_EXISTING);
     }
     operator = startOperator(overrides);
@@ -568,20 +829,31 @@ public final class BenchmarkMain {
     verifyBaseDispatch();
   }
 
-
   private void loadMailboxes() throws Exception {
     int count = settings.mailboxes();
     long start = System.nanoTime();
     // The webhook lists every mailbox first (one spec change), so rules are Ready as they arrive.
-    Webhook fast = cluster.client().resources(Webhook.class).inNamespace(ADMIN_NAMESPACE).withName(FAST_WEBHOOK).get();
+    Webhook fast =
+        cluster
+            .client()
+            .resources(Webhook.class)
+            .inNamespace(ADMIN_NAMESPACE)
+            .withName(FAST_WEBHOOK)
+            .get();
     List<NamespacedReference> listed = new ArrayList<>(fast.getSpec().getMailboxes());
     for (int i = 1; i < count; i++) {
       listed.add(new NamespacedReference(scaleNamespace(i), scaleMailbox(i)));
     }
     // A merge patch of the list alone: the operator writes the Webhook's status meanwhile.
-    cluster.client().resources(Webhook.class).inNamespace(ADMIN_NAMESPACE).withName(FAST_WEBHOOK).patch(
-        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-        JSON.writeValueAsString(Map.of("spec", Map.of("mailboxes", listed))));
+    cluster
+        .client()
+        .resources(Webhook.class)
+        .inNamespace(ADMIN_NAMESPACE)
+        .withName(FAST_WEBHOOK)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            JSON.writeValueAsString(Map.of("spec", Map.of("mailboxes", listed))));
     for (int n = 1; n < Math.min(TEAM_NAMESPACES, count); n++) {
       cluster.createNamespace(scaleNamespace(n));
     }
@@ -593,9 +865,11 @@ public final class BenchmarkMain {
       rules.addAll(Workload.twentyRules(scaleNamespace(i), scaleMailbox(i)));
     }
     Duration mailboxTime = cluster.createAll(mailboxes, 8, Duration.ofMinutes(10));
-    System.out.printf("    created %d mailboxes in %.1f s%n", mailboxes.size(), mailboxTime.toMillis() / 1000.0);
+    System.out.printf(
+        "    created %d mailboxes in %.1f s%n", mailboxes.size(), mailboxTime.toMillis() / 1000.0);
     Duration ruleTime = cluster.createAll(rules, 8, Duration.ofMinutes(30));
-    System.out.printf("    created %d rules in %.1f s%n", rules.size(), ruleTime.toMillis() / 1000.0);
+    System.out.printf(
+        "    created %d rules in %.1f s%n", rules.size(), ruleTime.toMillis() / 1000.0);
     int expected = BASE_RULES + rules.size();
     expectedRules = expected;
     awaitSettled(expected, settings.settleTimeout());
@@ -604,16 +878,19 @@ public final class BenchmarkMain {
     results.loadTime = Duration.ofNanos(System.nanoTime() - start);
     results.liveHeapAfterLoadBytes = operator.liveHeapBytes();
     results.operatorHeapMaxBytes = operator.heapMaxBytes();
-    System.out.printf("    %d mailboxes and %d rules loaded and reconciled in %.0f s; operator heap live after a full GC %d MiB"
-            + " (%d MiB before loading)%n", results.loadedMailboxes, expected, results.loadTime.toMillis() / 1000.0,
-        results.liveHeapAfterLoadBytes >> 20, results.liveHeapBaseBytes >> 20);
+    System.out.printf(
+        "    %d mailboxes and %d rules loaded and reconciled in %.0f s; operator heap live after a full GC %d MiB"
+            + " (%d MiB before loading)%n",
+        results.loadedMailboxes,
+        expected,
+        results.loadTime.toMillis() / 1000.0,
+        results.liveHeapAfterLoadBytes >> 20,
+        results.liveHeapBaseBytes >> 20);
   }
-
 
   private void step(String text) {
     System.out.printf("[benchmark +%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, text);
   }
-
 
   private synchronized void shutDown() {
     if (stopped) {

@@ -27,30 +27,38 @@ final class ChildJvm {
   /** The jar (or classes directory) this class was loaded from. */
   static String ownClassPath() {
     try {
-      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
   static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(key -> key.startsWith("EMAILGISTICS_") || key.startsWith("KUBE_API_TEST"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(key -> key.startsWith("EMAILGISTICS_") || key.startsWith("KUBE_API_TEST"));
     builder.environment().putAll(env);
     return builder.start();
   }
 
   static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  static void awaitPort(int port, Process process, Duration timeout, Path log) throws InterruptedException {
+  static void awaitPort(int port, Process process, Duration timeout, Path log)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("process exited with " + process.exitValue() + "; see " + log + "\n" + tail(log));
+        throw new IllegalStateException(
+            "process exited with " + process.exitValue() + "; see " + log + "\n" + tail(log));
       }
       try (Socket ignored = new Socket("127.0.0.1", port)) {
         return;
@@ -58,14 +66,17 @@ final class ChildJvm {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout + "; see " + log);
+    throw new IllegalStateException(
+        "nothing listens on 127.0.0.1:" + port + " after " + timeout + "; see " + log);
   }
 
-  static Properties awaitProperties(Path file, Process process, Duration timeout, Path log) throws Exception {
+  static Properties awaitProperties(Path file, Process process, Duration timeout, Path log)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("process exited with " + process.exitValue() + "; see " + log + "\n" + tail(log));
+        throw new IllegalStateException(
+            "process exited with " + process.exitValue() + "; see " + log + "\n" + tail(log));
       }
       if (Files.exists(file)) {
         Properties properties = new Properties();
@@ -97,13 +108,19 @@ final class ChildJvm {
   }
 
   /** Runs a short command to completion (bounded in time); returns its output. */
-  static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+  static String run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
     Path output = Files.createTempFile("bench-command", ".out");
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("command did not finish within " + timeout + ": " + command);
+        throw new IllegalStateException(
+            "command did not finish within " + timeout + ": " + command);
       }
       return Files.readString(output);
     } finally {
@@ -114,7 +131,8 @@ final class ChildJvm {
   static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join("\n", new ArrayList<>(lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+      return String.join(
+          "\n", new ArrayList<>(lines.subList(Math.max(0, lines.size() - 30), lines.size())));
     } catch (IOException e) {
       return "(no log)";
     }

@@ -35,7 +35,8 @@ final class Cluster implements AutoCloseable {
   private final Path kubeconfig;
   private final Duration startup;
 
-  private Cluster(RestartableKubeApiServer server, KubernetesClient client, Path kubeconfig, Duration startup) {
+  private Cluster(
+      RestartableKubeApiServer server, KubernetesClient client, Path kubeconfig, Duration startup) {
     this.server = server;
     this.client = client;
     this.kubeconfig = kubeconfig;
@@ -44,11 +45,14 @@ final class Cluster implements AutoCloseable {
 
   static Cluster start(Path workDir, Path crdsDir) throws Exception {
     long started = System.nanoTime();
-    RestartableKubeApiServer server = new RestartableKubeApiServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withOfflineMode(true)
-        .withStartupTimeout(180_000)
-        .withUpdateKubeConfig(false)
-        .build(), workDir.resolve("kube-apiserver-logs"));
+    RestartableKubeApiServer server =
+        new RestartableKubeApiServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withOfflineMode(true)
+                .withStartupTimeout(180_000)
+                .withUpdateKubeConfig(false)
+                .build(),
+            workDir.resolve("kube-apiserver-logs"));
     server.start();
     Duration startup = Duration.ofNanos(System.nanoTime() - started);
     String yaml = server.getKubeConfigYaml();
@@ -96,8 +100,14 @@ final class Cluster implements AutoCloseable {
   /** kube-apiserver and etcd, children of this JVM. */
   static List<Long> pids() {
     List<Long> pids = new ArrayList<>();
-    ProcessHandle.current().children()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd")).orElse(false))
+    ProcessHandle.current()
+        .children()
+        .filter(
+            p ->
+                p.info()
+                    .command()
+                    .map(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd"))
+                    .orElse(false))
         .forEach(p -> pids.add(p.pid()));
     return pids;
   }
@@ -113,7 +123,10 @@ final class Cluster implements AutoCloseable {
   private void installCrds(Path crdsDir) throws Exception {
     List<Path> files;
     try (Stream<Path> list = Files.list(crdsDir)) {
-      files = list.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+      files =
+          list.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+              .sorted()
+              .toList();
     }
     if (files.isEmpty()) {
       throw new IllegalStateException("no CRDs in " + crdsDir);
@@ -128,15 +141,30 @@ final class Cluster implements AutoCloseable {
       names.add(crd.getMetadata().getName());
     }
     for (String name : names) {
-      client.apiextensions().v1().customResourceDefinitions().withName(name)
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              60, TimeUnit.SECONDS);
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              cond ->
+                                  "Established".equals(cond.getType())
+                                      && "True".equals(cond.getStatus())),
+              60,
+              TimeUnit.SECONDS);
     }
   }
 
   void createNamespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   <T extends HasMetadata> T create(T resource) {
@@ -147,20 +175,25 @@ final class Cluster implements AutoCloseable {
    * Creates every object with {@code parallelism} concurrent requests; returns how long it took.
    * Bounded: gives up after {@code timeout}.
    */
-  Duration createAll(List<? extends HasMetadata> resources, int parallelism, Duration timeout) throws Exception {
+  Duration createAll(List<? extends HasMetadata> resources, int parallelism, Duration timeout)
+      throws Exception {
     long started = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
     AtomicInteger done = new AtomicInteger();
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (HasMetadata resource : resources) {
-        futures.add(pool.submit(() -> {
-          createWithRetry(resource);
-          int n = done.incrementAndGet();
-          if (n % 2000 == 0) {
-            System.out.printf("    created %d of %d objects (%.0f s)%n", n, resources.size(), (System.nanoTime() - started) / 1e9);
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  createWithRetry(resource);
+                  int n = done.incrementAndGet();
+                  if (n % 2000 == 0) {
+                    System.out.printf(
+                        "    created %d of %d objects (%.0f s)%n",
+                        n, resources.size(), (System.nanoTime() - started) / 1e9);
+                  }
+                }));
       }
       long deadline = System.nanoTime() + timeout.toNanos();
       for (Future<?> future : futures) {
@@ -199,11 +232,20 @@ final class Cluster implements AutoCloseable {
     int ready = 0;
     String next = null;
     do {
-      var page = client.resources(MailboxRule.class).inAnyNamespace()
-          .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1000L).withContinue(next).build());
+      var page =
+          client
+              .resources(MailboxRule.class)
+              .inAnyNamespace()
+              .list(
+                  new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                      .withLimit(1000L)
+                      .withContinue(next)
+                      .build());
       for (MailboxRule rule : page.getItems()) {
-        if (rule.getStatus() != null && rule.getStatus().getConditions() != null && rule.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+        if (rule.getStatus() != null
+            && rule.getStatus().getConditions() != null
+            && rule.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
           ready++;
         }
       }

@@ -5,7 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The machine the benchmark ran on. */
-record Machine(int cores, String cpuModel, long memoryMiB, String kernel, String jdk, String nginx, String wrk,
+record Machine(
+    int cores,
+    String cpuModel,
+    long memoryMiB,
+    String kernel,
+    String jdk,
+    String nginx,
+    String wrk,
     String loadAverageAtStart) {
 
   static Machine describe() {
@@ -14,11 +21,17 @@ record Machine(int cores, String cpuModel, long memoryMiB, String kernel, String
         readCpuModel(),
         readMemoryMiB(),
         read("/proc/sys/kernel/osrelease").trim(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-            + System.getProperty("java.vm.vendor") + ")",
+        System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vm.vendor")
+            + ")",
         Nginx.version().replace("nginx version: ", ""),
         Wrk.version().replaceAll("\\s*Copyright.*$", ""),
-        String.join(" ", java.util.Arrays.asList(read("/proc/loadavg").trim().split("\\s+")).subList(0, 3)));
+        String.join(
+            " ",
+            java.util.Arrays.asList(read("/proc/loadavg").trim().split("\\s+")).subList(0, 3)));
   }
 
   String summary() {

@@ -23,11 +23,13 @@ final class Nginx implements AutoCloseable {
     this.config = config;
   }
 
-  static Nginx start(Path workDir, int receiverPort, Path receiverCa, String workers) throws Exception {
+  static Nginx start(Path workDir, int receiverPort, Path receiverCa, String workers)
+      throws Exception {
     Path dir = workDir.resolve("nginx");
     Files.createDirectories(dir.resolve("temp"));
     int port = ChildJvm.freePort();
-    String conf = """
+    String conf =
+        """
         # Written by the Emailgistics benchmark: nginx as a plain reverse proxy to the HTTPS receiver.
         worker_processes %s;
         worker_rlimit_nofile 40000;
@@ -70,15 +72,36 @@ final class Nginx implements AutoCloseable {
             }
           }
         }
-        """.formatted(workers, dir, dir, dir, dir, dir, dir, dir, receiverPort, port, receiverCa.toAbsolutePath());
+        """
+            .formatted(
+                workers,
+                dir,
+                dir,
+                dir,
+                dir,
+                dir,
+                dir,
+                dir,
+                receiverPort,
+                port,
+                receiverCa.toAbsolutePath());
     Path config = dir.resolve("nginx.conf");
     Files.writeString(config, conf);
     // Workers switch to an unprivileged user when started as root: they must read the CA file.
     receiverCa.toFile().setReadable(true, false);
     Path log = dir.resolve("stdout.log");
-    Process process = ChildJvm.start(
-        List.of("nginx", "-p", dir.toString(), "-e", dir.resolve("error.log").toString(), "-c", config.toString()),
-        Map.of(), log);
+    Process process =
+        ChildJvm.start(
+            List.of(
+                "nginx",
+                "-p",
+                dir.toString(),
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                config.toString()),
+            Map.of(),
+            log);
     ChildJvm.awaitPort(port, process, Duration.ofSeconds(20), log);
     return new Nginx(process, port, config);
   }

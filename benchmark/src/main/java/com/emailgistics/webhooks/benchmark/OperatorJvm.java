@@ -30,7 +30,8 @@ import javax.management.remote.JMXServiceURL;
  */
 final class OperatorJvm implements AutoCloseable {
   static final String DISPATCH_TOKEN = "Bench-dispatch-T0ken!2026";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final int dispatchPort;
@@ -44,8 +45,14 @@ final class OperatorJvm implements AutoCloseable {
   private final java.lang.management.ClassLoadingMXBean classes;
   private final java.lang.management.CompilationMXBean compilation;
 
-  private OperatorJvm(Process process, int dispatchPort, int healthPort, Path log, List<String> jvmOptions,
-      JMXConnector jmx) throws IOException, javax.management.JMException {
+  private OperatorJvm(
+      Process process,
+      int dispatchPort,
+      int healthPort,
+      Path log,
+      List<String> jvmOptions,
+      JMXConnector jmx)
+      throws IOException, javax.management.JMException {
     this.process = process;
     this.dispatchPort = dispatchPort;
     this.healthPort = healthPort;
@@ -53,17 +60,31 @@ final class OperatorJvm implements AutoCloseable {
     this.jvmOptions = jvmOptions;
     this.jmx = jmx;
     MBeanServerConnection connection = jmx.getMBeanServerConnection();
-    this.threads = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
-    this.memory = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+    this.threads =
+        ManagementFactory.newPlatformMXBeanProxy(
+            connection, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+    this.memory =
+        ManagementFactory.newPlatformMXBeanProxy(
+            connection, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
     List<GarbageCollectorMXBean> gcs = new ArrayList<>();
-    for (ObjectName name : connection.queryNames(new ObjectName(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*"), null)) {
-      gcs.add(ManagementFactory.newPlatformMXBeanProxy(connection, name.toString(), GarbageCollectorMXBean.class));
+    for (ObjectName name :
+        connection.queryNames(
+            new ObjectName(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*"), null)) {
+      gcs.add(
+          ManagementFactory.newPlatformMXBeanProxy(
+              connection, name.toString(), GarbageCollectorMXBean.class));
     }
     this.collectors = gcs;
-    this.classes = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.CLASS_LOADING_MXBEAN_NAME,
-        java.lang.management.ClassLoadingMXBean.class);
-    this.compilation = ManagementFactory.newPlatformMXBeanProxy(connection, ManagementFactory.COMPILATION_MXBEAN_NAME,
-        java.lang.management.CompilationMXBean.class);
+    this.classes =
+        ManagementFactory.newPlatformMXBeanProxy(
+            connection,
+            ManagementFactory.CLASS_LOADING_MXBEAN_NAME,
+            java.lang.management.ClassLoadingMXBean.class);
+    this.compilation =
+        ManagementFactory.newPlatformMXBeanProxy(
+            connection,
+            ManagementFactory.COMPILATION_MXBEAN_NAME,
+            java.lang.management.CompilationMXBean.class);
   }
 
   /** Threads started since the JVM started. */
@@ -85,8 +106,14 @@ final class OperatorJvm implements AutoCloseable {
    * @param heap the -Xmx value; the Helm chart gives the container 512Mi and the JVM 75% of it
    * @param settings EMAILGISTICS_* settings beyond the benchmark's own (e.g. smaller limits)
    */
-  static OperatorJvm start(Path operatorJar, Path kubeconfig, Path workDir, String heap, List<String> extraOptions,
-      Map<String, String> settings) throws Exception {
+  static OperatorJvm start(
+      Path operatorJar,
+      Path kubeconfig,
+      Path workDir,
+      String heap,
+      List<String> extraOptions,
+      Map<String, String> settings)
+      throws Exception {
     int dispatchPort = ChildJvm.freePort();
     int healthPort = ChildJvm.freePort();
     int jmxPort = ChildJvm.freePort();
@@ -94,33 +121,40 @@ final class OperatorJvm implements AutoCloseable {
     Path token = workDir.resolve("dispatch-token");
     Files.writeString(token, DISPATCH_TOKEN + "\n");
     Path log = workDir.resolve("operator.log");
-    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
+    List<String> jvmOptions =
+        new ArrayList<>(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"));
     jvmOptions.addAll(extraOptions);
     List<String> command = new ArrayList<>();
     command.add(ChildJvm.javaBinary());
     command.addAll(jvmOptions);
-    command.addAll(List.of(
-        // JMX on loopback, for ThreadMXBean readings (adds a few RMI threads, reported separately).
-        "-Dcom.sun.management.jmxremote.port=" + jmxPort,
-        "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
-        "-Dcom.sun.management.jmxremote.host=127.0.0.1",
-        "-Djava.rmi.server.hostname=127.0.0.1",
-        "-Dcom.sun.management.jmxremote.authenticate=false",
-        "-Dcom.sun.management.jmxremote.ssl=false",
-        "-jar", operatorJar.toString()));
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "KUBECONFIG", kubeconfig.toString(),
-        "HOSTNAME", "bench-operator",
-        "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
-        "EMAILGISTICS_DISPATCH_PORT", Integer.toString(dispatchPort),
-        "EMAILGISTICS_HEALTH_PORT", Integer.toString(healthPort),
-        "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString(),
-        "EMAILGISTICS_LOG_FORMAT", "plain"));
+    command.addAll(
+        List.of(
+            // JMX on loopback, for ThreadMXBean readings (adds a few RMI threads, reported
+            // separately).
+            "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+            "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+            "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+            "-Djava.rmi.server.hostname=127.0.0.1",
+            "-Dcom.sun.management.jmxremote.authenticate=false",
+            "-Dcom.sun.management.jmxremote.ssl=false",
+            "-jar",
+            operatorJar.toString()));
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "KUBECONFIG", kubeconfig.toString(),
+                "HOSTNAME", "bench-operator",
+                "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
+                "EMAILGISTICS_DISPATCH_PORT", Integer.toString(dispatchPort),
+                "EMAILGISTICS_HEALTH_PORT", Integer.toString(healthPort),
+                "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString(),
+                "EMAILGISTICS_LOG_FORMAT", "plain"));
     env.putAll(settings);
     Process process = ChildJvm.start(command, env, log);
     ChildJvm.awaitPort(jmxPort, process, Duration.ofSeconds(60), log);
-    JMXConnector jmx = JMXConnectorFactory.connect(
-        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
+    JMXConnector jmx =
+        JMXConnectorFactory.connect(
+            new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
     OperatorJvm operator = new OperatorJvm(process, dispatchPort, healthPort, log, jvmOptions, jmx);
     operator.awaitReady(Duration.ofSeconds(120));
     return operator;
@@ -130,7 +164,13 @@ final class OperatorJvm implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the operator exited with " + process.exitValue() + "; log " + log + "\n" + ChildJvm.tail(log));
+        throw new IllegalStateException(
+            "the operator exited with "
+                + process.exitValue()
+                + "; log "
+                + log
+                + "\n"
+                + ChildJvm.tail(log));
       }
       if (probe("/readyz") == 200) {
         return;
@@ -143,8 +183,12 @@ final class OperatorJvm implements AutoCloseable {
   /** HTTP status of a health endpoint, -1 when it does not answer within 2 s. */
   int probe(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -179,8 +223,12 @@ final class OperatorJvm implements AutoCloseable {
 
   /** The Prometheus text of /metrics. */
   String metrics() throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** Sum of a metric's samples whose labels contain every given {@code label="value"} fragment. */
@@ -206,13 +254,18 @@ final class OperatorJvm implements AutoCloseable {
     String text = metrics();
     return new Deliveries(
         (long) metric(text, "emailgistics_deliveries_total", "outcome=\"Succeeded\""),
-        (long) (metric(text, "emailgistics_deliveries_total") - metric(text, "emailgistics_deliveries_total", "outcome=\"Succeeded\"")),
+        (long)
+            (metric(text, "emailgistics_deliveries_total")
+                - metric(text, "emailgistics_deliveries_total", "outcome=\"Succeeded\"")),
         (long) metric(text, "emailgistics_delivery_attempts_total"));
   }
 
   record Deliveries(long succeeded, long notSucceeded, long attempts) {
     Deliveries minus(Deliveries before) {
-      return new Deliveries(succeeded - before.succeeded, notSucceeded - before.notSucceeded, attempts - before.attempts);
+      return new Deliveries(
+          succeeded - before.succeeded,
+          notSucceeded - before.notSucceeded,
+          attempts - before.attempts);
     }
   }
 
@@ -272,7 +325,10 @@ final class OperatorJvm implements AutoCloseable {
     return memory.getHeapMemoryUsage().getUsed();
   }
 
-  /** Count and time (ms) of the collections that stop the whole heap (G1 "Old Generation": full GCs). */
+  /**
+   * Count and time (ms) of the collections that stop the whole heap (G1 "Old Generation": full
+   * GCs).
+   */
   long[] fullGc() {
     long count = 0;
     long millis = 0;
@@ -303,7 +359,9 @@ final class OperatorJvm implements AutoCloseable {
 
   /** Waits for the process to end; its exit code, or -1 when it did not end in time. */
   int awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? process.exitValue()
+        : -1;
   }
 
   /** Messages being dispatched (the operator's gauge). */

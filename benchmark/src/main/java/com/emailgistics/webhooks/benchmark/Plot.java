@@ -30,16 +30,30 @@ final class Plot {
 
   private Plot() {}
 
-  static void write(Path file, String title, String xLabel, String yLabel, List<String> categories, List<Series> series,
-      boolean logarithmic) throws IOException {
+  static void write(
+      Path file,
+      String title,
+      String xLabel,
+      String yLabel,
+      List<String> categories,
+      List<Series> series,
+      boolean logarithmic)
+      throws IOException {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
-    double max = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).max().orElse(1);
-    double min = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).filter(v -> v > 0).min().orElse(1);
+    double max =
+        series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.values())).max().orElse(1);
+    double min =
+        series.stream()
+            .flatMapToDouble(s -> java.util.Arrays.stream(s.values()))
+            .filter(v -> v > 0)
+            .min()
+            .orElse(1);
     double low = logarithmic ? Math.pow(10, Math.floor(Math.log10(min))) : 0;
     double high = logarithmic ? Math.pow(10, Math.ceil(Math.log10(max))) : niceCeiling(max);
     int plotWidth = WIDTH - LEFT - RIGHT;
@@ -61,12 +75,15 @@ final class Plot {
       }
     }
     for (double tick : ticks) {
-      int y = TOP + plotHeight - (int) Math.round(fraction(tick, low, high, logarithmic) * plotHeight);
+      int y =
+          TOP + plotHeight - (int) Math.round(fraction(tick, low, high, logarithmic) * plotHeight);
       g.setColor(new Color(225, 225, 225));
       g.drawLine(LEFT, y, LEFT + plotWidth, y);
       g.setColor(Color.DARK_GRAY);
-      String label = tick >= 100 || tick == Math.rint(tick) ? String.format(Locale.ROOT, "%,.0f", tick)
-          : String.format(Locale.ROOT, "%.2g", tick);
+      String label =
+          tick >= 100 || tick == Math.rint(tick)
+              ? String.format(Locale.ROOT, "%,.0f", tick)
+              : String.format(Locale.ROOT, "%.2g", tick);
       g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
     }
     // X categories.
@@ -75,14 +92,19 @@ final class Plot {
       g.setColor(new Color(235, 235, 235));
       g.drawLine(x, TOP, x, TOP + plotHeight);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(categories.get(i), x - g.getFontMetrics().stringWidth(categories.get(i)) / 2, TOP + plotHeight + 18);
+      g.drawString(
+          categories.get(i),
+          x - g.getFontMetrics().stringWidth(categories.get(i)) / 2,
+          TOP + plotHeight + 18);
     }
     g.setColor(Color.BLACK);
     g.drawRect(LEFT, TOP, plotWidth, plotHeight);
-    g.drawString(xLabel, LEFT + plotWidth / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, HEIGHT - 25);
+    g.drawString(
+        xLabel, LEFT + plotWidth / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, HEIGHT - 25);
     Graphics2D rotated = (Graphics2D) g.create();
     rotated.rotate(-Math.PI / 2);
-    rotated.drawString(yLabel, -(TOP + plotHeight / 2 + g.getFontMetrics().stringWidth(yLabel) / 2), 20);
+    rotated.drawString(
+        yLabel, -(TOP + plotHeight / 2 + g.getFontMetrics().stringWidth(yLabel) / 2), 20);
     rotated.dispose();
     // Lines, points and the legend.
     g.setStroke(new BasicStroke(2.5f));
@@ -96,7 +118,10 @@ final class Plot {
           continue;
         }
         int x = x(i, categories.size(), plotWidth);
-        int y = TOP + plotHeight - (int) Math.round(fraction(line.values()[i], low, high, logarithmic) * plotHeight);
+        int y =
+            TOP
+                + plotHeight
+                - (int) Math.round(fraction(line.values()[i], low, high, logarithmic) * plotHeight);
         g.fillOval(x - 4, y - 4, 8, 8);
         if (previousX >= 0) {
           g.drawLine(previousX, previousY, x, y);
@@ -119,7 +144,8 @@ final class Plot {
 
   private static double fraction(double value, double low, double high, boolean logarithmic) {
     if (logarithmic) {
-      return (Math.log10(Math.max(value, low)) - Math.log10(low)) / (Math.log10(high) - Math.log10(low));
+      return (Math.log10(Math.max(value, low)) - Math.log10(low))
+          / (Math.log10(high) - Math.log10(low));
     }
     return (value - low) / (high - low);
   }

@@ -40,7 +40,9 @@ final class Proc {
     return (int) status(pid, "Threads:");
   }
 
-  /** Resident set size in bytes: heap, metaspace, code, thread stacks and native memory (OpenSSL). */
+  /**
+   * Resident set size in bytes: heap, metaspace, code, thread stacks and native memory (OpenSSL).
+   */
   static long residentBytes(long pid) {
     long kib = status(pid, "VmRSS:");
     return kib < 0 ? -1 : kib * 1024;
@@ -68,17 +70,21 @@ final class Proc {
     Map<String, Long> byName = new java.util.TreeMap<>();
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
-      list.forEach(task -> {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          long millis = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND;
-          byName.merge(comm.replaceAll("\\d+", "N"), millis, Long::sum);
-        } catch (IOException | RuntimeException gone) {
-          // the thread ended meanwhile
-        }
-      });
+      list.forEach(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              long millis =
+                  (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+                      * 1000
+                      / TICKS_PER_SECOND;
+              byName.merge(comm.replaceAll("\\d+", "N"), millis, Long::sum);
+            } catch (IOException | RuntimeException gone) {
+              // the thread ended meanwhile
+            }
+          });
     } catch (IOException e) {
       return byName;
     }
@@ -90,23 +96,24 @@ final class Proc {
     long[] totals = new long[4];
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
-      list.forEach(task -> {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          totals[0] += Long.parseLong(fields[11]) * 1000 / TICKS_PER_SECOND;
-          totals[1] += Long.parseLong(fields[12]) * 1000 / TICKS_PER_SECOND;
-          for (String line : Files.readAllLines(task.resolve("status"))) {
-            if (line.startsWith("voluntary_ctxt_switches:")) {
-              totals[2] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
-              totals[3] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      list.forEach(
+          task -> {
+            try {
+              String stat = Files.readString(task.resolve("stat"));
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              totals[0] += Long.parseLong(fields[11]) * 1000 / TICKS_PER_SECOND;
+              totals[1] += Long.parseLong(fields[12]) * 1000 / TICKS_PER_SECOND;
+              for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                  totals[2] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                  totals[3] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+              }
+            } catch (IOException | RuntimeException gone) {
+              // the thread ended meanwhile
             }
-          }
-        } catch (IOException | RuntimeException gone) {
-          // the thread ended meanwhile
-        }
-      });
+          });
     } catch (IOException e) {
       return totals;
     }
@@ -172,13 +179,15 @@ final class Proc {
 
     /**
      * CPU ms per group since {@link #begin}; "load generator (wrk)" is what this JVM's reaped
-     * children used (wrk exits before the end), "unattributed" is the machine's busy time not
-     * used by any group (other processes on the machine, kernel threads).
+     * children used (wrk exits before the end), "unattributed" is the machine's busy time not used
+     * by any group (other processes on the machine, kernel threads).
      */
     CpuUsage end() {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       Map<String, Long> used = new LinkedHashMap<>();
-      groups.forEach((name, pids) -> used.put(name, Math.max(0, sum(pids.get()) - start.getOrDefault(name, 0L))));
+      groups.forEach(
+          (name, pids) ->
+              used.put(name, Math.max(0, sum(pids.get()) - start.getOrDefault(name, 0L))));
       long children = childrenCpuMillis(ProcessHandle.current().pid()) - startChildren;
       used.put("load generator (wrk)", Math.max(0, children));
       long machine = machineBusyMillis() - startMachine;

@@ -22,10 +22,11 @@ import okhttp3.tls.HeldCertificate;
  * The webhook receiver of the benchmark, run in its own JVM: an HTTPS server (Vert.x, TLS 1.2/1.3
  * from the JDK) whose certificate is signed by a throwaway CA, answering every POST with a valid
  * Emailgistics envelope and one tag action. {@code /fast} answers at once, {@code /slow} after the
- * configured delay and {@code /delay/<ms>} after that many milliseconds (timers, no thread is held). A plain-HTTP admin port serves counters.
+ * configured delay and {@code /delay/<ms>} after that many milliseconds (timers, no thread is
+ * held). A plain-HTTP admin port serves counters.
  *
- * <p>Arguments: work directory, event-loop threads, slow delay in milliseconds. Writes
- * {@code receiver-ca.pem} and {@code receiver.properties} (ports) into the work directory.
+ * <p>Arguments: work directory, event-loop threads, slow delay in milliseconds. Writes {@code
+ * receiver-ca.pem} and {@code receiver.properties} (ports) into the work directory.
  */
 public final class Receiver {
   static final String ANSWER =
@@ -47,94 +48,151 @@ public final class Receiver {
     int eventLoops = Integer.parseInt(args[1]);
     long slowDelayMillis = Long.parseLong(args[2]);
 
-    HeldCertificate ca = new HeldCertificate.Builder()
-        .certificateAuthority(0).commonName("Emailgistics benchmark receiver CA").build();
-    HeldCertificate certificate = new HeldCertificate.Builder()
-        .addSubjectAlternativeName("localhost")
-        .addSubjectAlternativeName("127.0.0.1")
-        .commonName("localhost")
-        .signedBy(ca)
-        .build();
+    HeldCertificate ca =
+        new HeldCertificate.Builder()
+            .certificateAuthority(0)
+            .commonName("Emailgistics benchmark receiver CA")
+            .build();
+    HeldCertificate certificate =
+        new HeldCertificate.Builder()
+            .addSubjectAlternativeName("localhost")
+            .addSubjectAlternativeName("127.0.0.1")
+            .commonName("localhost")
+            .signedBy(ca)
+            .build();
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1));
+    Vertx vertx =
+        Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1));
     int port = freePort();
-    HttpServerOptions tls = new HttpServerOptions()
-        .setHost("127.0.0.1")
-        .setPort(port)
-        .setSsl(true)
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-        .setAcceptBacklog(8192)
-        // The operator may take long to finish handshakes when thousands arrive at once on 2 cores;
-        // the receiver must not be the one that gives up.
-        .setSslHandshakeTimeout(120)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .addCertValue(Buffer.buffer(certificate.certificatePem()))
-            .addKeyValue(Buffer.buffer(certificate.privateKeyPkcs8Pem())));
+    HttpServerOptions tls =
+        new HttpServerOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setSsl(true)
+            .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+            .setAcceptBacklog(8192)
+            // The operator may take long to finish handshakes when thousands arrive at once on 2
+            // cores;
+            // the receiver must not be the one that gives up.
+            .setSslHandshakeTimeout(120)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .addCertValue(Buffer.buffer(certificate.certificatePem()))
+                    .addKeyValue(Buffer.buffer(certificate.privateKeyPkcs8Pem())));
     Buffer answer = Buffer.buffer(ANSWER);
-    String deployment = await(vertx.deployVerticle(() -> new AbstractVerticle() {
-      @Override
-      public void start(io.vertx.core.Promise<Void> started) {
-        vertx.createHttpServer(tls)
-            .connectionHandler(connection -> {
-              CONNECTIONS_OPENED.incrementAndGet();
-              CONNECTIONS_PEAK.accumulateAndGet(CONNECTIONS.incrementAndGet(), Math::max);
-              connection.closeHandler(ignored -> CONNECTIONS.decrementAndGet());
-            })
-            .requestHandler(request -> handle(request, answer, slowDelayMillis))
-            .listen()
-            .<Void>mapEmpty()
-            .onComplete(started);
-      }
-    }, new DeploymentOptions().setInstances(eventLoops)));
+    String deployment =
+        await(
+            vertx.deployVerticle(
+                () ->
+                    new AbstractVerticle() {
+                      @Override
+                      public void start(io.vertx.core.Promise<Void> started) {
+                        vertx
+                            .createHttpServer(tls)
+                            .connectionHandler(
+                                connection -> {
+                                  CONNECTIONS_OPENED.incrementAndGet();
+                                  CONNECTIONS_PEAK.accumulateAndGet(
+                                      CONNECTIONS.incrementAndGet(), Math::max);
+                                  connection.closeHandler(ignored -> CONNECTIONS.decrementAndGet());
+                                })
+                            .requestHandler(request -> handle(request, answer, slowDelayMillis))
+                            .listen()
+                            .<Void>mapEmpty()
+                            .onComplete(started);
+                      }
+                    },
+                new DeploymentOptions().setInstances(eventLoops)));
 
     int adminPort = freePort();
-    await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(adminPort))
-        .requestHandler(request -> {
-          if (request.path().equals("/reset")) {
-            SLOW_PEAK.set(SLOW_IN_FLIGHT.get());
-            CONNECTIONS_PEAK.set(CONNECTIONS.get());
-          }
-          request.response().putHeader("Content-Type", "text/plain").end(stats());
-        })
-        .listen());
+    await(
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(adminPort))
+            .requestHandler(
+                request -> {
+                  if (request.path().equals("/reset")) {
+                    SLOW_PEAK.set(SLOW_IN_FLIGHT.get());
+                    CONNECTIONS_PEAK.set(CONNECTIONS.get());
+                  }
+                  request.response().putHeader("Content-Type", "text/plain").end(stats());
+                })
+            .listen());
 
-    Files.writeString(workDir.resolve("receiver-ca.pem"), ca.certificatePem(), StandardCharsets.US_ASCII);
+    Files.writeString(
+        workDir.resolve("receiver-ca.pem"), ca.certificatePem(), StandardCharsets.US_ASCII);
     Path properties = workDir.resolve("receiver.properties");
     Path temporary = workDir.resolve("receiver.properties.tmp");
-    Files.writeString(temporary, "port=" + port + "\nadminPort=" + adminPort + "\ndeployment=" + deployment + "\n");
+    Files.writeString(
+        temporary,
+        "port=" + port + "\nadminPort=" + adminPort + "\ndeployment=" + deployment + "\n");
     Files.move(temporary, properties, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    System.out.println("receiver listening on https://127.0.0.1:" + port + " (admin http://127.0.0.1:" + adminPort + ")");
+    System.out.println(
+        "receiver listening on https://127.0.0.1:"
+            + port
+            + " (admin http://127.0.0.1:"
+            + adminPort
+            + ")");
     // Runs until the benchmark destroys the process.
     Thread.currentThread().join();
   }
 
   private static void handle(HttpServerRequest request, Buffer answer, long slowDelayMillis) {
     String path = request.path();
-    request.body().onComplete(ignored -> {
-      if (path.equals("/slow")) {
-        SLOW.incrementAndGet();
-        SLOW_PEAK.accumulateAndGet(SLOW_IN_FLIGHT.incrementAndGet(), Math::max);
-        Vertx.currentContext().owner().setTimer(slowDelayMillis, id -> {
-          SLOW_IN_FLIGHT.decrementAndGet();
-          request.response().putHeader("Content-Type", "application/json").end(answer);
-        });
-      } else if (path.startsWith("/delay/")) {
-        // /delay/<ms>: an endpoint with a fixed, moderate latency (the overload scenario).
-        OTHER.incrementAndGet();
-        Vertx.currentContext().owner().setTimer(Long.parseLong(path.substring("/delay/".length())),
-            id -> request.response().putHeader("Content-Type", "application/json").end(answer));
-      } else {
-        (path.equals("/fast") ? FAST : OTHER).incrementAndGet();
-        request.response().putHeader("Content-Type", "application/json").end(answer);
-      }
-    });
+    request
+        .body()
+        .onComplete(
+            ignored -> {
+              if (path.equals("/slow")) {
+                SLOW.incrementAndGet();
+                SLOW_PEAK.accumulateAndGet(SLOW_IN_FLIGHT.incrementAndGet(), Math::max);
+                Vertx.currentContext()
+                    .owner()
+                    .setTimer(
+                        slowDelayMillis,
+                        id -> {
+                          SLOW_IN_FLIGHT.decrementAndGet();
+                          request
+                              .response()
+                              .putHeader("Content-Type", "application/json")
+                              .end(answer);
+                        });
+              } else if (path.startsWith("/delay/")) {
+                // /delay/<ms>: an endpoint with a fixed, moderate latency (the overload scenario).
+                OTHER.incrementAndGet();
+                Vertx.currentContext()
+                    .owner()
+                    .setTimer(
+                        Long.parseLong(path.substring("/delay/".length())),
+                        id ->
+                            request
+                                .response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(answer));
+              } else {
+                (path.equals("/fast") ? FAST : OTHER).incrementAndGet();
+                request.response().putHeader("Content-Type", "application/json").end(answer);
+              }
+            });
   }
 
   private static String stats() {
-    return "fast=" + FAST.get() + "\nslow=" + SLOW.get() + "\nother=" + OTHER.get()
-        + "\nslowInFlight=" + SLOW_IN_FLIGHT.get() + "\nslowInFlightPeak=" + SLOW_PEAK.get()
-        + "\nconnections=" + CONNECTIONS.get() + "\nconnectionsPeak=" + CONNECTIONS_PEAK.get()
-        + "\nconnectionsOpened=" + CONNECTIONS_OPENED.get() + "\n";
+    return "fast="
+        + FAST.get()
+        + "\nslow="
+        + SLOW.get()
+        + "\nother="
+        + OTHER.get()
+        + "\nslowInFlight="
+        + SLOW_IN_FLIGHT.get()
+        + "\nslowInFlightPeak="
+        + SLOW_PEAK.get()
+        + "\nconnections="
+        + CONNECTIONS.get()
+        + "\nconnectionsPeak="
+        + CONNECTIONS_PEAK.get()
+        + "\nconnectionsOpened="
+        + CONNECTIONS_OPENED.get()
+        + "\n";
   }
 
   private static int freePort() throws java.io.IOException {

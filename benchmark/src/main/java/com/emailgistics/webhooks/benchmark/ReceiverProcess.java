@@ -15,7 +15,8 @@ import java.util.Properties;
 
 /** The {@link Receiver} in its own JVM, seen from the benchmark. */
 final class ReceiverProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final int port;
@@ -24,7 +25,9 @@ final class ReceiverProcess implements AutoCloseable {
   private final Path caFile;
   private final List<String> jvmOptions;
 
-  private ReceiverProcess(Process process, int port, int adminPort, Path caFile, List<String> jvmOptions) throws IOException {
+  private ReceiverProcess(
+      Process process, int port, int adminPort, Path caFile, List<String> jvmOptions)
+      throws IOException {
     this.process = process;
     this.port = port;
     this.adminPort = adminPort;
@@ -37,16 +40,30 @@ final class ReceiverProcess implements AutoCloseable {
     Path dir = workDir.resolve("receiver");
     Files.createDirectories(dir);
     Path log = dir.resolve("receiver.log");
-    List<String> jvmOptions = List.of("-Xmx1g", "-XX:+UseParallelGC", "-Dlogback.configurationFile=logback-benchmark.xml");
+    List<String> jvmOptions =
+        List.of(
+            "-Xmx1g", "-XX:+UseParallelGC", "-Dlogback.configurationFile=logback-benchmark.xml");
     List<String> command = new java.util.ArrayList<>();
     command.add(ChildJvm.javaBinary());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", ChildJvm.ownClassPath(), Receiver.class.getName(),
-        dir.toString(), Integer.toString(eventLoops), Long.toString(slowDelay.toMillis())));
+    command.addAll(
+        List.of(
+            "-cp",
+            ChildJvm.ownClassPath(),
+            Receiver.class.getName(),
+            dir.toString(),
+            Integer.toString(eventLoops),
+            Long.toString(slowDelay.toMillis())));
     Process process = ChildJvm.start(command, Map.of(), log);
-    Properties properties = ChildJvm.awaitProperties(dir.resolve("receiver.properties"), process, Duration.ofSeconds(60), log);
-    return new ReceiverProcess(process, Integer.parseInt(properties.getProperty("port")),
-        Integer.parseInt(properties.getProperty("adminPort")), dir.resolve("receiver-ca.pem"), jvmOptions);
+    Properties properties =
+        ChildJvm.awaitProperties(
+            dir.resolve("receiver.properties"), process, Duration.ofSeconds(60), log);
+    return new ReceiverProcess(
+        process,
+        Integer.parseInt(properties.getProperty("port")),
+        Integer.parseInt(properties.getProperty("adminPort")),
+        dir.resolve("receiver-ca.pem"),
+        jvmOptions);
   }
 
   int port() {
@@ -86,8 +103,13 @@ final class ReceiverProcess implements AutoCloseable {
   private Properties admin(String path) {
     Properties properties = new Properties();
     try {
-      String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       properties.load(new StringReader(body));
     } catch (IOException e) {
       // counters unavailable: callers see zeros

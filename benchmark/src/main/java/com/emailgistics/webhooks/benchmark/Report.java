@@ -35,20 +35,39 @@ final class Report {
   private Report() {}
 
   static String line(Results.Measurement m) {
-    return String.format(Locale.ROOT, "%-28s %8.0f msg/s  p50 %6.2f ms  p99 %6.2f ms  (%d messages, %d errors; operator %.1f µs CPU/msg)",
-        m.key(), m.perSecond(), m.wrk().p50() / 1000, m.wrk().p99() / 1000, m.wrk().requests(),
-        m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts(), m.cpuPerMessage(OPERATOR) * 1000);
+    return String.format(
+        Locale.ROOT,
+        "%-28s %8.0f msg/s  p50 %6.2f ms  p99 %6.2f ms  (%d messages, %d errors; operator %.1f µs CPU/msg)",
+        m.key(),
+        m.perSecond(),
+        m.wrk().p50() / 1000,
+        m.wrk().p99() / 1000,
+        m.wrk().requests(),
+        m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts(),
+        m.cpuPerMessage(OPERATOR) * 1000);
   }
 
   static String line(SlowDeliveries.Result r) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%-8s %,d delivered, %,d answered 503, %d lost, in %.1f s; operator threads: JVM peak %d, kernel peak %d;"
             + " heap peak %d of %d MiB, resident peak %d MiB, %,d B live heap per delivery in flight; full GCs %d",
-        r.label(), r.succeeded(), r.refused(), r.lost(), r.seconds(), r.peakJvmThreads(), r.peakOsThreads(),
-        r.peakHeapBytes() >> 20, r.maxHeapBytes() >> 20, r.peakResidentBytes() >> 20, r.heapPerDeliveryBytes(), r.fullGcs());
+        r.label(),
+        r.succeeded(),
+        r.refused(),
+        r.lost(),
+        r.seconds(),
+        r.peakJvmThreads(),
+        r.peakOsThreads(),
+        r.peakHeapBytes() >> 20,
+        r.maxHeapBytes() >> 20,
+        r.peakResidentBytes() >> 20,
+        r.heapPerDeliveryBytes(),
+        r.fullGcs());
   }
 
-  // ------------------------------------------------------------------------------------------ verdicts
+  // ------------------------------------------------------------------------------------------
+  // verdicts
 
   /** One line per target: what was asked, what was measured, met or not. */
   private record Target(String asked, String measured, boolean met, boolean measuredAtAll) {}
@@ -63,54 +82,147 @@ final class Report {
       for (int i = 0; i < r.dispatchRounds.size(); i++) {
         rounds.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r.ratio(i)));
       }
-      targets.add(new Target(String.format(Locale.ROOT, "Throughput ratio dispatch (1 rule) / nginx >= %.2f", Results.RATIO_TARGET),
-          String.format(Locale.ROOT, "%.0f / %.0f msg/s = **%.2f** (median of %d rounds: %s); operator %.1f µs CPU per message,"
-                  + " nginx %.1f µs", dispatch.perSecond(), nginx.perSecond(), r.ratio(), r.dispatchRounds.size(), rounds,
-              dispatch.cpuPerMessage(OPERATOR) * 1000, nginx.cpuPerMessage(NGINX_GROUP) * 1000),
-          r.ratio() >= Results.RATIO_TARGET, true));
-      targets.add(new Target(String.format(Locale.ROOT, "Dispatch p99 <= %.0fx nginx p99", Results.P99_FACTOR_TARGET),
-          String.format(Locale.ROOT, "%.2f ms vs %.2f ms = **%.2fx**", dispatch.wrk().p99() / 1000, nginx.wrk().p99() / 1000,
-              r.p99Factor()), r.p99Factor() <= Results.P99_FACTOR_TARGET, true));
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "Throughput ratio dispatch (1 rule) / nginx >= %.2f",
+                  Results.RATIO_TARGET),
+              String.format(
+                  Locale.ROOT,
+                  "%.0f / %.0f msg/s = **%.2f** (median of %d rounds: %s); operator %.1f µs CPU per message,"
+                      + " nginx %.1f µs",
+                  dispatch.perSecond(),
+                  nginx.perSecond(),
+                  r.ratio(),
+                  r.dispatchRounds.size(),
+                  rounds,
+                  dispatch.cpuPerMessage(OPERATOR) * 1000,
+                  nginx.cpuPerMessage(NGINX_GROUP) * 1000),
+              r.ratio() >= Results.RATIO_TARGET,
+              true));
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT, "Dispatch p99 <= %.0fx nginx p99", Results.P99_FACTOR_TARGET),
+              String.format(
+                  Locale.ROOT,
+                  "%.2f ms vs %.2f ms = **%.2fx**",
+                  dispatch.wrk().p99() / 1000,
+                  nginx.wrk().p99() / 1000,
+                  r.p99Factor()),
+              r.p99Factor() <= Results.P99_FACTOR_TARGET,
+              true));
     }
     if (!r.slow.isEmpty()) {
       int delivered = r.slow.stream().mapToInt(SlowDeliveries.Result::succeeded).sum();
       int refused = r.slow.stream().mapToInt(SlowDeliveries.Result::refused).sum();
       int lost = r.slow.stream().mapToInt(SlowDeliveries.Result::lost).sum();
       long died = r.slow.stream().filter(x -> x.operatorExit() != null).count();
-      int threads = r.slow.stream().mapToInt(x -> Math.max(x.peakJvmThreads(), x.peakOsThreads())).max().orElse(-1);
-      targets.add(new Target(String.format(Locale.ROOT, "%d runs of %,d concurrent deliveries to a 5 s endpoint, heap -Xmx%s:"
-              + " no OutOfMemoryError, each delivered or answered 503, <= %d live threads", Results.SLOW_RUNS,
-          r.settings.slowDeliveries(), r.settings.operatorHeap(), Results.THREAD_LIMIT),
-          String.format(Locale.ROOT, "%d runs: %,d delivered, %,d answered 503, **%d lost**; operator died %d times; peak **%d**"
-              + " threads", r.slow.size(), delivered, refused, lost, died, threads), r.slowMet(), true));
+      int threads =
+          r.slow.stream()
+              .mapToInt(x -> Math.max(x.peakJvmThreads(), x.peakOsThreads()))
+              .max()
+              .orElse(-1);
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "%d runs of %,d concurrent deliveries to a 5 s endpoint, heap -Xmx%s:"
+                      + " no OutOfMemoryError, each delivered or answered 503, <= %d live threads",
+                  Results.SLOW_RUNS,
+                  r.settings.slowDeliveries(),
+                  r.settings.operatorHeap(),
+                  Results.THREAD_LIMIT),
+              String.format(
+                  Locale.ROOT,
+                  "%d runs: %,d delivered, %,d answered 503, **%d lost**; operator died %d times; peak **%d**"
+                      + " threads",
+                  r.slow.size(),
+                  delivered,
+                  refused,
+                  lost,
+                  died,
+                  threads),
+              r.slowMet(),
+              true));
     }
     if (r.overload != null) {
       OpenLoad.Result loaded = r.overload.loaded();
-      targets.add(new Target(String.format(Locale.ROOT, "Overload: %.0fx capacity for 30 s gets only 200 or 503, no connection"
-              + " resets, no OOM, throughput within %.0f%% of the unloaded figure", Results.OVERLOAD_FACTOR,
-          Results.OVERLOAD_TOLERANCE * 100),
-          String.format(Locale.ROOT, "%,d x 200, %,d x 503, %d other, **%d transport errors**, %d unanswered; %.0f msg/s vs"
-                  + " %.0f msg/s unloaded (**%+.1f%%**); operator %s", loaded.ok(), loaded.refused(), loaded.otherStatus(),
-              loaded.transportErrors(), loaded.unanswered(), loaded.okPerSecond(), r.overload.capacity(),
-              r.overload.throughputChange() * 100, r.overload.operatorAlive() ? "alive" : "DIED"), r.overload.met(), true));
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "Overload: %.0fx capacity for 30 s gets only 200 or 503, no connection"
+                      + " resets, no OOM, throughput within %.0f%% of the unloaded figure",
+                  Results.OVERLOAD_FACTOR,
+                  Results.OVERLOAD_TOLERANCE * 100),
+              String.format(
+                  Locale.ROOT,
+                  "%,d x 200, %,d x 503, %d other, **%d transport errors**, %d unanswered; %.0f msg/s vs"
+                      + " %.0f msg/s unloaded (**%+.1f%%**); operator %s",
+                  loaded.ok(),
+                  loaded.refused(),
+                  loaded.otherStatus(),
+                  loaded.transportErrors(),
+                  loaded.unanswered(),
+                  loaded.okPerSecond(),
+                  r.overload.capacity(),
+                  r.overload.throughputChange() * 100,
+                  r.overload.operatorAlive() ? "alive" : "DIED"),
+              r.overload.met(),
+              true));
     }
     if (r.drain != null) {
-      targets.add(new Target(String.format(Locale.ROOT, "Drain: SIGTERM with %d slow deliveries in flight, all answered",
-          r.drain.inFlight()), String.format(Locale.ROOT, "**%d of %d** answered 200 (%d delivered); the process ended %.1f s"
-              + " after SIGTERM (exit %d)", r.drain.answered200(), r.drain.inFlight(), r.drain.succeeded(),
-          r.drain.drainSeconds(), r.drain.exitCode()), r.drain.met(), true));
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "Drain: SIGTERM with %d slow deliveries in flight, all answered",
+                  r.drain.inFlight()),
+              String.format(
+                  Locale.ROOT,
+                  "**%d of %d** answered 200 (%d delivered); the process ended %.1f s"
+                      + " after SIGTERM (exit %d)",
+                  r.drain.answered200(),
+                  r.drain.inFlight(),
+                  r.drain.succeeded(),
+                  r.drain.drainSeconds(),
+                  r.drain.exitCode()),
+              r.drain.met(),
+              true));
     }
     if (r.outage != null) {
       OpenLoad.Result load = r.outage.load();
-      targets.add(new Target("API-server outage: a kube-apiserver restart during load causes zero failed dispatches",
-          String.format(Locale.ROOT, "API server unavailable %.1f s; **%,d of %,d** messages answered 200 (%d x 503, %d other,"
-                  + " %d transport errors); /readyz not 200 in %d of %d probes", r.outage.unavailable().toMillis() / 1000.0,
-              load.ok(), load.due(), load.refused(), load.otherStatus(), load.transportErrors(), r.outage.readinessFailures(),
-              r.outage.readinessProbes()), r.outage.met(), true));
+      targets.add(
+          new Target(
+              "API-server outage: a kube-apiserver restart during load causes zero failed dispatches",
+              String.format(
+                  Locale.ROOT,
+                  "API server unavailable %.1f s; **%,d of %,d** messages answered 200 (%d x 503, %d other,"
+                      + " %d transport errors); /readyz not 200 in %d of %d probes",
+                  r.outage.unavailable().toMillis() / 1000.0,
+                  load.ok(),
+                  load.due(),
+                  load.refused(),
+                  load.otherStatus(),
+                  load.transportErrors(),
+                  r.outage.readinessFailures(),
+                  r.outage.readinessProbes()),
+              r.outage.met(),
+              true));
     }
     if (r.get(SCALE_AFTER) != null) {
-      targets.add(new Target(String.format(Locale.ROOT, "Per-message cost independent of the number of mailboxes (%,d mailboxes"
-          + " x 20 rules loaded)", r.settings.mailboxes()), scaleCell(r), scaleMet(r), true));
+      targets.add(
+          new Target(
+              String.format(
+                  Locale.ROOT,
+                  "Per-message cost independent of the number of mailboxes (%,d mailboxes"
+                      + " x 20 rules loaded)",
+                  r.settings.mailboxes()),
+              scaleCell(r),
+              scaleMet(r),
+              true));
     }
     return targets;
   }
@@ -120,7 +232,8 @@ final class Report {
     for (String key : List.of(SCALE_AFTER, SCALE_SPREAD)) {
       Results.Measurement after = r.get(key);
       if (after.perSecond() < before.perSecond() * (1 - Results.SCALE_TOLERANCE)
-          || after.cpuPerMessage(OPERATOR) > before.cpuPerMessage(OPERATOR) * (1 + Results.SCALE_TOLERANCE)) {
+          || after.cpuPerMessage(OPERATOR)
+              > before.cpuPerMessage(OPERATOR) * (1 + Results.SCALE_TOLERANCE)) {
         return false;
       }
     }
@@ -131,12 +244,20 @@ final class Report {
     Results.Measurement before = r.get(SCALE_BEFORE);
     Results.Measurement same = r.get(SCALE_AFTER);
     Results.Measurement spread = r.get(SCALE_SPREAD);
-    return String.format(Locale.ROOT, "1 mailbox: %.0f msg/s, %.1f µs CPU/msg; same mailbox among %,d: %.0f msg/s (%+.1f%%),"
+    return String.format(
+        Locale.ROOT,
+        "1 mailbox: %.0f msg/s, %.1f µs CPU/msg; same mailbox among %,d: %.0f msg/s (%+.1f%%),"
             + " %.1f µs (%+.1f%%); spread over all: %.0f msg/s (%+.1f%%), %.1f µs (%+.1f%%)",
-        before.perSecond(), before.cpuPerMessage(OPERATOR) * 1000, r.loadedMailboxes, same.perSecond(),
-        change(same.perSecond(), before.perSecond()), same.cpuPerMessage(OPERATOR) * 1000,
-        change(same.cpuPerMessage(OPERATOR), before.cpuPerMessage(OPERATOR)), spread.perSecond(),
-        change(spread.perSecond(), before.perSecond()), spread.cpuPerMessage(OPERATOR) * 1000,
+        before.perSecond(),
+        before.cpuPerMessage(OPERATOR) * 1000,
+        r.loadedMailboxes,
+        same.perSecond(),
+        change(same.perSecond(), before.perSecond()),
+        same.cpuPerMessage(OPERATOR) * 1000,
+        change(same.cpuPerMessage(OPERATOR), before.cpuPerMessage(OPERATOR)),
+        spread.perSecond(),
+        change(spread.perSecond(), before.perSecond()),
+        spread.cpuPerMessage(OPERATOR) * 1000,
         change(spread.cpuPerMessage(OPERATOR), before.cpuPerMessage(OPERATOR)));
   }
 
@@ -152,15 +273,24 @@ final class Report {
       out.append(String.format(Locale.ROOT, "ratio: %.2f%n", r.ratio()));
     }
     for (Target target : targets(r)) {
-      out.append(target.met() ? "met     " : "MISSED  ").append(target.asked()).append(": ")
-          .append(target.measured().replace("**", "")).append('\n');
+      out.append(target.met() ? "met     " : "MISSED  ")
+          .append(target.asked())
+          .append(": ")
+          .append(target.measured().replace("**", ""))
+          .append('\n');
     }
-    out.append(String.format(Locale.ROOT, "total runtime: %.0f s (%d s tool checks and builds + %.0f s benchmark)%n",
-        r.settings.secondsBefore() + r.runtime.toMillis() / 1000.0, r.settings.secondsBefore(), r.runtime.toMillis() / 1000.0));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "total runtime: %.0f s (%d s tool checks and builds + %.0f s benchmark)%n",
+            r.settings.secondsBefore() + r.runtime.toMillis() / 1000.0,
+            r.settings.secondsBefore(),
+            r.runtime.toMillis() / 1000.0));
     return out.toString();
   }
 
-  // ------------------------------------------------------------------------------------------ markdown
+  // ------------------------------------------------------------------------------------------
+  // markdown
 
   static void write(Results r, Path output) throws IOException {
     Path directory = output.toAbsolutePath().getParent();
@@ -171,18 +301,44 @@ final class Report {
   private static void plots(Results r, Path directory) throws IOException {
     if (!r.dispatchRounds.isEmpty()) {
       int median = r.medianRound();
-      Plot.write(directory.resolve(LATENCY_PLOT), "Latency distribution, 1-rule dispatch vs nginx (" + r.settings.connections()
-              + " connections, median round)", "percentile", "latency (ms, log scale)",
+      Plot.write(
+          directory.resolve(LATENCY_PLOT),
+          "Latency distribution, 1-rule dispatch vs nginx ("
+              + r.settings.connections()
+              + " connections, median round)",
+          "percentile",
+          "latency (ms, log scale)",
           List.of("p50", "p75", "p90", "p95", "p99", "p99.9"),
-          List.of(new Plot.Series("dispatch", DISPATCH_COLOR, millis(r.dispatchRounds.get(median).wrk().percentiles())),
-              new Plot.Series("nginx", NGINX_COLOR, millis(r.nginxRounds.get(median).wrk().percentiles()))), true);
+          List.of(
+              new Plot.Series(
+                  "dispatch",
+                  DISPATCH_COLOR,
+                  millis(r.dispatchRounds.get(median).wrk().percentiles())),
+              new Plot.Series(
+                  "nginx", NGINX_COLOR, millis(r.nginxRounds.get(median).wrk().percentiles()))),
+          true);
     }
     if (!r.dispatchSweep.isEmpty()) {
       List<String> categories = r.dispatchSweep.keySet().stream().map(String::valueOf).toList();
-      Plot.write(directory.resolve(THROUGHPUT_PLOT), "Throughput against concurrency, 1-rule dispatch vs nginx",
-          "wrk connections (closed loop)", "messages per second", categories,
-          List.of(new Plot.Series("dispatch", DISPATCH_COLOR, r.dispatchSweep.values().stream().mapToDouble(Results.Measurement::perSecond).toArray()),
-              new Plot.Series("nginx", NGINX_COLOR, r.nginxSweep.values().stream().mapToDouble(Results.Measurement::perSecond).toArray())),
+      Plot.write(
+          directory.resolve(THROUGHPUT_PLOT),
+          "Throughput against concurrency, 1-rule dispatch vs nginx",
+          "wrk connections (closed loop)",
+          "messages per second",
+          categories,
+          List.of(
+              new Plot.Series(
+                  "dispatch",
+                  DISPATCH_COLOR,
+                  r.dispatchSweep.values().stream()
+                      .mapToDouble(Results.Measurement::perSecond)
+                      .toArray()),
+              new Plot.Series(
+                  "nginx",
+                  NGINX_COLOR,
+                  r.nginxSweep.values().stream()
+                      .mapToDouble(Results.Measurement::perSecond)
+                      .toArray())),
           false);
     }
   }
@@ -199,12 +355,18 @@ final class Report {
     StringBuilder md = new StringBuilder();
     Settings s = r.settings;
     md.append("# Benchmarks\n\n");
-    md.append("Measured figures of the data plane, written by `scripts/benchmark.sh` (module `benchmark/`). Re-running the"
-        + " command overwrites this file and its two plots. Run started ")
+    md.append(
+            "Measured figures of the data plane, written by `scripts/benchmark.sh` (module `benchmark/`). Re-running the"
+                + " command overwrites this file and its two plots. Run started ")
         .append(DateTimeFormatter.ISO_INSTANT.format(r.started.truncatedTo(ChronoUnit.SECONDS)))
-        .append(String.format(Locale.ROOT, "; the command took %.0f s (%d s of tool checks and builds, then %.0f s of benchmark)."
-            + " Figures vary between runs on this shared 2-core machine: compare within one run.%n%n",
-            s.secondsBefore() + r.runtime.toMillis() / 1000.0, s.secondsBefore(), r.runtime.toMillis() / 1000.0));
+        .append(
+            String.format(
+                Locale.ROOT,
+                "; the command took %.0f s (%d s of tool checks and builds, then %.0f s of benchmark)."
+                    + " Figures vary between runs on this shared 2-core machine: compare within one run.%n%n",
+                s.secondsBefore() + r.runtime.toMillis() / 1000.0,
+                s.secondsBefore(),
+                r.runtime.toMillis() / 1000.0));
 
     md.append("## Summary\n\n");
     if (!r.dispatchRounds.isEmpty()) {
@@ -212,8 +374,13 @@ final class Report {
     }
     md.append("| Target | Measured | Verdict |\n|---|---|---|\n");
     for (Target target : targets(r)) {
-      md.append("| ").append(target.asked()).append(" | ").append(target.measured()).append(" | ")
-          .append(target.met() ? "met" : "**missed**").append(" |\n");
+      md.append("| ")
+          .append(target.asked())
+          .append(" | ")
+          .append(target.measured())
+          .append(" | ")
+          .append(target.met() ? "met" : "**missed**")
+          .append(" |\n");
     }
     md.append('\n');
     md.append("![Latency distribution](").append(LATENCY_PLOT).append(")\n\n");
@@ -221,17 +388,30 @@ final class Report {
 
     machine(md, r);
     md.append("## Command\n\n```sh\n").append(s.command()).append("\n```\n\n");
-    md.append(String.format(Locale.ROOT, "Settings: %d alternating rounds of %d s each for nginx and dispatch after up to %d s"
-            + " of warm-up, %d wrk connections (closed loop), %,d slow deliveries answered after %d ms, %,d mailboxes x 20"
-            + " rules, operator heap -Xmx%s and the chart's default limits, nginx `worker_processes %s`, receiver %d event"
-            + " loops.%n%n", s.rounds(), s.duration().toSeconds(), s.warmup().toSeconds(), s.connections(), s.slowDeliveries(),
-        s.slowDelay().toMillis(), s.mailboxes(), s.operatorHeap(), s.nginxWorkers(), s.receiverEventLoops()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Settings: %d alternating rounds of %d s each for nginx and dispatch after up to %d s"
+                + " of warm-up, %d wrk connections (closed loop), %,d slow deliveries answered after %d ms, %,d mailboxes x 20"
+                + " rules, operator heap -Xmx%s and the chart's default limits, nginx `worker_processes %s`, receiver %d event"
+                + " loops.%n%n",
+            s.rounds(),
+            s.duration().toSeconds(),
+            s.warmup().toSeconds(),
+            s.connections(),
+            s.slowDeliveries(),
+            s.slowDelay().toMillis(),
+            s.mailboxes(),
+            s.operatorHeap(),
+            s.nginxWorkers(),
+            s.receiverEventLoops()));
     setUp(md, r);
 
     if (!r.dispatchRounds.isEmpty()) {
       md.append("## Throughput and latency, dispatch and nginx\n\n");
-      md.append("| Scenario | Messages/s | Deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | Messages | Errors |"
-          + " Operator peak JVM threads | Operator GC (count, ms) |\n");
+      md.append(
+          "| Scenario | Messages/s | Deliveries/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | Messages | Errors |"
+              + " Operator peak JVM threads | Operator GC (count, ms) |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       List<Results.Measurement> rows = new ArrayList<>();
       for (int i = 0; i < r.dispatchRounds.size(); i++) {
@@ -243,19 +423,30 @@ final class Report {
       rows.stream().filter(Objects::nonNull).forEach(m -> md.append(row(m)));
       md.append('\n');
       problems(md, rows.stream().filter(Objects::nonNull).toList());
-      md.append("CPU per message by process (2 cores shared by every process); each cell: CPU ms per message (cores used on"
-          + " average):\n\n");
+      md.append(
+          "CPU per message by process (2 cores shared by every process); each cell: CPU ms per message (cores used on"
+              + " average):\n\n");
       md.append(cpuTable(rows.stream().filter(Objects::nonNull).toList()));
     }
 
     if (!r.dispatchSweep.isEmpty()) {
-      md.append("## Throughput against concurrency\n\n| wrk connections | nginx msg/s | nginx p99 ms | dispatch msg/s |"
-          + " dispatch p99 ms | ratio |\n|---:|---:|---:|---:|---:|---:|\n");
-      r.dispatchSweep.forEach((connections, dispatch) -> {
-        Results.Measurement nginx = r.nginxSweep.get(connections);
-        md.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.0f | %.2f | %.2f |%n", connections, nginx.perSecond(),
-            nginx.wrk().p99() / 1000, dispatch.perSecond(), dispatch.wrk().p99() / 1000, dispatch.perSecond() / nginx.perSecond()));
-      });
+      md.append(
+          "## Throughput against concurrency\n\n| wrk connections | nginx msg/s | nginx p99 ms | dispatch msg/s |"
+              + " dispatch p99 ms | ratio |\n|---:|---:|---:|---:|---:|---:|\n");
+      r.dispatchSweep.forEach(
+          (connections, dispatch) -> {
+            Results.Measurement nginx = r.nginxSweep.get(connections);
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f | %.2f | %.0f | %.2f | %.2f |%n",
+                    connections,
+                    nginx.perSecond(),
+                    nginx.wrk().p99() / 1000,
+                    dispatch.perSecond(),
+                    dispatch.wrk().p99() / 1000,
+                    dispatch.perSecond() / nginx.perSecond()));
+          });
       md.append('\n');
       problems(md, r.dispatchSweep.values());
     }
@@ -268,49 +459,82 @@ final class Report {
     }
     if (r.drain != null) {
       md.append("## Drain on SIGTERM\n\n");
-      md.append(String.format(Locale.ROOT, "%d messages posted to mailbox `slow` (deliveries answered after %d ms); once the"
-              + " receiver held all %d deliveries the operator got SIGTERM. %d answered 200, %d of them with a successful"
-              + " delivery; the process ended %.1f s after the signal with exit code %d (143: ended by SIGTERM after its"
-              + " shutdown hook).%s%n%n", r.drain.inFlight(), s.slowDelay().toMillis(), r.drain.inFlight(), r.drain.answered200(),
-          r.drain.succeeded(), r.drain.drainSeconds(), r.drain.exitCode(),
-          r.drain.failures().isEmpty() ? "" : " Failures: " + r.drain.failures()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%d messages posted to mailbox `slow` (deliveries answered after %d ms); once the"
+                  + " receiver held all %d deliveries the operator got SIGTERM. %d answered 200, %d of them with a successful"
+                  + " delivery; the process ended %.1f s after the signal with exit code %d (143: ended by SIGTERM after its"
+                  + " shutdown hook).%s%n%n",
+              r.drain.inFlight(),
+              s.slowDelay().toMillis(),
+              r.drain.inFlight(),
+              r.drain.answered200(),
+              r.drain.succeeded(),
+              r.drain.drainSeconds(),
+              r.drain.exitCode(),
+              r.drain.failures().isEmpty() ? "" : " Failures: " + r.drain.failures()));
     }
     if (r.outage != null) {
       OpenLoad.Result load = r.outage.load();
       md.append("## API-server outage\n\n");
-      md.append(String.format(Locale.ROOT, "500 messages a second (open loop) to mailbox `one` for 25 s; 5 s in, kube-apiserver"
-              + " is killed (etcd keeps its data), left down for 2 s and started again; it answered again %.1f s after the kill."
-              + " %s. /readyz was probed every 200 ms: not 200 in %d of %d probes.%n%n",
-          r.outage.unavailable().toMillis() / 1000.0, load.summary(), r.outage.readinessFailures(), r.outage.readinessProbes()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "500 messages a second (open loop) to mailbox `one` for 25 s; 5 s in, kube-apiserver"
+                  + " is killed (etcd keeps its data), left down for 2 s and started again; it answered again %.1f s after the kill."
+                  + " %s. /readyz was probed every 200 ms: not 200 in %d of %d probes.%n%n",
+              r.outage.unavailable().toMillis() / 1000.0,
+              load.summary(),
+              r.outage.readinessFailures(),
+              r.outage.readinessProbes()));
     }
     if (r.get(SCALE_AFTER) != null) {
       scale(md, r);
     }
 
     md.append("## Reference\n\n");
-    md.append("A dispatch answer for mailbox `one` (the measured 1-rule case):\n\n```json\n").append(r.sampleReport).append("\n```\n\n");
-    md.append("nginx configuration used:\n\n```nginx\n").append(r.nginxConfig.strip()).append("\n```\n");
+    md.append("A dispatch answer for mailbox `one` (the measured 1-rule case):\n\n```json\n")
+        .append(r.sampleReport)
+        .append("\n```\n\n");
+    md.append("nginx configuration used:\n\n```nginx\n")
+        .append(r.nginxConfig.strip())
+        .append("\n```\n");
     return md.toString();
   }
 
   private static void machine(StringBuilder md, Results r) {
     Machine machine = r.machine;
     md.append("## Machine\n\n| | |\n|---|---|\n");
-    md.append("| CPU | ").append(machine.cores()).append(" cores (`nproc`), ").append(machine.cpuModel()).append(" |\n");
-    md.append("| Memory | ").append(String.format(Locale.ROOT, "%,d MiB", machine.memoryMiB())).append(" |\n");
+    md.append("| CPU | ")
+        .append(machine.cores())
+        .append(" cores (`nproc`), ")
+        .append(machine.cpuModel())
+        .append(" |\n");
+    md.append("| Memory | ")
+        .append(String.format(Locale.ROOT, "%,d MiB", machine.memoryMiB()))
+        .append(" |\n");
     md.append("| Kernel | Linux ").append(machine.kernel()).append(" |\n");
-    md.append("| JDK | ").append(machine.jdk()).append(" (operator, receiver and benchmark JVMs) |\n");
+    md.append("| JDK | ")
+        .append(machine.jdk())
+        .append(" (operator, receiver and benchmark JVMs) |\n");
     md.append("| nginx | ").append(machine.nginx()).append(" (Debian package) |\n");
-    md.append("| Load generators | ").append(machine.wrk()).append(" (Debian package), 1 thread, closed loop; an open-loop"
-        + " generator on one Vert.x event loop in the benchmark JVM |\n");
-    md.append("| Kubernetes | kube-apiserver ").append(r.kubernetesVersion)
+    md.append("| Load generators | ")
+        .append(machine.wrk())
+        .append(
+            " (Debian package), 1 thread, closed loop; an open-loop"
+                + " generator on one Vert.x event loop in the benchmark JVM |\n");
+    md.append("| Kubernetes | kube-apiserver ")
+        .append(r.kubernetesVersion)
         .append(" + etcd via io.fabric8:kube-api-test (real API server, not a mock) |\n");
-    md.append("| Load average at start | ").append(machine.loadAverageAtStart())
+    md.append("| Load average at start | ")
+        .append(machine.loadAverageAtStart())
         .append(" (other work on this machine shows as \"unattributed\" CPU) |\n\n");
   }
 
   private static void setUp(StringBuilder md, Results r) {
-    md.append("""
+    md.append(
+        """
         ## Set-up
 
         Every process runs on this machine and talks over 127.0.0.1:
@@ -339,15 +563,27 @@ final class Report {
           matches. The scale scenario adds %,d more such mailboxes in 20 namespaces.
         - **CPU accounting**: utime+stime of each process from /proc before and after each run.
 
-        """.formatted(String.join(" ", r.operatorJvmOptions), String.join(" ", r.receiverJvmOptions), Receiver.ANSWER,
-        Workload.MESSAGE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Math.max(0, r.settings.mailboxes() - 1)));
+        """
+            .formatted(
+                String.join(" ", r.operatorJvmOptions),
+                String.join(" ", r.receiverJvmOptions),
+                Receiver.ANSWER,
+                Workload.MESSAGE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                Math.max(0, r.settings.mailboxes() - 1)));
   }
 
   private static void slow(StringBuilder md, Results r) {
     Settings s = r.settings;
-    md.append(String.format(Locale.ROOT, "## %,d messages at once to a slow endpoint, %d runs in a row%n%n", s.slowDeliveries(),
-        Results.SLOW_RUNS));
-    md.append(String.format(Locale.ROOT, """
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "## %,d messages at once to a slow endpoint, %d runs in a row%n%n",
+            s.slowDeliveries(),
+            Results.SLOW_RUNS));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            """
         %,d messages are posted to mailbox `slow` within 1 s by the benchmark JVM; its rule delivers to `/slow`, which answers
         after %d ms. The operator runs with the chart's heap (-Xmx%s) and its default limits, so it admits what fits and
         answers the rest 503 at once. Threads are counted in the operator JVM (ThreadMXBean peak; kernel threads from
@@ -357,32 +593,77 @@ final class Report {
 
         | Run | Delivered | Answered 503 | Lost | Wall s | Latency p50 / max ms | Peak JVM / kernel threads | In flight: operator / receiver | Heap peak / max MiB | Resident peak MiB | Live heap per delivery | Full GCs | Operator CPU s |
         |---|---:|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|
-        """, s.slowDeliveries(), s.slowDelay().toMillis(), s.operatorHeap()));
+        """,
+            s.slowDeliveries(),
+            s.slowDelay().toMillis(),
+            s.operatorHeap()));
     for (SlowDeliveries.Result x : r.slow) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %.1f | %d / %d | %d / %d | %,d / %,d | %d / %d | %d | %s | %d | %.1f |%n",
-          x.label(), x.succeeded(), x.refused(), x.lost(), x.seconds(), x.p50Millis(), x.maxMillis(), x.peakJvmThreads(),
-          x.peakOsThreads(), x.peakInFlightOperator(), x.peakInFlightReceiver(), x.peakHeapBytes() >> 20,
-          x.maxHeapBytes() >> 20, x.peakResidentBytes() >> 20, x.heapPerDeliveryBytes() < 0 ? "–"
-              : String.format(Locale.ROOT, "%.1f KiB (%,d in flight)", x.heapPerDeliveryBytes() / 1024.0, x.inFlightWhenMeasured()),
-          x.fullGcs(), x.cpu().millisByGroup().getOrDefault(OPERATOR, 0L) / 1000.0));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %,d | %d | %.1f | %d / %d | %d / %d | %,d / %,d | %d / %d | %d | %s | %d | %.1f |%n",
+              x.label(),
+              x.succeeded(),
+              x.refused(),
+              x.lost(),
+              x.seconds(),
+              x.p50Millis(),
+              x.maxMillis(),
+              x.peakJvmThreads(),
+              x.peakOsThreads(),
+              x.peakInFlightOperator(),
+              x.peakInFlightReceiver(),
+              x.peakHeapBytes() >> 20,
+              x.maxHeapBytes() >> 20,
+              x.peakResidentBytes() >> 20,
+              x.heapPerDeliveryBytes() < 0
+                  ? "–"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.1f KiB (%,d in flight)",
+                      x.heapPerDeliveryBytes() / 1024.0,
+                      x.inFlightWhenMeasured()),
+              x.fullGcs(),
+              x.cpu().millisByGroup().getOrDefault(OPERATOR, 0L) / 1000.0));
     }
     md.append('\n');
-    r.slow.stream().filter(x -> !x.failures().isEmpty() || x.operatorExit() != null).forEach(x -> md.append("- ")
-        .append(x.label()).append(": ").append(x.operatorExit() == null ? "" : x.operatorExit() + "; ")
-        .append(String.join("; ", x.failures())).append('\n'));
+    r.slow.stream()
+        .filter(x -> !x.failures().isEmpty() || x.operatorExit() != null)
+        .forEach(
+            x ->
+                md.append("- ")
+                    .append(x.label())
+                    .append(": ")
+                    .append(x.operatorExit() == null ? "" : x.operatorExit() + "; ")
+                    .append(String.join("; ", x.failures()))
+                    .append('\n'));
     SlowDeliveries.Result last = r.slow.get(r.slow.size() - 1);
-    md.append(String.format(Locale.ROOT, "%nLive Java threads of the operator by name (digits as N) with %,d deliveries in flight (%s):%n%n"
-        + "| Thread name | Count |%n|---|---:|%n", last.inFlightAtThreadDump(), last.label()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nLive Java threads of the operator by name (digits as N) with %,d deliveries in flight (%s):%n%n"
+                + "| Thread name | Count |%n|---|---:|%n",
+            last.inFlightAtThreadDump(),
+            last.label()));
     last.threadsAtPeak().entrySet().stream()
         .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
-        .forEach(e -> md.append("| `").append(e.getKey()).append("` | ").append(e.getValue()).append(" |\n"));
+        .forEach(
+            e ->
+                md.append("| `")
+                    .append(e.getKey())
+                    .append("` | ")
+                    .append(e.getValue())
+                    .append(" |\n"));
     md.append('\n');
   }
 
   private static void overload(StringBuilder md, Results r) {
     Results.Overload o = r.overload;
     md.append("## Overload\n\n");
-    md.append(String.format(Locale.ROOT, """
+    md.append(
+        String.format(
+            Locale.ROOT,
+            """
         A capacity set by a limit: a fresh operator with at most %d deliveries per webhook in flight dispatches to mailbox
         `paced`, whose webhook answers after %d ms. Unloaded (wrk, %d connections, closed loop): %.0f msg/s, p99 %.1f ms.
         Then %.0fx that, open loop, for 30 s over up to 1,000 connections: %s. Operator during the overload: peak %d JVM
@@ -390,41 +671,80 @@ final class Report {
 
         CPU of the overload run by process (ms): %s.
 
-        """, BenchmarkMain.PACED_LIMIT, Workload.PACED_DELAY_MILLIS, BenchmarkMain.PACED_LIMIT - 10, o.capacity(),
-        o.capacityRun().wrk().p99() / 1000, Results.OVERLOAD_FACTOR, o.loaded().summary(), o.operatorThreads(), o.fullGcs(),
-        o.operatorAlive() ? "still running" : "DIED", o.cpu().millisByGroup()));
+        """,
+            BenchmarkMain.PACED_LIMIT,
+            Workload.PACED_DELAY_MILLIS,
+            BenchmarkMain.PACED_LIMIT - 10,
+            o.capacity(),
+            o.capacityRun().wrk().p99() / 1000,
+            Results.OVERLOAD_FACTOR,
+            o.loaded().summary(),
+            o.operatorThreads(),
+            o.fullGcs(),
+            o.operatorAlive() ? "still running" : "DIED",
+            o.cpu().millisByGroup()));
     if (!o.loaded().errorSamples().isEmpty()) {
       md.append("Examples of what went wrong: ").append(o.loaded().errorSamples()).append("\n\n");
     }
   }
 
   private static void scale(StringBuilder md, Results r) {
-    md.append(String.format(Locale.ROOT, "## Per-message cost with %,d mailboxes x 20 rules%n%n", r.settings.mailboxes()));
-    md.append(String.format(Locale.ROOT, "A fresh operator JVM, warmed up the same way before and after loading %,d Mailboxes and"
-            + " %,d MailboxRules in total (created through the API server, reconciled until every rule was Ready and the"
-            + " operator idle: %.0f s). Operator heap live after a full GC: %d MiB before loading, %d MiB after (heap limit %s).%n%n",
-        r.loadedMailboxes, r.loadedRules, r.loadTime.toMillis() / 1000.0, r.liveHeapBaseBytes >> 20,
-        r.liveHeapAfterLoadBytes >> 20, r.settings.operatorHeap()));
-    md.append("| Scenario | Messages/s | p50 ms | p99 ms | Operator µs CPU/msg | vs 1 mailbox: msg/s | vs 1 mailbox: CPU/msg |"
-        + " Errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "## Per-message cost with %,d mailboxes x 20 rules%n%n",
+            r.settings.mailboxes()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "A fresh operator JVM, warmed up the same way before and after loading %,d Mailboxes and"
+                + " %,d MailboxRules in total (created through the API server, reconciled until every rule was Ready and the"
+                + " operator idle: %.0f s). Operator heap live after a full GC: %d MiB before loading, %d MiB after (heap limit %s).%n%n",
+            r.loadedMailboxes,
+            r.loadedRules,
+            r.loadTime.toMillis() / 1000.0,
+            r.liveHeapBaseBytes >> 20,
+            r.liveHeapAfterLoadBytes >> 20,
+            r.settings.operatorHeap()));
+    md.append(
+        "| Scenario | Messages/s | p50 ms | p99 ms | Operator µs CPU/msg | vs 1 mailbox: msg/s | vs 1 mailbox: CPU/msg |"
+            + " Errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     Results.Measurement before = r.get(SCALE_BEFORE);
     for (String key : List.of(SCALE_BEFORE, SCALE_AFTER, SCALE_SPREAD)) {
       Results.Measurement m = r.get(key);
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.1f | %+.1f%% | %+.1f%% | %d |%n",
-          m.title(), m.perSecond(), m.wrk().p50() / 1000, m.wrk().p99() / 1000, m.cpuPerMessage(OPERATOR) * 1000,
-          change(m.perSecond(), before.perSecond()), change(m.cpuPerMessage(OPERATOR), before.cpuPerMessage(OPERATOR)),
-          m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.2f | %.2f | %.1f | %+.1f%% | %+.1f%% | %d |%n",
+              m.title(),
+              m.perSecond(),
+              m.wrk().p50() / 1000,
+              m.wrk().p99() / 1000,
+              m.cpuPerMessage(OPERATOR) * 1000,
+              change(m.perSecond(), before.perSecond()),
+              change(m.cpuPerMessage(OPERATOR), before.cpuPerMessage(OPERATOR)),
+              m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts()));
     }
     md.append('\n');
     problems(md, List.of(r.get(SCALE_BEFORE), r.get(SCALE_AFTER), r.get(SCALE_SPREAD)));
   }
 
   private static String row(Results.Measurement m) {
-    return String.format(Locale.ROOT, "| %s | %.0f | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %,d | %d | %s | %s |%n",
-        m.title(), m.perSecond(), m.deliveriesPerMessage() == 0 ? "–"
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.0f | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %,d | %d | %s | %s |%n",
+        m.title(),
+        m.perSecond(),
+        m.deliveriesPerMessage() == 0
+            ? "–"
             : String.format(Locale.ROOT, "%.0f", m.perSecond() * m.deliveriesPerMessage()),
-        m.wrk().p50() / 1000, m.wrk().p90() / 1000, m.wrk().p99() / 1000, m.wrk().p999() / 1000, m.wrk().max() / 1000,
-        m.wrk().requests(), m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts(),
+        m.wrk().p50() / 1000,
+        m.wrk().p90() / 1000,
+        m.wrk().p99() / 1000,
+        m.wrk().p999() / 1000,
+        m.wrk().max() / 1000,
+        m.wrk().requests(),
+        m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts(),
         m.deliveriesPerMessage() == 0 ? "–" : Integer.toString(m.peakJvmThreads()),
         m.deliveriesPerMessage() == 0 ? "–" : m.gcCount() + ", " + m.gcMillis());
   }
@@ -433,13 +753,20 @@ final class Report {
     boolean any = false;
     for (Results.Measurement m : measurements) {
       if (!m.problems().isEmpty()) {
-        md.append("- **").append(m.title()).append("**: ").append(String.join("; ", m.problems())).append('\n');
+        md.append("- **")
+            .append(m.title())
+            .append("**: ")
+            .append(String.join("; ", m.problems()))
+            .append('\n');
         any = true;
       }
     }
-    md.append(any ? "\n" : "Checks: no socket errors, HTTP errors or timeouts; the deliveries succeeded at the first attempt"
-        + " (operator metrics; wrk stops with a few messages in flight, whose cut deliveries are tolerated) and reached the"
-        + " receiver.\n\n");
+    md.append(
+        any
+            ? "\n"
+            : "Checks: no socket errors, HTTP errors or timeouts; the deliveries succeeded at the first attempt"
+                + " (operator metrics; wrk stops with a few messages in flight, whose cut deliveries are tolerated) and reached the"
+                + " receiver.\n\n");
   }
 
   private static String cpuTable(List<Results.Measurement> measurements) {
@@ -455,9 +782,19 @@ final class Report {
       for (String group : groups) {
         long millis = m.cpu().millisByGroup().getOrDefault(group, 0L);
         total += millis;
-        md.append(String.format(Locale.ROOT, " %.3f (%.2f) |", millis / (double) m.wrk().requests(), m.cpu().cores(millis)));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                " %.3f (%.2f) |",
+                millis / (double) m.wrk().requests(),
+                m.cpu().cores(millis)));
       }
-      md.append(String.format(Locale.ROOT, " %.3f (%.2f) |%n", total / (double) m.wrk().requests(), m.cpu().cores(total)));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              " %.3f (%.2f) |%n",
+              total / (double) m.wrk().requests(),
+              m.cpu().cores(total)));
     }
     return md.append('\n').toString();
   }

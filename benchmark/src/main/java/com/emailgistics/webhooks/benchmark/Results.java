@@ -15,8 +15,10 @@ final class Results {
   static final double P99_FACTOR_TARGET = 2.0;
   static final int SLOW_RUNS = 5;
   static final double OVERLOAD_FACTOR = 3.0;
+
   /** Throughput under overload within this fraction of the unloaded figure. */
   static final double OVERLOAD_TOLERANCE = 0.10;
+
   /** "Independent of the number of mailboxes": within this fraction of the 1-mailbox figures. */
   static final double SCALE_TOLERANCE = 0.10;
 
@@ -31,11 +33,15 @@ final class Results {
   String sampleReport = "";
   final Map<String, Measurement> measurements = new LinkedHashMap<>();
   final Map<String, String> warmups = new LinkedHashMap<>();
+
   /** nginx and dispatch (1 rule), measured in turns. */
   final List<Measurement> nginxRounds = new ArrayList<>();
+
   final List<Measurement> dispatchRounds = new ArrayList<>();
+
   /** Throughput against wrk connections. */
   final Map<Integer, Measurement> nginxSweep = new LinkedHashMap<>();
+
   final Map<Integer, Measurement> dispatchSweep = new LinkedHashMap<>();
   final List<SlowDeliveries.Result> slow = new ArrayList<>();
   Overload overload;
@@ -50,8 +56,17 @@ final class Results {
   int operatorRestarts;
 
   /** One wrk run and what the processes did meanwhile. */
-  record Measurement(String key, String title, Wrk.Result wrk, Proc.CpuUsage cpu, int deliveriesPerMessage,
-      OperatorJvm.Deliveries deliveries, int peakJvmThreads, long gcCount, long gcMillis, long receiverRequests) {
+  record Measurement(
+      String key,
+      String title,
+      Wrk.Result wrk,
+      Proc.CpuUsage cpu,
+      int deliveriesPerMessage,
+      OperatorJvm.Deliveries deliveries,
+      int peakJvmThreads,
+      long gcCount,
+      long gcMillis,
+      long receiverRequests) {
 
     /** Anything that makes the figures untrustworthy: errors, failed or missing deliveries. */
     List<String> problems() {
@@ -72,7 +87,9 @@ final class Results {
           problems.add(deliveries.notSucceeded() + " deliveries did not succeed");
         }
         if (deliveries.attempts() > deliveries.succeeded() + deliveries.notSucceeded()) {
-          problems.add((deliveries.attempts() - deliveries.succeeded() - deliveries.notSucceeded()) + " retries");
+          problems.add(
+              (deliveries.attempts() - deliveries.succeeded() - deliveries.notSucceeded())
+                  + " retries");
         }
       }
       if (receiverRequests < wrk.requests() * Math.max(1, deliveriesPerMessage)) {
@@ -93,27 +110,43 @@ final class Results {
   }
 
   /** Capacity measured closed loop ({@code capacityRun}), then three times it offered open loop. */
-  record Overload(double capacity, Measurement capacityRun, OpenLoad.Result loaded, int operatorThreads, long fullGcs,
-      boolean operatorAlive, Proc.CpuUsage cpu) {
+  record Overload(
+      double capacity,
+      Measurement capacityRun,
+      OpenLoad.Result loaded,
+      int operatorThreads,
+      long fullGcs,
+      boolean operatorAlive,
+      Proc.CpuUsage cpu) {
     double throughputChange() {
       return loaded.okPerSecond() / capacity - 1;
     }
 
     boolean met() {
-      return operatorAlive && loaded.transportErrors() == 0 && loaded.otherStatus() == 0 && loaded.unanswered() == 0
+      return operatorAlive
+          && loaded.transportErrors() == 0
+          && loaded.otherStatus() == 0
+          && loaded.unanswered() == 0
           && throughputChange() >= -OVERLOAD_TOLERANCE;
     }
   }
 
   /** SIGTERM with slow deliveries in flight. */
-  record Drain(int inFlight, int answered200, int succeeded, List<String> failures, double drainSeconds, int exitCode) {
+  record Drain(
+      int inFlight,
+      int answered200,
+      int succeeded,
+      List<String> failures,
+      double drainSeconds,
+      int exitCode) {
     boolean met() {
       return succeeded == inFlight && answered200 == inFlight;
     }
   }
 
   /** A kube-apiserver restart during open-loop load. */
-  record Outage(Duration unavailable, OpenLoad.Result load, int readinessFailures, int readinessProbes) {
+  record Outage(
+      Duration unavailable, OpenLoad.Result load, int readinessFailures, int readinessProbes) {
     boolean met() {
       return load.ok() == load.due() && readinessFailures == 0;
     }
@@ -147,7 +180,14 @@ final class Results {
   }
 
   boolean slowMet() {
-    return slow.size() == SLOW_RUNS && slow.stream().allMatch(r -> r.operatorExit() == null && r.lost() == 0
-        && r.peakJvmThreads() >= 0 && r.peakJvmThreads() <= THREAD_LIMIT && r.peakOsThreads() <= THREAD_LIMIT);
+    return slow.size() == SLOW_RUNS
+        && slow.stream()
+            .allMatch(
+                r ->
+                    r.operatorExit() == null
+                        && r.lost() == 0
+                        && r.peakJvmThreads() >= 0
+                        && r.peakJvmThreads() <= THREAD_LIMIT
+                        && r.peakOsThreads() <= THREAD_LIMIT);
   }
 }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What to run, from system properties (scripts/benchmark.sh maps its BENCH_* environment
- * variables onto them). Every loop of the benchmark is bounded by these counts and durations.
+ * What to run, from system properties (scripts/benchmark.sh maps its BENCH_* environment variables
+ * onto them). Every loop of the benchmark is bounded by these counts and durations.
  */
 record Settings(
     Path repo,
@@ -43,10 +43,17 @@ record Settings(
     Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
     return new Settings(
         repo,
-        Path.of(System.getProperty("bench.operatorJar",
-            repo.resolve("operator/target/emailgistics-webhooks-operator.jar").toString())).toAbsolutePath(),
-        Path.of(System.getProperty("bench.output", repo.resolve("docs/benchmarks.md").toString())).toAbsolutePath(),
-        Path.of(System.getProperty("bench.workDir", repo.resolve("benchmark/target/run").toString())).toAbsolutePath(),
+        Path.of(
+                System.getProperty(
+                    "bench.operatorJar",
+                    repo.resolve("operator/target/emailgistics-webhooks-operator.jar").toString()))
+            .toAbsolutePath(),
+        Path.of(System.getProperty("bench.output", repo.resolve("docs/benchmarks.md").toString()))
+            .toAbsolutePath(),
+        Path.of(
+                System.getProperty(
+                    "bench.workDir", repo.resolve("benchmark/target/run").toString()))
+            .toAbsolutePath(),
         System.getProperty("bench.command", "scripts/benchmark.sh"),
         Duration.ofSeconds(bounded("bench.duration", 20, 5, 600)),
         Duration.ofSeconds(bounded("bench.warmup", 60, 0, 600)),
@@ -74,7 +81,8 @@ record Settings(
     }
     java.util.Set<String> phases = new java.util.HashSet<>(words(value.replace(',', ' ')));
     if (!ALL_PHASES.containsAll(phases)) {
-      throw new IllegalArgumentException("bench.phases: one or more of " + ALL_PHASES + ", not " + value);
+      throw new IllegalArgumentException(
+          "bench.phases: one or more of " + ALL_PHASES + ", not " + value);
     }
     return phases;
   }
@@ -86,7 +94,8 @@ record Settings(
     }
     int parsed = Integer.parseInt(value.trim());
     if (parsed < min || parsed > max) {
-      throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", not " + parsed);
+      throw new IllegalArgumentException(
+          name + " must be from " + min + " to " + max + ", not " + parsed);
     }
     return parsed;
   }

@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * The load generator: wrk (Debian package), closed loop: a fixed number of keep-alive connections
- * on one thread, each sending its next request as soon as the previous answer arrived. A Lua
- * script sends POSTs with the JSON message and the bearer token, rotating through the given paths,
- * and prints the figures as one JSON line.
+ * on one thread, each sending its next request as soon as the previous answer arrived. A Lua script
+ * sends POSTs with the JSON message and the bearer token, rotating through the given paths, and
+ * prints the figures as one JSON line.
  */
 final class Wrk {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,8 +27,22 @@ final class Wrk {
   }
 
   /** Figures of one run; latencies in microseconds. */
-  record Result(String label, long requests, double seconds, long errors, long non2xx, long timeouts,
-      double p50, double p75, double p90, double p95, double p99, double p999, double max, double mean, int connections) {
+  record Result(
+      String label,
+      long requests,
+      double seconds,
+      long errors,
+      long non2xx,
+      long timeouts,
+      double p50,
+      double p75,
+      double p90,
+      double p95,
+      double p99,
+      double p999,
+      double max,
+      double mean,
+      int connections) {
     double perSecond() {
       return requests / seconds;
     }
@@ -45,33 +59,68 @@ final class Wrk {
 
   static String version() {
     try {
-      return ChildJvm.run(List.of("wrk", "-v"), Duration.ofSeconds(10)).lines().findFirst().orElse("wrk").trim();
+      return ChildJvm.run(List.of("wrk", "-v"), Duration.ofSeconds(10))
+          .lines()
+          .findFirst()
+          .orElse("wrk")
+          .trim();
     } catch (Exception e) {
       return "wrk (version unknown)";
     }
   }
 
-  Result run(String label, String baseUrl, List<String> paths, String body, String token, Duration duration)
+  Result run(
+      String label,
+      String baseUrl,
+      List<String> paths,
+      String body,
+      String token,
+      Duration duration)
       throws Exception {
     Path script = workDir.resolve("wrk-" + label.replaceAll("[^a-zA-Z0-9]+", "-") + ".lua");
     Files.writeString(script, lua(paths, body, token));
-    List<String> command = List.of("wrk", "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s",
-        "--timeout", "30s", "-s", script.toString(), baseUrl);
+    List<String> command =
+        List.of(
+            "wrk",
+            "-t1",
+            "-c" + connections,
+            "-d" + duration.toSeconds() + "s",
+            "--timeout",
+            "30s",
+            "-s",
+            script.toString(),
+            baseUrl);
     Path out = workDir.resolve("wrk-" + label.replaceAll("[^a-zA-Z0-9]+", "-") + ".out");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("wrk did not finish: " + command);
     }
     String output = Files.readString(out);
-    String line = output.lines().filter(l -> l.startsWith("BENCH_JSON ")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + output));
+    String line =
+        output
+            .lines()
+            .filter(l -> l.startsWith("BENCH_JSON "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + output));
     JsonNode json = JSON.readTree(line.substring("BENCH_JSON ".length()));
-    return new Result(label, json.get("requests").asLong(), json.get("duration_us").asDouble() / 1e6,
-        json.get("errors").asLong(), json.get("status").asLong(), json.get("timeout").asLong(),
-        json.get("p50").asDouble(), json.get("p75").asDouble(), json.get("p90").asDouble(), json.get("p95").asDouble(),
-        json.get("p99").asDouble(), json.get("p999").asDouble(),
-        json.get("max").asDouble(), json.get("mean").asDouble(), connections);
+    return new Result(
+        label,
+        json.get("requests").asLong(),
+        json.get("duration_us").asDouble() / 1e6,
+        json.get("errors").asLong(),
+        json.get("status").asLong(),
+        json.get("timeout").asLong(),
+        json.get("p50").asDouble(),
+        json.get("p75").asDouble(),
+        json.get("p90").asDouble(),
+        json.get("p95").asDouble(),
+        json.get("p99").asDouble(),
+        json.get("p999").asDouble(),
+        json.get("max").asDouble(),
+        json.get("mean").asDouble(),
+        connections);
   }
 
   private static String lua(List<String> paths, String body, String token) {
@@ -108,6 +157,7 @@ final class Wrk {
             latency:percentile(99), latency:percentile(99.9),
             latency.max, latency.mean))
         end
-        """.formatted(pathList, body, token);
+        """
+        .formatted(pathList, body, token);
   }
 }

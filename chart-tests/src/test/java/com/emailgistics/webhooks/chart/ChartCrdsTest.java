@@ -16,11 +16,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The chart's crds/ are exact copies of the committed, generated CRDs, and the RBAC matches them. */
+/**
+ * The chart's crds/ are exact copies of the committed, generated CRDs, and the RBAC matches them.
+ */
 class ChartCrdsTest {
   private static final Path CHART_CRDS = HelmChart.DIR.resolve("crds");
-  private static final Path COMMITTED_CRDS = Path.of(System.getProperty("crds.committed.dir", "../crds"))
-      .toAbsolutePath().normalize();
+  private static final Path COMMITTED_CRDS =
+      Path.of(System.getProperty("crds.committed.dir", "../crds")).toAbsolutePath().normalize();
 
   @Test
   void chartCrdsAreExactCopiesOfTheCommittedOnes() throws IOException {
@@ -29,7 +31,9 @@ class ChartCrdsTest {
     assertThat(fileNames(CHART_CRDS)).containsExactlyElementsOf(committed);
     for (String name : committed) {
       assertThat(Files.readString(CHART_CRDS.resolve(name)))
-          .as("helm/emailgistics-operator/crds/%s differs from crds/%s: run scripts/update-crds.sh", name, name)
+          .as(
+              "helm/emailgistics-operator/crds/%s differs from crds/%s: run scripts/update-crds.sh",
+              name, name)
           .isEqualTo(Files.readString(COMMITTED_CRDS.resolve(name)));
     }
   }
@@ -38,15 +42,21 @@ class ChartCrdsTest {
   void chartCrdsDefineTheThreeNamespacedKindsWithAStatusSubresource() throws IOException {
     List<CustomResourceDefinition> crds = chartCrds();
 
-    assertThat(crds).extracting(crd -> crd.getSpec().getNames().getKind())
+    assertThat(crds)
+        .extracting(crd -> crd.getSpec().getNames().getKind())
         .containsExactlyInAnyOrder("Webhook", "Mailbox", "MailboxRule");
-    assertThat(crds).allSatisfy(crd -> {
-      assertThat(crd.getSpec().getGroup()).isEqualTo(Rbac.GROUP);
-      assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
-      assertThat(crd.getSpec().getVersions()).extracting(CustomResourceDefinitionVersion::getName).contains("v1alpha1");
-      assertThat(crd.getSpec().getVersions())
-          .allSatisfy(version -> assertThat(version.getSubresources().getStatus()).isNotNull());
-    });
+    assertThat(crds)
+        .allSatisfy(
+            crd -> {
+              assertThat(crd.getSpec().getGroup()).isEqualTo(Rbac.GROUP);
+              assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+              assertThat(crd.getSpec().getVersions())
+                  .extracting(CustomResourceDefinitionVersion::getName)
+                  .contains("v1alpha1");
+              assertThat(crd.getSpec().getVersions())
+                  .allSatisfy(
+                      version -> assertThat(version.getSubresources().getStatus()).isNotNull());
+            });
   }
 
   @Test
@@ -57,23 +67,30 @@ class ChartCrdsTest {
       known.add(plural);
       known.add(plural + "/status");
     }
-    for (Rendered rendered : List.of(HelmChart.renderDefaults(), HelmChart.render("values-custom.yaml"))) {
-      Stream<PolicyRule> rules = Stream.concat(
-          rendered.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
-          rendered.all(Role.class).stream().flatMap(r -> r.getRules().stream()));
-      List<String> referenced = rules
-          .filter(rule -> rule.getApiGroups().contains(Rbac.GROUP))
-          .flatMap(rule -> rule.getResources().stream())
-          .distinct()
-          .toList();
-      assertThat(referenced).isNotEmpty().allSatisfy(resource -> assertThat(known).contains(resource));
+    for (Rendered rendered :
+        List.of(HelmChart.renderDefaults(), HelmChart.render("values-custom.yaml"))) {
+      Stream<PolicyRule> rules =
+          Stream.concat(
+              rendered.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+              rendered.all(Role.class).stream().flatMap(r -> r.getRules().stream()));
+      List<String> referenced =
+          rules
+              .filter(rule -> rule.getApiGroups().contains(Rbac.GROUP))
+              .flatMap(rule -> rule.getResources().stream())
+              .distinct()
+              .toList();
+      assertThat(referenced)
+          .isNotEmpty()
+          .allSatisfy(resource -> assertThat(known).contains(resource));
     }
   }
 
   private static List<CustomResourceDefinition> chartCrds() throws IOException {
     List<CustomResourceDefinition> crds = new java.util.ArrayList<>();
     for (String name : fileNames(CHART_CRDS)) {
-      crds.add(HelmChart.SERIALIZATION.unmarshal(Files.readString(CHART_CRDS.resolve(name)), CustomResourceDefinition.class));
+      crds.add(
+          HelmChart.SERIALIZATION.unmarshal(
+              Files.readString(CHART_CRDS.resolve(name)), CustomResourceDefinition.class));
     }
     return crds;
   }

@@ -14,7 +14,8 @@ class ChartLintAndMetadataTest {
 
   @Test
   void chartYamlDescribesTheChart() throws Exception {
-    Map<String, Object> chart = HelmChart.yamlMap(Files.readString(HelmChart.DIR.resolve("Chart.yaml")));
+    Map<String, Object> chart =
+        HelmChart.yamlMap(Files.readString(HelmChart.DIR.resolve("Chart.yaml")));
 
     assertThat(chart)
         .containsEntry("apiVersion", "v2")
@@ -30,7 +31,8 @@ class ChartLintAndMetadataTest {
   void strictLintOfTheChartAsCommittedPasses() {
     LintResult result = HelmChart.lintStrict(HelmChart.DIR);
 
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
   }
 
@@ -38,13 +40,15 @@ class ChartLintAndMetadataTest {
   void strictLintPassesWithEveryOptionalFeatureOn() throws Exception {
     // Lint has no --values option: lint a copy whose values.yaml has the non-default values merged
     // in, so the ServiceMonitor, NetworkPolicy, PodDisruptionBudget and bindings are linted too.
-    Map<String, Object> custom = HelmChart.yamlMap(Files.readString(HelmChart.resource("values-custom.yaml")));
+    Map<String, Object> custom =
+        HelmChart.yamlMap(Files.readString(HelmChart.resource("values-custom.yaml")));
     Path copy = HelmChart.copyWithValues("lint-custom", custom);
 
     LintResult result = HelmChart.lintStrict(copy);
 
     assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
   }
 
   @Test
@@ -54,7 +58,10 @@ class ChartLintAndMetadataTest {
     LintResult result = HelmChart.lintStrict(copy);
 
     assertThat(result.isFailed()).isTrue();
-    assertThat(String.join("\n", result.getMessages())).contains("logFormat").contains("plain").contains("json");
+    assertThat(String.join("\n", result.getMessages()))
+        .contains("logFormat")
+        .contains("plain")
+        .contains("json");
   }
 
   @Test

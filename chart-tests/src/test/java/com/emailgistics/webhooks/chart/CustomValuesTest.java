@@ -50,8 +50,11 @@ class CustomValuesTest {
 
   @Test
   void everyObjectIsStructurallyValid() {
-    assertThat(rendered.objects).hasSizeGreaterThan(20).allSatisfy(object ->
-        assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty());
+    assertThat(rendered.objects)
+        .hasSizeGreaterThan(20)
+        .allSatisfy(
+            object ->
+                assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty());
   }
 
   @Test
@@ -87,36 +90,53 @@ class CustomValuesTest {
     assertThat(pod.getTerminationGracePeriodSeconds()).as("drain + 15 s").isEqualTo(60L);
     assertThat(container.getImage()).isEqualTo("registry.example.com/ops/emailgistics:1.2.3");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
-    assertThat(deployment.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", "1.2.3");
+    assertThat(deployment.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/version", "1.2.3");
     assertThat(pod.getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");
     assertThat(pod.getServiceAccountName()).isEqualTo(SERVICE_ACCOUNT);
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
-    assertThat(pod.getTolerations()).singleElement().satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
-    assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+    assertThat(pod.getTolerations())
+        .singleElement()
+        .satisfies(t -> assertThat(t.getKey()).isEqualTo("dedicated"));
+    assertThat(
+            pod.getAffinity()
+                .getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution())
+        .hasSize(1);
     assertThat(pod.getPriorityClassName()).isEqualTo("system-cluster-critical");
-    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("example.com/owner", "mail-team");
-    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("example.com/tier", "backend");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("example.com/owner", "mail-team");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("example.com/tier", "backend");
     assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("768Mi"));
-    assertThat(container.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
         .containsExactlyInAnyOrder("dispatch=9090", "health=9091");
   }
 
   @Test
   void existingTokenSecretIsMountedAndNoneIsGenerated() {
     assertThat(rendered.all(Secret.class)).isEmpty();
-    assertThat(HelmChart.API_SERVER.requests()).as("no lookup for a Secret the chart does not own").isEmpty();
+    assertThat(HelmChart.API_SERVER.requests())
+        .as("no lookup for a Secret the chart does not own")
+        .isEmpty();
 
-    var secretVolume = deployment().getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(v -> v.getSecret() != null)
-        .findFirst()
-        .orElseThrow()
-        .getSecret();
+    var secretVolume =
+        deployment().getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .findFirst()
+            .orElseThrow()
+            .getSecret();
     assertThat(secretVolume.getSecretName()).isEqualTo("my-dispatch-token");
-    assertThat(secretVolume.getItems()).singleElement().satisfies(item -> {
-      assertThat(item.getKey()).isEqualTo("bearer");
-      assertThat(item.getPath()).isEqualTo("token");
-    });
-    assertThat(env()).containsEntry("EMAILGISTICS_DISPATCH_TOKEN_FILE", "/etc/emailgistics/dispatch/token");
+    assertThat(secretVolume.getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("bearer");
+              assertThat(item.getPath()).isEqualTo("token");
+            });
+    assertThat(env())
+        .containsEntry("EMAILGISTICS_DISPATCH_TOKEN_FILE", "/etc/emailgistics/dispatch/token");
   }
 
   @Test
@@ -124,20 +144,34 @@ class CustomValuesTest {
     for (String namespace : WEBHOOK_NAMESPACES) {
       rendered.one(Role.class, namespace, FULLNAME + "-read-secrets");
       RoleBinding binding = rendered.one(RoleBinding.class, namespace, FULLNAME + "-read-secrets");
-      assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-        assertThat(s.getName()).isEqualTo(SERVICE_ACCOUNT);
-        assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
-      });
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getName()).isEqualTo(SERVICE_ACCOUNT);
+                assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+              });
       assertThat(rbac.allows(operator, "watch", "", "secrets", namespace)).as(namespace).isTrue();
     }
-    assertThat(rbac.allows(operator, "list", "", "secrets", NAMESPACE)).as("release namespace").isFalse();
+    assertThat(rbac.allows(operator, "list", "", "secrets", NAMESPACE))
+        .as("release namespace")
+        .isFalse();
     assertThat(rbac.allows(operator, "list", "", "secrets", null)).as("cluster-wide").isFalse();
-    assertThat(rendered.all(Role.class).stream()
-            .filter(role -> role.getMetadata().getName().equals(FULLNAME + "-read-secrets"))
-            .map(role -> role.getMetadata().getNamespace()))
+    assertThat(
+            rendered.all(Role.class).stream()
+                .filter(role -> role.getMetadata().getName().equals(FULLNAME + "-read-secrets"))
+                .map(role -> role.getMetadata().getNamespace()))
         .containsExactlyInAnyOrderElementsOf(WEBHOOK_NAMESPACES);
     // The Lease stays in the release namespace whatever the webhook namespaces are.
-    assertThat(rbac.allows(operator, "update", "coordination.k8s.io", "leases", NAMESPACE, "emailgistics-webhooks-operator")).isTrue();
+    assertThat(
+            rbac.allows(
+                operator,
+                "update",
+                "coordination.k8s.io",
+                "leases",
+                NAMESPACE,
+                "emailgistics-webhooks-operator"))
+        .isTrue();
   }
 
   @Test
@@ -157,33 +191,40 @@ class CustomValuesTest {
 
   @Test
   void aggregationOffLeavesTheDefaultRolesAlone() {
-    assertThat(rendered.all(ClusterRole.class)).hasSize(4).allSatisfy(role ->
-        assertThat(role.getMetadata().getLabels().keySet())
-            .noneMatch(key -> key.startsWith("rbac.authorization.k8s.io/aggregate-to")));
+    assertThat(rendered.all(ClusterRole.class))
+        .hasSize(4)
+        .allSatisfy(
+            role ->
+                assertThat(role.getMetadata().getLabels().keySet())
+                    .noneMatch(key -> key.startsWith("rbac.authorization.k8s.io/aggregate-to")));
   }
 
   @Test
   void serviceMonitorScrapesMetricsThroughTheServicesMetricsPort() {
-    GenericKubernetesResource monitor = single(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor"));
+    GenericKubernetesResource monitor =
+        single(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor"));
     Service service = rendered.one(Service.class, NAMESPACE, FULLNAME);
 
     assertThat(monitor.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
-    Map<String, Object> endpoint = single(monitor.<List<Map<String, Object>>>get("spec", "endpoints"));
+    Map<String, Object> endpoint =
+        single(monitor.<List<Map<String, Object>>>get("spec", "endpoints"));
     assertThat(endpoint)
         .containsEntry("port", "metrics")
         .containsEntry("path", "/metrics")
         .containsEntry("interval", "15s")
         .containsEntry("scrapeTimeout", "5s");
-    ServicePort metrics = service.getSpec().getPorts().stream()
-        .filter(p -> p.getName().equals(endpoint.get("port")))
-        .findFirst()
-        .orElseThrow();
+    ServicePort metrics =
+        service.getSpec().getPorts().stream()
+            .filter(p -> p.getName().equals(endpoint.get("port")))
+            .findFirst()
+            .orElseThrow();
     assertThat(metrics.getPort()).isEqualTo(9091);
     assertThat(metrics.getTargetPort()).isEqualTo(new IntOrString("health"));
     Map<String, String> matchLabels = monitor.get("spec", "selector", "matchLabels");
     assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(matchLabels);
-    assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames")).containsExactly(NAMESPACE);
+    assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames"))
+        .containsExactly(NAMESPACE);
   }
 
   @Test
@@ -194,20 +235,29 @@ class CustomValuesTest {
         .isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
     assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
 
-    Map<String, NetworkPolicyIngressRule> ingress = policy.getSpec().getIngress().stream()
-        .collect(Collectors.toMap(rule -> ports(rule.getPorts()), rule -> rule));
+    Map<String, NetworkPolicyIngressRule> ingress =
+        policy.getSpec().getIngress().stream()
+            .collect(Collectors.toMap(rule -> ports(rule.getPorts()), rule -> rule));
     assertThat(ingress).containsOnlyKeys("TCP/9090", "TCP/9091");
     assertThat(single(ingress.get("TCP/9090").getFrom()).getNamespaceSelector().getMatchLabels())
         .containsEntry("kubernetes.io/metadata.name", "mail-platform");
-    assertThat(ingress.get("TCP/9091").getFrom()).as("probes come from the node: any source").isNullOrEmpty();
+    assertThat(ingress.get("TCP/9091").getFrom())
+        .as("probes come from the node: any source")
+        .isNullOrEmpty();
 
-    Map<String, NetworkPolicyEgressRule> egress = policy.getSpec().getEgress().stream()
-        .collect(Collectors.toMap(rule -> ports(rule.getPorts()), rule -> rule));
-    assertThat(egress).containsOnlyKeys("TCP/443,TCP/6443", "TCP/443,TCP/8443", "UDP/53,TCP/53", "TCP/25");
-    assertThat(single(egress.get("TCP/443,TCP/6443").getTo()).getIpBlock().getCidr()).isEqualTo("10.0.0.1/32");
-    assertThat(egress.get("TCP/443,TCP/8443").getTo()).as("webhook endpoints may be anywhere").isNullOrEmpty();
+    Map<String, NetworkPolicyEgressRule> egress =
+        policy.getSpec().getEgress().stream()
+            .collect(Collectors.toMap(rule -> ports(rule.getPorts()), rule -> rule));
+    assertThat(egress)
+        .containsOnlyKeys("TCP/443,TCP/6443", "TCP/443,TCP/8443", "UDP/53,TCP/53", "TCP/25");
+    assertThat(single(egress.get("TCP/443,TCP/6443").getTo()).getIpBlock().getCidr())
+        .isEqualTo("10.0.0.1/32");
+    assertThat(egress.get("TCP/443,TCP/8443").getTo())
+        .as("webhook endpoints may be anywhere")
+        .isNullOrEmpty();
     assertThat(egress.get("UDP/53,TCP/53").getTo()).isNullOrEmpty();
-    assertThat(single(egress.get("TCP/25").getTo()).getIpBlock().getCidr()).isEqualTo("192.168.10.0/24");
+    assertThat(single(egress.get("TCP/25").getTo()).getIpBlock().getCidr())
+        .isEqualTo("192.168.10.0/24");
   }
 
   @Test
@@ -221,12 +271,20 @@ class CustomValuesTest {
 
   @Test
   void serviceAccountAndServiceCarryTheirAnnotations() {
-    assertThat(rendered.one(io.fabric8.kubernetes.api.model.ServiceAccount.class, NAMESPACE, SERVICE_ACCOUNT)
-            .getMetadata().getAnnotations())
+    assertThat(
+            rendered
+                .one(
+                    io.fabric8.kubernetes.api.model.ServiceAccount.class,
+                    NAMESPACE,
+                    SERVICE_ACCOUNT)
+                .getMetadata()
+                .getAnnotations())
         .containsEntry("example.com/purpose", "emailgistics");
     Service service = rendered.one(Service.class, NAMESPACE, FULLNAME);
-    assertThat(service.getMetadata().getAnnotations()).containsEntry("example.com/exposed", "false");
-    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort())
+    assertThat(service.getMetadata().getAnnotations())
+        .containsEntry("example.com/exposed", "false");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getPort())
         .containsExactlyInAnyOrder("dispatch=9090", "metrics=9091");
   }
 

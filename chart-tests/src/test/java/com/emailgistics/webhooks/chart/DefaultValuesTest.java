@@ -19,9 +19,9 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -40,8 +40,10 @@ import org.junit.jupiter.api.Test;
 class DefaultValuesTest {
   private static final String LEASE = "emailgistics-webhooks-operator";
   private static final List<String> KINDS = List.of("webhooks", "mailboxes", "mailboxrules");
-  private static final List<String> WRITE_VERBS = List.of("create", "update", "patch", "delete", "deletecollection");
+  private static final List<String> WRITE_VERBS =
+      List.of("create", "update", "patch", "delete", "deletecollection");
   private static final List<String> READ_VERBS = List.of("get", "list", "watch");
+
   /** The custom verb the admission policy asks for before a Mailbox's address may change. */
   private static final String ADDRESS_VERB = "setaddress";
 
@@ -59,33 +61,46 @@ class DefaultValuesTest {
 
   @Test
   void rendersExactlyTheExpectedObjects() {
-    assertThat(rendered.kinds()).containsExactlyInAnyOrder(
-        "ServiceAccount", "Secret",
-        "ClusterRole", "ClusterRoleBinding", // operator
-        "Role", "RoleBinding", // leader election
-        "Role", "RoleBinding", // operator's Secret access in the release namespace
-        "ClusterRole", "ClusterRole", "ClusterRole", // system-admin, mailbox-admin, view
-        "Role", // webhook-secrets for system administrators (unbound without systemAdminGroup)
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", // a Mailbox's address
-        "Deployment", "Service");
+    assertThat(rendered.kinds())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "Secret",
+            "ClusterRole",
+            "ClusterRoleBinding", // operator
+            "Role",
+            "RoleBinding", // leader election
+            "Role",
+            "RoleBinding", // operator's Secret access in the release namespace
+            "ClusterRole",
+            "ClusterRole",
+            "ClusterRole", // system-admin, mailbox-admin, view
+            "Role", // webhook-secrets for system administrators (unbound without systemAdminGroup)
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding", // a Mailbox's address
+            "Deployment",
+            "Service");
     assertThat(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor")).isEmpty();
     assertThat(rendered.yaml).doesNotContain("kind: NetworkPolicy", "kind: PodDisruptionBudget");
   }
 
   @Test
   void everyObjectIsStructurallyValidAndLabelled() {
-    assertThat(rendered.objects).allSatisfy(object -> {
-      assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty();
-      assertThat(object.getMetadata().getLabels())
-          .containsEntry("app.kubernetes.io/name", "emailgistics-operator")
-          .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
-          .containsEntry("app.kubernetes.io/version", "0.1.0")
-          .containsEntry("app.kubernetes.io/managed-by", "Helm")
-          .containsEntry("helm.sh/chart", "emailgistics-operator-0.1.0");
-      if (object instanceof Namespaced) {
-        assertThat(object.getMetadata().getNamespace()).as("%s %s namespace", object.getKind(), name(object)).isNotBlank();
-      }
-    });
+    assertThat(rendered.objects)
+        .allSatisfy(
+            object -> {
+              assertThat(UnknownFields.in(object)).as("fields fabric8 does not know").isEmpty();
+              assertThat(object.getMetadata().getLabels())
+                  .containsEntry("app.kubernetes.io/name", "emailgistics-operator")
+                  .containsEntry("app.kubernetes.io/instance", HelmChart.RELEASE)
+                  .containsEntry("app.kubernetes.io/version", "0.1.0")
+                  .containsEntry("app.kubernetes.io/managed-by", "Helm")
+                  .containsEntry("helm.sh/chart", "emailgistics-operator-0.1.0");
+              if (object instanceof Namespaced) {
+                assertThat(object.getMetadata().getNamespace())
+                    .as("%s %s namespace", object.getKind(), name(object))
+                    .isNotBlank();
+              }
+            });
   }
 
   @Test
@@ -138,8 +153,12 @@ class DefaultValuesTest {
     Map<String, Quantity> requests = container().getResources().getRequests();
     Map<String, Quantity> limits = container().getResources().getLimits();
 
-    assertThat(requests).containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
-    assertThat(limits).containsEntry("cpu", new Quantity("1")).containsEntry("memory", new Quantity("512Mi"));
+    assertThat(requests)
+        .containsEntry("cpu", new Quantity("100m"))
+        .containsEntry("memory", new Quantity("256Mi"));
+    assertThat(limits)
+        .containsEntry("cpu", new Quantity("1"))
+        .containsEntry("memory", new Quantity("512Mi"));
   }
 
   @Test
@@ -168,12 +187,14 @@ class DefaultValuesTest {
         .doesNotContainKey("EMAILGISTICS_EVENT_LOOPS")
         .containsEntry("EMAILGISTICS_LOG_FORMAT", "plain")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError")
-        .containsEntry("EMAILGISTICS_SECRET_LABEL_SELECTOR", "webhooks.emailgistics.com/secret=true");
+        .containsEntry(
+            "EMAILGISTICS_SECRET_LABEL_SELECTOR", "webhooks.emailgistics.com/secret=true");
   }
 
   @Test
   void theKubeletWaitsLongerThanTheDrain() {
-    assertThat(deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(75L);
+    assertThat(deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .isEqualTo(75L);
   }
 
   @Test
@@ -188,10 +209,14 @@ class DefaultValuesTest {
     assertThat(tokenMount.getSubPath()).as("subPath mounts never see a rotated Secret").isNull();
     var secretVolume = volume(pod, tokenMount.getName()).getSecret();
     assertThat(secretVolume.getSecretName()).isEqualTo(FULLNAME + "-dispatch-token");
-    assertThat(secretVolume.getItems()).singleElement().satisfies(item -> {
-      assertThat(item.getKey()).isEqualTo("token");
-      assertThat(tokenMount.getMountPath() + "/" + item.getPath()).isEqualTo(env().get("EMAILGISTICS_DISPATCH_TOKEN_FILE"));
-    });
+    assertThat(secretVolume.getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getKey()).isEqualTo("token");
+              assertThat(tokenMount.getMountPath() + "/" + item.getPath())
+                  .isEqualTo(env().get("EMAILGISTICS_DISPATCH_TOKEN_FILE"));
+            });
     assertThat(secretVolume.getDefaultMode()).isEqualTo(0440);
     assertThat(deployment().getSpec().getTemplate().getMetadata().getAnnotations())
         .as("the token file is re-read: no checksum annotation rolls the pods")
@@ -202,15 +227,18 @@ class DefaultValuesTest {
   void generatedDispatchTokenSecretHoldsALongRandomToken() {
     Secret secret = rendered.one(Secret.class, NAMESPACE, FULLNAME + "-dispatch-token");
 
-    String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    String token =
+        new String(
+            Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
     assertThat(token).hasSize(48).matches("[A-Za-z0-9]+");
   }
 
   @Test
   void serviceExposesDispatchAndMetricsPortsOfTheOperatorPods() {
     Service service = rendered.one(Service.class, NAMESPACE, FULLNAME);
-    Map<String, ServicePort> ports = service.getSpec().getPorts().stream()
-        .collect(Collectors.toMap(ServicePort::getName, p -> p));
+    Map<String, ServicePort> ports =
+        service.getSpec().getPorts().stream()
+            .collect(Collectors.toMap(ServicePort::getName, p -> p));
 
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(ports).containsOnlyKeys("dispatch", "metrics");
@@ -218,7 +246,8 @@ class DefaultValuesTest {
     assertThat(ports.get("dispatch").getTargetPort()).isEqualTo(new IntOrString("dispatch"));
     assertThat(ports.get("metrics").getPort()).isEqualTo(8081);
     assertThat(ports.get("metrics").getTargetPort()).isEqualTo(new IntOrString("health"));
-    assertThat(service.getSpec().getSelector()).isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
   }
 
   @Test
@@ -229,23 +258,34 @@ class DefaultValuesTest {
 
   @Test
   void noClusterRoleGrantsSecretsOrWildcards() {
-    assertThat(rendered.all(ClusterRole.class)).hasSize(4).allSatisfy(role ->
-        assertThat(role.getRules()).allSatisfy(rule -> {
-          assertThat(rule.getResources()).doesNotContain("secrets", "*");
-          assertThat(rule.getApiGroups()).doesNotContain("*");
-          assertThat(rule.getVerbs()).doesNotContain("*");
-        }));
+    assertThat(rendered.all(ClusterRole.class))
+        .hasSize(4)
+        .allSatisfy(
+            role ->
+                assertThat(role.getRules())
+                    .allSatisfy(
+                        rule -> {
+                          assertThat(rule.getResources()).doesNotContain("secrets", "*");
+                          assertThat(rule.getApiGroups()).doesNotContain("*");
+                          assertThat(rule.getVerbs()).doesNotContain("*");
+                        }));
   }
 
   @Test
   void operatorReadsTheCustomResourcesAndPatchesTheirStatusClusterWide() {
     for (String kind : KINDS) {
       for (String verb : READ_VERBS) {
-        assertThat(rbac.allows(operator, verb, Rbac.GROUP, kind, null)).as("%s %s", verb, kind).isTrue();
+        assertThat(rbac.allows(operator, verb, Rbac.GROUP, kind, null))
+            .as("%s %s", verb, kind)
+            .isTrue();
       }
-      assertThat(rbac.allows(operator, "patch", Rbac.GROUP, kind + "/status", null)).as("patch %s/status", kind).isTrue();
+      assertThat(rbac.allows(operator, "patch", Rbac.GROUP, kind + "/status", null))
+          .as("patch %s/status", kind)
+          .isTrue();
       for (String verb : WRITE_VERBS) {
-        assertThat(rbac.allows(operator, verb, Rbac.GROUP, kind, "team-claims")).as("%s %s", verb, kind).isFalse();
+        assertThat(rbac.allows(operator, verb, Rbac.GROUP, kind, "team-claims"))
+            .as("%s %s", verb, kind)
+            .isFalse();
       }
     }
     assertThat(rbac.allows(operator, "create", "", "events", "team-claims")).isTrue();
@@ -256,34 +296,53 @@ class DefaultValuesTest {
   void operatorReadsSecretsOnlyInTheReleaseNamespace() {
     for (String verb : READ_VERBS) {
       assertThat(rbac.allows(operator, verb, "", "secrets", NAMESPACE)).as(verb).isTrue();
-      assertThat(rbac.allows(operator, verb, "", "secrets", "team-claims")).as(verb + " elsewhere").isFalse();
-      assertThat(rbac.allows(operator, verb, "", "secrets", null)).as(verb + " cluster-wide").isFalse();
+      assertThat(rbac.allows(operator, verb, "", "secrets", "team-claims"))
+          .as(verb + " elsewhere")
+          .isFalse();
+      assertThat(rbac.allows(operator, verb, "", "secrets", null))
+          .as(verb + " cluster-wide")
+          .isFalse();
     }
     for (String verb : WRITE_VERBS) {
       assertThat(rbac.allows(operator, verb, "", "secrets", NAMESPACE)).as(verb).isFalse();
     }
     Role role = rendered.one(Role.class, NAMESPACE, FULLNAME + "-read-secrets");
-    assertThat(role.getRules()).singleElement().satisfies(rule -> {
-      assertThat(rule.getResources()).containsExactly("secrets");
-      assertThat(rule.getVerbs()).containsExactlyInAnyOrderElementsOf(READ_VERBS);
-    });
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("secrets");
+              assertThat(rule.getVerbs()).containsExactlyInAnyOrderElementsOf(READ_VERBS);
+            });
     RoleBinding binding = rendered.one(RoleBinding.class, NAMESPACE, FULLNAME + "-read-secrets");
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getKind()).isEqualTo("ServiceAccount");
-      assertThat(s.getName()).isEqualTo(FULLNAME);
-      assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo(FULLNAME);
+              assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+            });
   }
 
   @Test
   void operatorMayHoldOnlyItsOwnLeaseInTheReleaseNamespace() {
     for (String verb : List.of("get", "update", "patch")) {
-      assertThat(rbac.allows(operator, verb, "coordination.k8s.io", "leases", NAMESPACE, LEASE)).as(verb).isTrue();
-      assertThat(rbac.allows(operator, verb, "coordination.k8s.io", "leases", NAMESPACE, "kube-scheduler")).as(verb).isFalse();
+      assertThat(rbac.allows(operator, verb, "coordination.k8s.io", "leases", NAMESPACE, LEASE))
+          .as(verb)
+          .isTrue();
+      assertThat(
+              rbac.allows(
+                  operator, verb, "coordination.k8s.io", "leases", NAMESPACE, "kube-scheduler"))
+          .as(verb)
+          .isFalse();
     }
-    assertThat(rbac.allows(operator, "create", "coordination.k8s.io", "leases", NAMESPACE)).isTrue();
-    assertThat(rbac.allows(operator, "get", "coordination.k8s.io", "leases", "kube-system", LEASE)).isFalse();
-    assertThat(rbac.allows(operator, "delete", "coordination.k8s.io", "leases", NAMESPACE, LEASE)).isFalse();
+    assertThat(rbac.allows(operator, "create", "coordination.k8s.io", "leases", NAMESPACE))
+        .isTrue();
+    assertThat(rbac.allows(operator, "get", "coordination.k8s.io", "leases", "kube-system", LEASE))
+        .isFalse();
+    assertThat(rbac.allows(operator, "delete", "coordination.k8s.io", "leases", NAMESPACE, LEASE))
+        .isFalse();
   }
 
   @Test
@@ -291,37 +350,54 @@ class DefaultValuesTest {
     List<PolicyRule> rules = clusterRole("-system-admin").getRules();
 
     for (String verb : concat(READ_VERBS, WRITE_VERBS)) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks")).as("%s webhooks", verb).isTrue();
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isTrue();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks"))
+          .as("%s webhooks", verb)
+          .isTrue();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes"))
+          .as("%s mailboxes", verb)
+          .isTrue();
     }
     assertThat(Rbac.rulesAllow(rules, ADDRESS_VERB, Rbac.GROUP, "mailboxes")).isTrue();
     for (String verb : READ_VERBS) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules")).as("%s mailboxrules", verb).isTrue();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules"))
+          .as("%s mailboxrules", verb)
+          .isTrue();
     }
     for (String verb : WRITE_VERBS) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules")).as("%s mailboxrules", verb).isFalse();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules"))
+          .as("%s mailboxrules", verb)
+          .isFalse();
     }
-    assertThat(clusterRole("-system-admin").getMetadata().getLabels()).noneSatisfy((key, value) ->
-        assertThat(key).startsWith("rbac.authorization.k8s.io/aggregate-to"));
+    assertThat(clusterRole("-system-admin").getMetadata().getLabels())
+        .noneSatisfy(
+            (key, value) -> assertThat(key).startsWith("rbac.authorization.k8s.io/aggregate-to"));
   }
 
   @Test
   void anAdmissionPolicyKeepsAMailboxsAddressWithWhoeverHoldsTheAddressVerb() {
-    ValidatingAdmissionPolicy policy = rendered.one(ValidatingAdmissionPolicy.class, FULLNAME + "-mailbox-address");
+    ValidatingAdmissionPolicy policy =
+        rendered.one(ValidatingAdmissionPolicy.class, FULLNAME + "-mailbox-address");
     ValidatingAdmissionPolicyBinding binding =
         rendered.one(ValidatingAdmissionPolicyBinding.class, FULLNAME + "-mailbox-address");
 
     assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
-    assertThat(policy.getSpec().getMatchConstraints().getResourceRules()).singleElement().satisfies(rule -> {
-      assertThat(rule.getApiGroups()).containsExactly(Rbac.GROUP);
-      assertThat(rule.getResources()).containsExactly("mailboxes");
-      assertThat(rule.getOperations()).containsExactly("UPDATE");
-    });
-    assertThat(policy.getSpec().getValidations()).singleElement().satisfies(validation -> {
-      assertThat(validation.getExpression()).startsWith("object.spec.address == oldObject.spec.address ||")
-          .contains(".resource('mailboxes')", ".check('" + ADDRESS_VERB + "').allowed()");
-      assertThat(validation.getReason()).isEqualTo("Forbidden");
-    });
+    assertThat(policy.getSpec().getMatchConstraints().getResourceRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getApiGroups()).containsExactly(Rbac.GROUP);
+              assertThat(rule.getResources()).containsExactly("mailboxes");
+              assertThat(rule.getOperations()).containsExactly("UPDATE");
+            });
+    assertThat(policy.getSpec().getValidations())
+        .singleElement()
+        .satisfies(
+            validation -> {
+              assertThat(validation.getExpression())
+                  .startsWith("object.spec.address == oldObject.spec.address ||")
+                  .contains(".resource('mailboxes')", ".check('" + ADDRESS_VERB + "').allowed()");
+              assertThat(validation.getReason()).isEqualTo("Forbidden");
+            });
     assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
     assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
     assertThat(binding.getSpec().getMatchResources()).as("every namespace").isNull();
@@ -336,7 +412,9 @@ class DefaultValuesTest {
     assertThat(rendered.all(RoleBinding.class))
         .as("without rbac.systemAdminGroup nobody is bound to it")
         .noneMatch(b -> b.getRoleRef().getName().equals(FULLNAME + "-webhook-secrets"));
-    assertThat(rendered.all(ClusterRoleBinding.class)).extracting(b -> b.getRoleRef().getName()).containsExactly(FULLNAME);
+    assertThat(rendered.all(ClusterRoleBinding.class))
+        .extracting(b -> b.getRoleRef().getName())
+        .containsExactly(FULLNAME);
   }
 
   @Test
@@ -345,15 +423,23 @@ class DefaultValuesTest {
     List<PolicyRule> rules = role.getRules();
 
     for (String verb : concat(READ_VERBS, WRITE_VERBS)) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules")).as("%s mailboxrules", verb).isTrue();
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks")).as("%s webhooks", verb).isFalse();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxrules"))
+          .as("%s mailboxrules", verb)
+          .isTrue();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "webhooks"))
+          .as("%s webhooks", verb)
+          .isFalse();
       assertThat(Rbac.rulesAllow(rules, verb, "", "secrets")).as("%s secrets", verb).isFalse();
     }
     for (String verb : concat(READ_VERBS, List.of("update", "patch"))) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isTrue();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes"))
+          .as("%s mailboxes", verb)
+          .isTrue();
     }
     for (String verb : List.of("create", "delete", "deletecollection", ADDRESS_VERB)) {
-      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes")).as("%s mailboxes", verb).isFalse();
+      assertThat(Rbac.rulesAllow(rules, verb, Rbac.GROUP, "mailboxes"))
+          .as("%s mailboxes", verb)
+          .isFalse();
     }
     assertThat(role.getMetadata().getLabels())
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true")
@@ -366,33 +452,46 @@ class DefaultValuesTest {
     ClusterRole role = clusterRole("-view");
     for (String kind : KINDS) {
       for (String verb : READ_VERBS) {
-        assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, kind)).as("%s %s", verb, kind).isTrue();
+        assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, kind))
+            .as("%s %s", verb, kind)
+            .isTrue();
       }
       for (String verb : WRITE_VERBS) {
-        assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, kind)).as("%s %s", verb, kind).isFalse();
+        assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, kind))
+            .as("%s %s", verb, kind)
+            .isFalse();
       }
     }
-    assertThat(role.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+    assertThat(role.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
   }
 
   @Test
   void noRoleAggregatedIntoAdminOrEditCanWriteWebhooks() {
-    List<ClusterRole> aggregatedIntoWriters = rendered.all(ClusterRole.class).stream()
-        .filter(role -> {
-          Map<String, String> labels = role.getMetadata().getLabels();
-          return "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-admin"))
-              || "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-edit"))
-              || "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-view"));
-        })
-        .toList();
+    List<ClusterRole> aggregatedIntoWriters =
+        rendered.all(ClusterRole.class).stream()
+            .filter(
+                role -> {
+                  Map<String, String> labels = role.getMetadata().getLabels();
+                  return "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-admin"))
+                      || "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-edit"))
+                      || "true".equals(labels.get("rbac.authorization.k8s.io/aggregate-to-view"));
+                })
+            .toList();
 
     assertThat(aggregatedIntoWriters).hasSize(2);
-    assertThat(aggregatedIntoWriters).allSatisfy(role -> {
-      for (String verb : WRITE_VERBS) {
-        assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, "webhooks")).as("%s webhooks", verb).isFalse();
-        assertThat(Rbac.rulesAllow(role.getRules(), verb, "", "secrets")).as("%s secrets", verb).isFalse();
-      }
-    });
+    assertThat(aggregatedIntoWriters)
+        .allSatisfy(
+            role -> {
+              for (String verb : WRITE_VERBS) {
+                assertThat(Rbac.rulesAllow(role.getRules(), verb, Rbac.GROUP, "webhooks"))
+                    .as("%s webhooks", verb)
+                    .isFalse();
+                assertThat(Rbac.rulesAllow(role.getRules(), verb, "", "secrets"))
+                    .as("%s secrets", verb)
+                    .isFalse();
+              }
+            });
   }
 
   private static Deployment deployment() {
@@ -419,7 +518,10 @@ class DefaultValuesTest {
   }
 
   private static Volume volume(PodSpec pod, String name) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static int port(Container container, String name) {

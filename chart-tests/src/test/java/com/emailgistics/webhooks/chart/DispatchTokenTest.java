@@ -37,10 +37,14 @@ class DispatchTokenTest {
   @Test
   void upgradeKeepsTheTokenOfTheExistingSecret() {
     String previous = "previous-token-kept-across-upgrades-0123456789";
-    HelmChart.API_SERVER.putSecret(new SecretBuilder()
-        .withNewMetadata().withNamespace(NAMESPACE).withName(SECRET).endMetadata()
-        .addToData("token", base64(previous))
-        .build());
+    HelmChart.API_SERVER.putSecret(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace(NAMESPACE)
+            .withName(SECRET)
+            .endMetadata()
+            .addToData("token", base64(previous))
+            .build());
 
     assertThat(token(HelmChart.renderDefaults())).isEqualTo(previous);
     assertThat(token(HelmChart.renderDefaults())).isEqualTo(previous);
@@ -48,27 +52,36 @@ class DispatchTokenTest {
 
   @Test
   void aSecretOfTheSameNameInAnotherNamespaceIsNotReused() {
-    HelmChart.API_SERVER.putSecret(new SecretBuilder()
-        .withNewMetadata().withNamespace("elsewhere").withName(SECRET).endMetadata()
-        .addToData("token", base64("not-this-one"))
-        .build());
+    HelmChart.API_SERVER.putSecret(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("elsewhere")
+            .withName(SECRET)
+            .endMetadata()
+            .addToData("token", base64("not-this-one"))
+            .build());
 
     assertThat(token(HelmChart.renderDefaults())).isNotEqualTo("not-this-one").hasSize(48);
   }
 
   @Test
   void anExistingSecretWithoutATokenGetsANewOne() {
-    HelmChart.API_SERVER.putSecret(new SecretBuilder()
-        .withNewMetadata().withNamespace(NAMESPACE).withName(SECRET).endMetadata()
-        .addToData("other", base64("x"))
-        .build());
+    HelmChart.API_SERVER.putSecret(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace(NAMESPACE)
+            .withName(SECRET)
+            .endMetadata()
+            .addToData("other", base64("x"))
+            .build());
 
     assertThat(token(HelmChart.renderDefaults())).hasSize(48).matches("[A-Za-z0-9]+");
   }
 
   private static String token(Rendered rendered) {
     Secret secret = rendered.one(Secret.class, NAMESPACE, SECRET);
-    return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
   }
 
   private static String base64(String value) {

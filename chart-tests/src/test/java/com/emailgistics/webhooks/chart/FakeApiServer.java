@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  * tests hermetic and lets them check that the dispatch token survives an upgrade.
  */
 final class FakeApiServer {
-  private static final Pattern SECRET_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$");
-  private static final String DISCOVERY = """
+  private static final Pattern SECRET_PATH =
+      Pattern.compile("^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$");
+  private static final String DISCOVERY =
+      """
       {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"v1","resources":[
         {"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret",
          "verbs":["create","delete","get","list","patch","update","watch"]}]}""";
@@ -47,7 +49,9 @@ final class FakeApiServer {
     try {
       FakeApiServer fake = new FakeApiServer();
       Files.createDirectories(kubeconfig.getParent());
-      Files.writeString(kubeconfig, """
+      Files.writeString(
+          kubeconfig,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -60,7 +64,8 @@ final class FakeApiServer {
             - name: fake
               context: {cluster: fake, user: fake}
           current-context: fake
-          """.formatted(fake.server.getAddress().getPort()));
+          """
+              .formatted(fake.server.getAddress().getPort()));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> fake.server.stop(0)));
       return fake;
     } catch (IOException e) {
@@ -93,7 +98,10 @@ final class FakeApiServer {
     } else if (secretPath.matches()) {
       Secret secret = secrets.get(secretPath.group(1) + "/" + secretPath.group(2));
       if (secret == null) {
-        respond(exchange, 404, status(404, "NotFound", "secrets \"" + secretPath.group(2) + "\" not found"));
+        respond(
+            exchange,
+            404,
+            status(404, "NotFound", "secrets \"" + secretPath.group(2) + "\" not found"));
       } else {
         respond(exchange, 200, HelmChart.SERIALIZATION.asJson(secret));
       }

@@ -18,15 +18,21 @@ import java.util.stream.Stream;
 /** The chart under test, rendered and linted with the real Helm library (helm-java). */
 final class HelmChart {
   /** helm/emailgistics-operator in the repository (set by the surefire configuration). */
-  static final Path DIR = Path.of(System.getProperty("chart.dir", "../helm/emailgistics-operator"))
-      .toAbsolutePath().normalize();
+  static final Path DIR =
+      Path.of(System.getProperty("chart.dir", "../helm/emailgistics-operator"))
+          .toAbsolutePath()
+          .normalize();
+
   static final String RELEASE = "emailgistics-operator";
   static final String NAMESPACE = "emailgistics-system";
+
   /** The release name contains the chart name, so it is also the prefix of every object name. */
   static final String FULLNAME = "emailgistics-operator";
 
-  private static final Path WORK = Path.of(System.getProperty("chart.work.dir", "target/chart-work"))
-      .toAbsolutePath().normalize();
+  private static final Path WORK =
+      Path.of(System.getProperty("chart.work.dir", "target/chart-work"))
+          .toAbsolutePath()
+          .normalize();
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   /**
@@ -36,13 +42,20 @@ final class HelmChart {
   static final FakeApiServer API_SERVER = startApiServer();
 
   private static FakeApiServer startApiServer() {
-    Path kubeconfig = Path.of(System.getProperty("chart.kubeconfig", "target/chart-work/kubeconfig"))
-        .toAbsolutePath().normalize();
+    Path kubeconfig =
+        Path.of(System.getProperty("chart.kubeconfig", "target/chart-work/kubeconfig"))
+            .toAbsolutePath()
+            .normalize();
     String fromEnvironment = System.getenv("KUBECONFIG");
-    if (fromEnvironment == null || !Path.of(fromEnvironment).toAbsolutePath().normalize().equals(kubeconfig)) {
-      throw new IllegalStateException("KUBECONFIG must be " + kubeconfig + " (surefire sets it; run the tests"
-          + " through Maven) so that the chart's lookup reaches the tests' fake API server, never a real cluster;"
-          + " it is " + fromEnvironment);
+    if (fromEnvironment == null
+        || !Path.of(fromEnvironment).toAbsolutePath().normalize().equals(kubeconfig)) {
+      throw new IllegalStateException(
+          "KUBECONFIG must be "
+              + kubeconfig
+              + " (surefire sets it; run the tests"
+              + " through Maven) so that the chart's lookup reaches the tests' fake API server, never a real cluster;"
+              + " it is "
+              + fromEnvironment);
     }
     return FakeApiServer.startWithKubeconfig(kubeconfig);
   }
@@ -51,10 +64,10 @@ final class HelmChart {
 
   /**
    * `helm template emailgistics-operator helm/emailgistics-operator -n emailgistics-system`, on a
-   * copy of the chart without its kubeVersion constraint. helm-java 0.0.15 renders for the
-   * built-in default Kubernetes v1.20.0 and has no --kube-version option, so Helm would refuse
-   * the real chart (">=1.28.0-0") before rendering anything; ChartLintAndMetadataTest checks the
-   * constraint itself. Everything else in the copy is byte-for-byte the chart.
+   * copy of the chart without its kubeVersion constraint. helm-java 0.0.15 renders for the built-in
+   * default Kubernetes v1.20.0 and has no --kube-version option, so Helm would refuse the real
+   * chart (">=1.28.0-0") before rendering anything; ChartLintAndMetadataTest checks the constraint
+   * itself. Everything else in the copy is byte-for-byte the chart.
    */
   static TemplateCommand template() {
     return new Helm(renderableCopy()).template().withName(RELEASE).withNamespace(NAMESPACE);
@@ -65,11 +78,13 @@ final class HelmChart {
    * release summary followed by the rendered NOTES.txt, which `helm template` does not show.
    */
   static String installOutput(UnaryOperator<InstallCommand> options) {
-    InstallCommand install = new Helm(renderableCopy()).install()
-        .withName(RELEASE)
-        .withNamespace(NAMESPACE)
-        .dryRun()
-        .clientOnly();
+    InstallCommand install =
+        new Helm(renderableCopy())
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .dryRun()
+            .clientOnly();
     return options.apply(install).call().getOutput();
   }
 
@@ -86,7 +101,8 @@ final class HelmChart {
       try {
         Path chartYaml = copy.resolve("Chart.yaml");
         List<String> lines = Files.readAllLines(chartYaml);
-        List<String> kept = lines.stream().filter(line -> !line.startsWith("kubeVersion:")).toList();
+        List<String> kept =
+            lines.stream().filter(line -> !line.startsWith("kubeVersion:")).toList();
         if (kept.size() != lines.size() - 1) {
           throw new IllegalStateException("expected exactly one kubeVersion line in " + chartYaml);
         }
@@ -132,7 +148,8 @@ final class HelmChart {
     Path target = copy(copyName);
     try {
       Map<String, Object> values = yamlMap(Files.readString(DIR.resolve("values.yaml")));
-      Files.writeString(target.resolve("values.yaml"), SERIALIZATION.asYaml(deepMerge(values, overrides)));
+      Files.writeString(
+          target.resolve("values.yaml"), SERIALIZATION.asYaml(deepMerge(values, overrides)));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -166,15 +183,17 @@ final class HelmChart {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> overrides) {
+  private static Map<String, Object> deepMerge(
+      Map<String, Object> base, Map<String, Object> overrides) {
     Map<String, Object> merged = new LinkedHashMap<>(base);
-    overrides.forEach((key, value) -> {
-      if (value instanceof Map<?, ?> map && merged.get(key) instanceof Map<?, ?> existing) {
-        merged.put(key, deepMerge((Map<String, Object>) existing, (Map<String, Object>) map));
-      } else {
-        merged.put(key, value);
-      }
-    });
+    overrides.forEach(
+        (key, value) -> {
+          if (value instanceof Map<?, ?> map && merged.get(key) instanceof Map<?, ?> existing) {
+            merged.put(key, deepMerge((Map<String, Object>) existing, (Map<String, Object>) map));
+          } else {
+            merged.put(key, value);
+          }
+        });
     return merged;
   }
 

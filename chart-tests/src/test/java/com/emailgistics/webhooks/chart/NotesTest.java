@@ -18,24 +18,32 @@ class NotesTest {
         .contains("Webhook namespaces:  emailgistics-system")
         .contains("Mailbox namespaces:  all")
         .contains("kubectl -n emailgistics-system rollout status deployment/emailgistics-operator")
-        .contains("kubectl -n emailgistics-system annotate webhook crm-enrichment \\\n"
-            + "       webhooks.emailgistics.com/test-requested-at=\"$(date -u +%FT%TZ)\" --overwrite")
-        .contains("-o jsonpath='{.status.conditions[?(@.type==\"TestSucceeded\")].message}{\"\\n\"}'")
-        .contains("URL:   http://emailgistics-operator.emailgistics-system.svc:8080  (POST /v1/mailboxes/<address>/messages)")
+        .contains(
+            "kubectl -n emailgistics-system annotate webhook crm-enrichment \\\n"
+                + "       webhooks.emailgistics.com/test-requested-at=\"$(date -u +%FT%TZ)\" --overwrite")
+        .contains(
+            "-o jsonpath='{.status.conditions[?(@.type==\"TestSucceeded\")].message}{\"\\n\"}'")
+        .contains(
+            "URL:   http://emailgistics-operator.emailgistics-system.svc:8080  (POST /v1/mailboxes/<address>/messages)")
         .contains("get secret emailgistics-operator-dispatch-token")
         .contains("-o jsonpath='{.data.token}' | base64 -d")
         .contains("port-forward service/emailgistics-operator 8080:8080")
         .contains("Metrics: http://emailgistics-operator.emailgistics-system.svc:8081/metrics")
-        .contains("kubectl -n team-claims create rolebinding claims-mailbox-admins \\\n"
-            + "       --clusterrole=emailgistics-operator-mailbox-admin --group=claims-mailbox-admins")
+        .contains(
+            "kubectl -n team-claims create rolebinding claims-mailbox-admins \\\n"
+                + "       --clusterrole=emailgistics-operator-mailbox-admin --group=claims-mailbox-admins")
         .contains("Users with the built-in admin or edit role")
         .contains("--clusterrole=emailgistics-operator-system-admin --group=<admins>")
-        .contains("kubectl -n emailgistics-system create rolebinding emailgistics-operator-webhook-secrets");
+        .contains(
+            "kubectl -n emailgistics-system create rolebinding emailgistics-operator-webhook-secrets");
   }
 
   @Test
   void customNotesFollowTheValues() {
-    String notes = notes(HelmChart.installOutput(i -> i.withValuesFile(HelmChart.resource("values-custom.yaml"))));
+    String notes =
+        notes(
+            HelmChart.installOutput(
+                i -> i.withValuesFile(HelmChart.resource("values-custom.yaml"))));
 
     assertThat(notes)
         .contains("Webhooks feature:    ON")

@@ -25,18 +25,23 @@ class OptionsTest {
   void releaseNameWithoutTheChartNameIsPrefixedToIt() {
     Rendered rendered = HelmChart.render(t -> t.withName("prod"));
 
-    assertThat(rendered.objects).extracting(o -> o.getMetadata().getName())
+    assertThat(rendered.objects)
+        .extracting(o -> o.getMetadata().getName())
         .allMatch(name -> name.startsWith("prod-emailgistics-operator"));
     rendered.one(ClusterRole.class, "prod-emailgistics-operator-mailbox-admin");
-    assertThat(rendered.objects).allSatisfy(o ->
-        assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "prod"));
+    assertThat(rendered.objects)
+        .allSatisfy(
+            o ->
+                assertThat(o.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/instance", "prod"));
   }
 
   @Test
   void fullnameOverrideNamesEveryObject() {
     Rendered rendered = HelmChart.render(t -> t.set("fullnameOverride", "mail"));
 
-    assertThat(rendered.objects).extracting(HasMetadata::getMetadata)
+    assertThat(rendered.objects)
+        .extracting(HasMetadata::getMetadata)
         .allSatisfy(meta -> assertThat(meta.getName()).startsWith("mail"));
     rendered.one(Deployment.class, NAMESPACE, "mail");
     rendered.one(ClusterRole.class, "mail-system-admin");
@@ -44,15 +49,27 @@ class OptionsTest {
 
   @Test
   void anExistingServiceAccountIsUsedAndBoundButNotCreated() {
-    Rendered rendered = HelmChart.render(t -> t.set("serviceAccount.create", "false").set("serviceAccount.name", "platform-sa"));
+    Rendered rendered =
+        HelmChart.render(
+            t -> t.set("serviceAccount.create", "false").set("serviceAccount.name", "platform-sa"));
 
     assertThat(rendered.all(ServiceAccount.class)).isEmpty();
-    assertThat(rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getTemplate().getSpec()
-        .getServiceAccountName()).isEqualTo("platform-sa");
-    assertThat(rendered.all(ClusterRoleBinding.class)).flatExtracting(ClusterRoleBinding::getSubjects)
-        .extracting(s -> s.getName()).containsOnly("platform-sa");
-    assertThat(rendered.all(RoleBinding.class)).flatExtracting(RoleBinding::getSubjects)
-        .extracting(s -> s.getName()).containsOnly("platform-sa");
+    assertThat(
+            rendered
+                .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getServiceAccountName())
+        .isEqualTo("platform-sa");
+    assertThat(rendered.all(ClusterRoleBinding.class))
+        .flatExtracting(ClusterRoleBinding::getSubjects)
+        .extracting(s -> s.getName())
+        .containsOnly("platform-sa");
+    assertThat(rendered.all(RoleBinding.class))
+        .flatExtracting(RoleBinding::getSubjects)
+        .extracting(s -> s.getName())
+        .containsOnly("platform-sa");
   }
 
   @Test
@@ -65,13 +82,28 @@ class OptionsTest {
 
   @Test
   void webhookDeliveriesCanBeKeptOutOfDeniedRanges() {
-    Rendered rendered = HelmChart.render(t -> t.set("networkPolicy.enabled", "true")
-        .set("networkPolicy.webhookDeniedCidrs[0]", "10.0.0.0/8").set("networkPolicy.webhookDeniedCidrs[1]", "fd00::/8"));
+    Rendered rendered =
+        HelmChart.render(
+            t ->
+                t.set("networkPolicy.enabled", "true")
+                    .set("networkPolicy.webhookDeniedCidrs[0]", "10.0.0.0/8")
+                    .set("networkPolicy.webhookDeniedCidrs[1]", "fd00::/8"));
 
-    NetworkPolicyEgressRule webhooks = rendered.one(NetworkPolicy.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getEgress()
-        .stream().filter(rule -> rule.getPorts().size() == 1 && rule.getPorts().get(0).getPort().getIntVal() == 443)
-        .findFirst().orElseThrow();
-    assertThat(webhooks.getTo()).extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("0.0.0.0/0", "::/0");
+    NetworkPolicyEgressRule webhooks =
+        rendered
+            .one(NetworkPolicy.class, NAMESPACE, HelmChart.FULLNAME)
+            .getSpec()
+            .getEgress()
+            .stream()
+            .filter(
+                rule ->
+                    rule.getPorts().size() == 1
+                        && rule.getPorts().get(0).getPort().getIntVal() == 443)
+            .findFirst()
+            .orElseThrow();
+    assertThat(webhooks.getTo())
+        .extracting(peer -> peer.getIpBlock().getCidr())
+        .containsExactly("0.0.0.0/0", "::/0");
     assertThat(webhooks.getTo().get(0).getIpBlock().getExcept()).containsExactly("10.0.0.0/8");
     assertThat(webhooks.getTo().get(1).getIpBlock().getExcept()).containsExactly("fd00::/8");
   }
@@ -79,18 +111,26 @@ class OptionsTest {
   @Test
   void notCreatingAServiceAccountRequiresItsName() {
     assertThatThrownBy(() -> HelmChart.template().set("serviceAccount.create", "false").call())
-        .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+        .hasMessageContaining(
+            "serviceAccount.name is required when serviceAccount.create is false");
   }
 
   @Test
   void openShiftCanLetItsSecurityContextConstraintsPickTheIds() {
-    Rendered rendered = HelmChart.render(t -> t
-        .set("podSecurityContext.runAsUser", "null")
-        .set("podSecurityContext.runAsGroup", "null")
-        .set("podSecurityContext.fsGroup", "null"));
+    Rendered rendered =
+        HelmChart.render(
+            t ->
+                t.set("podSecurityContext.runAsUser", "null")
+                    .set("podSecurityContext.runAsGroup", "null")
+                    .set("podSecurityContext.fsGroup", "null"));
 
-    PodSecurityContext context = rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
-        .getSpec().getTemplate().getSpec().getSecurityContext();
+    PodSecurityContext context =
+        rendered
+            .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getSecurityContext();
     assertThat(context.getRunAsUser()).isNull();
     assertThat(context.getRunAsGroup()).isNull();
     assertThat(context.getFsGroup()).isNull();
@@ -102,8 +142,17 @@ class OptionsTest {
   void tmpWithoutASizeLimitIsStillAnEmptyDir() {
     Rendered rendered = HelmChart.render(t -> t.set("tmpSizeLimit", ""));
 
-    Volume tmp = rendered.one(Deployment.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getTemplate().getSpec()
-        .getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow();
+    Volume tmp =
+        rendered
+            .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getVolumes()
+            .stream()
+            .filter(v -> v.getName().equals("tmp"))
+            .findFirst()
+            .orElseThrow();
     assertThat(tmp.getEmptyDir()).isNotNull();
     assertThat(tmp.getEmptyDir().getSizeLimit()).isNull();
   }

@@ -37,16 +37,24 @@ final class Rbac {
    * @param namespace the namespace of the request; null for a cluster-wide request (e.g. listing
    *     Secrets across all namespaces), which only ClusterRoleBindings can allow
    */
-  boolean allows(Subject subject, String verb, String apiGroup, String resource, String namespace, String resourceName) {
-    Stream<List<PolicyRule>> clusterWide = rendered.all(ClusterRoleBinding.class).stream()
-        .filter(binding -> hasSubject(binding.getSubjects(), subject, null))
-        .map(binding -> rulesOf(binding.getRoleRef(), null));
-    Stream<List<PolicyRule>> namespaced = namespace == null
-        ? Stream.empty()
-        : rendered.all(RoleBinding.class).stream()
-            .filter(binding -> namespace.equals(binding.getMetadata().getNamespace()))
-            .filter(binding -> hasSubject(binding.getSubjects(), subject, namespace))
-            .map(binding -> rulesOf(binding.getRoleRef(), namespace));
+  boolean allows(
+      Subject subject,
+      String verb,
+      String apiGroup,
+      String resource,
+      String namespace,
+      String resourceName) {
+    Stream<List<PolicyRule>> clusterWide =
+        rendered.all(ClusterRoleBinding.class).stream()
+            .filter(binding -> hasSubject(binding.getSubjects(), subject, null))
+            .map(binding -> rulesOf(binding.getRoleRef(), null));
+    Stream<List<PolicyRule>> namespaced =
+        namespace == null
+            ? Stream.empty()
+            : rendered.all(RoleBinding.class).stream()
+                .filter(binding -> namespace.equals(binding.getMetadata().getNamespace()))
+                .filter(binding -> hasSubject(binding.getSubjects(), subject, namespace))
+                .map(binding -> rulesOf(binding.getRoleRef(), namespace));
     return Stream.concat(clusterWide, namespaced)
         .flatMap(List::stream)
         .anyMatch(rule -> ruleAllows(rule, verb, apiGroup, resource, resourceName));
@@ -61,7 +69,8 @@ final class Rbac {
     return rules.stream().anyMatch(rule -> ruleAllows(rule, verb, apiGroup, resource, null));
   }
 
-  static boolean ruleAllows(PolicyRule rule, String verb, String apiGroup, String resource, String resourceName) {
+  static boolean ruleAllows(
+      PolicyRule rule, String verb, String apiGroup, String resource, String resourceName) {
     return matches(rule.getVerbs(), verb)
         && matches(rule.getApiGroups(), apiGroup)
         && matches(rule.getResources(), resource)
@@ -88,11 +97,17 @@ final class Rbac {
         .toList();
   }
 
-  private static boolean hasSubject(List<Subject> subjects, Subject wanted, String bindingNamespace) {
-    return subjects != null && subjects.stream().anyMatch(s ->
-        s.getKind().equals(wanted.getKind())
-            && s.getName().equals(wanted.getName())
-            && (!"ServiceAccount".equals(s.getKind())
-                || Objects.equals(s.getNamespace() == null ? bindingNamespace : s.getNamespace(), wanted.getNamespace())));
+  private static boolean hasSubject(
+      List<Subject> subjects, Subject wanted, String bindingNamespace) {
+    return subjects != null
+        && subjects.stream()
+            .anyMatch(
+                s ->
+                    s.getKind().equals(wanted.getKind())
+                        && s.getName().equals(wanted.getName())
+                        && (!"ServiceAccount".equals(s.getKind())
+                            || Objects.equals(
+                                s.getNamespace() == null ? bindingNamespace : s.getNamespace(),
+                                wanted.getNamespace())));
   }
 }

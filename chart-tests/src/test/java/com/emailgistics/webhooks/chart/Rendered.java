@@ -35,10 +35,11 @@ final class Rendered {
 
   /** The one object of this type, namespace and name; fails the test when absent or repeated. */
   <T extends HasMetadata> T one(Class<T> type, String namespace, String name) {
-    List<T> matching = all(type).stream()
-        .filter(o -> name.equals(o.getMetadata().getName()))
-        .filter(o -> Objects.equals(namespace, o.getMetadata().getNamespace()))
-        .toList();
+    List<T> matching =
+        all(type).stream()
+            .filter(o -> name.equals(o.getMetadata().getName()))
+            .filter(o -> Objects.equals(namespace, o.getMetadata().getNamespace()))
+            .toList();
     assertThat(matching)
         .as("%s %s/%s in the rendered chart", type.getSimpleName(), namespace, name)
         .hasSize(1);

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Finds fields fabric8 could not map onto its typed models. fabric8 does not fail on an unknown
  * field (say `readOnlyRootFileSystem`) or a value of the wrong type: it keeps them in
- * `additionalProperties`. A non-empty one in a rendered object is a typo or a structural mistake
- * in a template that the API server would reject or silently drop.
+ * `additionalProperties`. A non-empty one in a rendered object is a typo or a structural mistake in
+ * a template that the API server would reject or silently drop.
  */
 final class UnknownFields {
   private UnknownFields() {}

@@ -9,7 +9,6 @@ import com.emailgistics.webhooks.e2e.support.E2eClusterExtension;
 import com.emailgistics.webhooks.e2e.support.OperatorProcess;
 import com.emailgistics.webhooks.e2e.support.Scenario;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.net.ServerSocket;
@@ -36,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's runnable jar through the events of a pod's life that concern the data plane:
  * SIGTERM with deliveries in flight (each is answered), losing the leader lease (reconciliation
- * pauses, dispatch goes on, the lease is regained) and a start that cannot succeed (one line
- * naming the cause and the setting, nothing else).
+ * pauses, dispatch goes on, the lease is regained) and a start that cannot succeed (one line naming
+ * the cause and the setting, nothing else).
  */
 @ExtendWith(E2eClusterExtension.class)
 class DataPlaneLifecycleE2ETest {
@@ -48,7 +47,8 @@ class DataPlaneLifecycleE2ETest {
   private static final int IN_FLIGHT = 100;
 
   @Test
-  void sigtermAnswersEveryMessageInFlightBeforeTheProcessEnds(E2eCluster cluster, @TempDir Path dir) throws Exception {
+  void sigtermAnswersEveryMessageInFlightBeforeTheProcessEnds(E2eCluster cluster, @TempDir Path dir)
+      throws Exception {
     try (Scenario s = Scenario.create(cluster, "drain")) {
       Map<String, String> env = env(s, dir);
       env.put("EMAILGISTICS_DRAIN_SECONDS", "20");
@@ -59,30 +59,42 @@ class DataPlaneLifecycleE2ETest {
       s.awaitTestSucceeded("crm");
       s.awaitRuleReady("enrich");
       HttpsEndpoint receiver = s.receiver();
-      receiver.respond(HttpsEndpoint.json(200, Scenario.Bodies.SUCCESS).newBuilder()
-          .headersDelay(3, TimeUnit.SECONDS).build());
+      receiver.respond(
+          HttpsEndpoint.json(200, Scenario.Bodies.SUCCESS)
+              .newBuilder()
+              .headersDelay(3, TimeUnit.SECONDS)
+              .build());
 
       List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
       for (int i = 0; i < IN_FLIGHT; i++) {
         answers.add(dispatch(operator, s.teamNs + "/enrich", "drain-" + i));
       }
-      Await.until("every message's delivery reached the endpoint",
-          () -> receiver.requests().stream().filter(r -> r.getBody().utf8().contains("drain-")).count(),
+      Await.until(
+          "every message's delivery reached the endpoint",
+          () ->
+              receiver.requests().stream()
+                  .filter(r -> r.getBody().utf8().contains("drain-"))
+                  .count(),
           n -> n == IN_FLIGHT);
       operator.terminate();
 
       for (CompletableFuture<HttpResponse<String>> answer : answers) {
         HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
+        assertThat(JSON.readTree(response.body()).at("/deliveries/0/outcome").asText())
+            .isEqualTo("Succeeded");
       }
-      assertThat(operator.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isEqualTo(143);
-      assertThat(operator.log()).contains("Shutting down: draining dispatch for up to 20 s (" + IN_FLIGHT);
+      assertThat(operator.awaitExit(Duration.ofSeconds(30)))
+          .as("exit code after SIGTERM")
+          .isEqualTo(143);
+      assertThat(operator.log())
+          .contains("Shutting down: draining dispatch for up to 20 s (" + IN_FLIGHT);
     }
   }
 
   @Test
-  void losingTheLeasePausesReconciliationButNotDispatch(E2eCluster cluster, @TempDir Path dir) throws Exception {
+  void losingTheLeasePausesReconciliationButNotDispatch(E2eCluster cluster, @TempDir Path dir)
+      throws Exception {
     try (Scenario s = Scenario.create(cluster, "lease");
         OperatorProcess operator = OperatorProcess.start(cluster, "pod-a", env(s, dir))) {
       s.createWebhook("crm", TOKEN, "claims");
@@ -94,24 +106,35 @@ class DataPlaneLifecycleE2ETest {
 
       // Another replica takes the lease and keeps renewing it.
       AtomicBoolean intruding = new AtomicBoolean(true);
-      Thread intruder = new Thread(() -> {
-        while (intruding.get()) {
-          takeLease(cluster, s, "pod-b");
-          sleep(2000);
-        }
-      }, "intruder");
+      Thread intruder =
+          new Thread(
+              () -> {
+                while (intruding.get()) {
+                  takeLease(cluster, s, "pod-b");
+                  sleep(2000);
+                }
+              },
+              "intruder");
       intruder.start();
       try {
-        Await.until("pod-a stops leading", operator::log, log -> log.contains("pod-a lost the lease"));
+        Await.until(
+            "pod-a stops leading", operator::log, log -> log.contains("pod-a lost the lease"));
         s.createRule("while-not-leading", "claims", "crm");
         Thread.sleep(5000);
-        MailboxRule unreconciled = cluster.admin().resources(MailboxRule.class).inNamespace(s.teamNs)
-            .withName("while-not-leading").get();
+        MailboxRule unreconciled =
+            cluster
+                .admin()
+                .resources(MailboxRule.class)
+                .inNamespace(s.teamNs)
+                .withName("while-not-leading")
+                .get();
         assertThat(unreconciled.getStatus()).as("no status while another replica leads").isNull();
         assertThat(operator.isAlive()).isTrue();
         assertThat(operator.probe("/readyz")).isEqualTo(200);
-        HttpResponse<String> served = dispatch(operator, s.teamNs + "/enrich", "while-not-leading").get(30, TimeUnit.SECONDS);
-        assertThat(JSON.readTree(served.body()).at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
+        HttpResponse<String> served =
+            dispatch(operator, s.teamNs + "/enrich", "while-not-leading").get(30, TimeUnit.SECONDS);
+        assertThat(JSON.readTree(served.body()).at("/deliveries/0/outcome").asText())
+            .isEqualTo("Succeeded");
       } finally {
         intruding.set(false);
         intruder.join();
@@ -125,46 +148,76 @@ class DataPlaneLifecycleE2ETest {
   }
 
   @Test
-  void aStartThatCannotSucceedSaysWhyInOneLine(E2eCluster cluster, @TempDir Path dir) throws Exception {
+  void aStartThatCannotSucceedSaysWhyInOneLine(E2eCluster cluster, @TempDir Path dir)
+      throws Exception {
     Path token = Files.writeString(dir.resolve("token"), DISPATCH_TOKEN);
     try (ServerSocket busy = new ServerSocket(0)) {
-      OperatorProcess portTaken = OperatorProcess.launch(cluster.kubeConfigFile(), "pod-x", Map.of(
-          "EMAILGISTICS_DISPATCH_PORT", Integer.toString(busy.getLocalPort()),
-          "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString()));
+      OperatorProcess portTaken =
+          OperatorProcess.launch(
+              cluster.kubeConfigFile(),
+              "pod-x",
+              Map.of(
+                  "EMAILGISTICS_DISPATCH_PORT", Integer.toString(busy.getLocalPort()),
+                  "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString()));
       assertThat(portTaken.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-      assertThat(portTaken.log()).contains("Cannot start: port " + busy.getLocalPort() + " is already in use")
+      assertThat(portTaken.log())
+          .contains("Cannot start: port " + busy.getLocalPort() + " is already in use")
           .contains("choose another port with EMAILGISTICS_DISPATCH_PORT")
           .doesNotContain("\tat ");
     }
 
-    OperatorProcess noToken = OperatorProcess.launch(cluster.kubeConfigFile(), "pod-y", Map.of(
-        "EMAILGISTICS_DISPATCH_TOKEN_FILE", dir.resolve("missing").toString()));
+    OperatorProcess noToken =
+        OperatorProcess.launch(
+            cluster.kubeConfigFile(),
+            "pod-y",
+            Map.of("EMAILGISTICS_DISPATCH_TOKEN_FILE", dir.resolve("missing").toString()));
     assertThat(noToken.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-    assertThat(noToken.log()).contains("Cannot start: the dispatch token file " + dir.resolve("missing")
-        + " does not exist, cannot be read or is empty (EMAILGISTICS_DISPATCH_TOKEN_FILE)").doesNotContain("\tat ");
+    assertThat(noToken.log())
+        .contains(
+            "Cannot start: the dispatch token file "
+                + dir.resolve("missing")
+                + " does not exist, cannot be read or is empty (EMAILGISTICS_DISPATCH_TOKEN_FILE)")
+        .doesNotContain("\tat ");
 
-    Path unreachable = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeConfigYaml()
-        .replaceAll("server: https://[^\\s]+", "server: https://127.0.0.1:" + OperatorProcess.freePort()));
-    OperatorProcess noApiServer = OperatorProcess.launch(unreachable, "pod-z", Map.of(
-        "EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString()));
+    Path unreachable =
+        Files.writeString(
+            dir.resolve("kubeconfig"),
+            cluster
+                .kubeConfigYaml()
+                .replaceAll(
+                    "server: https://[^\\s]+",
+                    "server: https://127.0.0.1:" + OperatorProcess.freePort()));
+    OperatorProcess noApiServer =
+        OperatorProcess.launch(
+            unreachable, "pod-z", Map.of("EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString()));
     assertThat(noApiServer.awaitExit(Duration.ofSeconds(90))).isEqualTo(2);
-    assertThat(noApiServer.log()).contains("Cannot start: cannot reach the Kubernetes API server at https://127.0.0.1:")
+    assertThat(noApiServer.log())
+        .contains("Cannot start: cannot reach the Kubernetes API server at https://127.0.0.1:")
         .doesNotContain("\tat ");
   }
 
   private static Map<String, String> env(Scenario s, Path dir) throws Exception {
     Map<String, String> env = new HashMap<>(s.operatorEnv());
-    env.put("EMAILGISTICS_DISPATCH_TOKEN_FILE", Files.writeString(dir.resolve("dispatch-token"), DISPATCH_TOKEN).toString());
+    env.put(
+        "EMAILGISTICS_DISPATCH_TOKEN_FILE",
+        Files.writeString(dir.resolve("dispatch-token"), DISPATCH_TOKEN).toString());
     return env;
   }
 
-  private static CompletableFuture<HttpResponse<String>> dispatch(OperatorProcess operator, String rule, String id) {
-    String message = """
-        {"id":"%s","subject":"claim","from":{"emailAddress":{"address":"pat@customer.example"}}}""".formatted(id);
-    return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(operator.dispatchUrl() + "/v1/rules/" + rule + "/messages"))
-            .header("Authorization", "Bearer " + DISPATCH_TOKEN).header("Content-Type", "application/json")
+  private static CompletableFuture<HttpResponse<String>> dispatch(
+      OperatorProcess operator, String rule, String id) {
+    String message =
+        """
+        {"id":"%s","subject":"claim","from":{"emailAddress":{"address":"pat@customer.example"}}}"""
+            .formatted(id);
+    return HTTP.sendAsync(
+        HttpRequest.newBuilder(
+                URI.create(operator.dispatchUrl() + "/v1/rules/" + rule + "/messages"))
+            .header("Authorization", "Bearer " + DISPATCH_TOKEN)
+            .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofString(message)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(message))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

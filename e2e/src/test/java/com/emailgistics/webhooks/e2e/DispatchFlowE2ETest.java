@@ -54,8 +54,12 @@ class DispatchFlowE2ETest {
     Path token = Files.writeString(dir.resolve("dispatch-token"), DISPATCH_TOKEN);
     Map<String, String> env = new HashMap<>(scenario.operatorEnv());
     env.put("EMAILGISTICS_DISPATCH_TOKEN_FILE", token.toString());
-    operator = InProcessOperator.start(
-        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(cluster.kubeConfigYaml())).build(), env);
+    operator =
+        InProcessOperator.start(
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(cluster.kubeConfigYaml()))
+                .build(),
+            env);
     scenario.awaitTestSucceeded("crm");
     scenario.awaitRuleReady("enrich");
   }
@@ -66,19 +70,25 @@ class DispatchFlowE2ETest {
   }
 
   private static JsonNode dispatch(String id) throws Exception {
-    String message = """
+    String message =
+        """
         {"id":"%s","event":"received","internetMessageId":"<%s@mail.customer.example>",
          "received":"2026-11-26T10:00:00Z","subject":"Question about my claim",
          "sender":{"emailAddress":{"name":"Pat Doe","address":"pat@customer.example"}},
          "from":{"emailAddress":{"name":"Pat Doe","address":"pat@customer.example"}},
          "to":[{"emailAddress":{"name":"Claims","address":"claims@insurer.example"}}],"cc":[],
-         "hasAttachments":false,"conversationId":"2L8WYB89Z","bodyText":"not forwarded"}""".formatted(id, id);
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(operator.dispatchUrl() + "/v1/mailboxes/claims@insurer.example/messages"))
-            .header("Authorization", "Bearer " + DISPATCH_TOKEN)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(message)).build(),
-        HttpResponse.BodyHandlers.ofString());
+         "hasAttachments":false,"conversationId":"2L8WYB89Z","bodyText":"not forwarded"}"""
+            .formatted(id, id);
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        operator.dispatchUrl() + "/v1/mailboxes/claims@insurer.example/messages"))
+                .header("Authorization", "Bearer " + DISPATCH_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(message))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
@@ -100,8 +110,11 @@ class DispatchFlowE2ETest {
     assertThat(report.at("/actions/0/type").asText()).isEqualTo("tag");
     assertThat(report.at("/actions/0/value/tags/0").asText()).isEqualTo("VIP");
 
-    RecordedRequest delivered = messageDeliveries().stream()
-        .filter(request -> request.getBody().utf8().contains("\"id\":\"flow-1\"")).findFirst().orElseThrow();
+    RecordedRequest delivered =
+        messageDeliveries().stream()
+            .filter(request -> request.getBody().utf8().contains("\"id\":\"flow-1\""))
+            .findFirst()
+            .orElseThrow();
     assertThat(delivered.getHeaders().get("Content-Type")).isEqualTo("application/json");
     assertThat(delivered.getHeaders().get("User-Agent")).matches("Emailgistics/\\S+");
     assertThat(Receiver.bearer(delivered)).isIn(OLD_TOKEN, NEW_TOKEN);
@@ -137,13 +150,17 @@ class DispatchFlowE2ETest {
     }
 
     assertThat(afterNew).as("the new value reached deliveries").isEqualTo(10);
-    assertThat(reports).allSatisfy(report -> {
-      assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
-      assertThat(report.at("/deliveries/0/attempts").asInt()).isEqualTo(1);
-    });
-    List<String> bearers = messageDeliveries().stream()
-        .filter(request -> request.getBody().utf8().contains("\"id\":\"rot-"))
-        .map(Receiver::bearer).toList();
+    assertThat(reports)
+        .allSatisfy(
+            report -> {
+              assertThat(report.at("/deliveries/0/outcome").asText()).isEqualTo("Succeeded");
+              assertThat(report.at("/deliveries/0/attempts").asInt()).isEqualTo(1);
+            });
+    List<String> bearers =
+        messageDeliveries().stream()
+            .filter(request -> request.getBody().utf8().contains("\"id\":\"rot-"))
+            .map(Receiver::bearer)
+            .toList();
     assertThat(bearers).hasSize(sent);
     int firstNew = bearers.indexOf(NEW_TOKEN);
     assertThat(bearers.subList(0, firstNew)).containsOnly(OLD_TOKEN);

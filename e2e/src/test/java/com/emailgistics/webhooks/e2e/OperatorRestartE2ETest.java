@@ -31,7 +31,8 @@ class OperatorRestartE2ETest {
   private static final String ROTATED = "While-down!r0tated-t0ken";
 
   @Test
-  void restartAloneNeverRepeatsATestAndChangesMadeWhileDownAreTestedOnce(E2eCluster cluster) throws Exception {
+  void restartAloneNeverRepeatsATestAndChangesMadeWhileDownAreTestedOnce(E2eCluster cluster)
+      throws Exception {
     try (Scenario s = Scenario.create(cluster, "restart")) {
       // Replica "pod-a" sets everything up.
       OperatorProcess first = OperatorProcess.start(cluster, "pod-a", s.operatorEnv());
@@ -57,39 +58,54 @@ class OperatorRestartE2ETest {
         assertThat(s.tests("crm")).as("tests of crm after a restart alone").isEqualTo(1);
         Webhook after = s.webhook("crm");
         assertThat(after.getStatus().getLastTest().getTime()).isEqualTo(initial.getTime());
-        assertThat(after.getStatus().getLastTest().getFingerprint()).isEqualTo(initial.getFingerprint());
-        assertThat(Await.condition(after, "TestSucceeded").orElseThrow().getStatus()).isEqualTo("True");
+        assertThat(after.getStatus().getLastTest().getFingerprint())
+            .isEqualTo(initial.getFingerprint());
+        assertThat(Await.condition(after, "TestSucceeded").orElseThrow().getStatus())
+            .isEqualTo("True");
         assertThat(Await.condition(after, "Ready").orElseThrow().getStatus()).isEqualTo("True");
         restarted.kill();
       }
 
       // While no operator runs: the token is rotated, the spec changes, a rule is added.
       s.rotate("crm", ROTATED);
-      Manifests.mergePatch(cluster.admin(), Webhook.class, s.adminNs, "crm", "{\"spec\":{\"includeCustomFields\":true}}");
+      Manifests.mergePatch(
+          cluster.admin(),
+          Webhook.class,
+          s.adminNs,
+          "crm",
+          "{\"spec\":{\"includeCustomFields\":true}}");
       s.createRule("enrich-too", "claims", "crm");
 
       // A replacement pod with a new identity takes over once the dead replica's lease expires.
       long start = System.nanoTime();
       try (OperatorProcess replacement = OperatorProcess.start(cluster, "pod-b", s.operatorEnv())) {
-        Webhook retested = s.awaitLastTest("crm", "one test for the changes made while down",
-            t -> !t.getFingerprint().equals(initial.getFingerprint()));
-        LOG.info("Replacement replica took over and tested after {} ms", (System.nanoTime() - start) / 1_000_000);
+        Webhook retested =
+            s.awaitLastTest(
+                "crm",
+                "one test for the changes made while down",
+                t -> !t.getFingerprint().equals(initial.getFingerprint()));
+        LOG.info(
+            "Replacement replica took over and tested after {} ms",
+            (System.nanoTime() - start) / 1_000_000);
         assertThat(s.leaseHolder()).isEqualTo("pod-b");
         assertThat(retested.getStatus().getLastTest().getTrigger()).isEqualTo("SpecChanged");
         assertThat(retested.getStatus().getLastTest().getOutcome()).isEqualTo("Succeeded");
-        assertThat(Await.condition(retested, "TestSucceeded").orElseThrow().getObservedGeneration()).isEqualTo(2L);
+        assertThat(Await.condition(retested, "TestSucceeded").orElseThrow().getObservedGeneration())
+            .isEqualTo(2L);
         s.awaitRuleReady("enrich-too");
         Thread.sleep(2000);
         assertThat(Receiver.requests(s.receiver(), Scenario.path("crm")))
             .as("one test for spec change + rotation together, with the rotated token")
-            .extracting(Receiver::bearer).containsExactly(TOKEN, ROTATED);
+            .extracting(Receiver::bearer)
+            .containsExactly(TOKEN, ROTATED);
         assertThat(s.tests("sentinel")).isEqualTo(1);
       }
     }
   }
 
   @Test
-  void operatorKilledDuringATestDeliveryRunsThatTestOnceMoreAndRecordsIt(E2eCluster cluster) throws Exception {
+  void operatorKilledDuringATestDeliveryRunsThatTestOnceMoreAndRecordsIt(E2eCluster cluster)
+      throws Exception {
     try (Scenario s = Scenario.create(cluster, "midtest")) {
       OperatorProcess first = OperatorProcess.start(cluster, "pod-a", s.operatorEnv());
       s.createWebhook("crm", TOKEN, "claims");
@@ -101,21 +117,27 @@ class OperatorRestartE2ETest {
 
       // The endpoint takes its time; the operator is killed while it waits for the answer.
       HttpsEndpoint receiver = s.receiver();
-      receiver.respond(HttpsEndpoint.json(200, Scenario.Bodies.SUCCESS).newBuilder()
-          .headersDelay(10, TimeUnit.SECONDS).build());
+      receiver.respond(
+          HttpsEndpoint.json(200, Scenario.Bodies.SUCCESS)
+              .newBuilder()
+              .headersDelay(10, TimeUnit.SECONDS)
+              .build());
       String requested = s.requestTest("crm");
       Await.until("test request arrived", () -> s.tests("crm"), n -> n == 2);
       first.kill();
       receiver.respond(200, Scenario.Bodies.SUCCESS);
       Webhook unrecorded = s.webhook("crm");
       assertThat(unrecorded.getStatus().getLastTest().getTrigger())
-          .as("the killed replica could not record the outcome").isEqualTo("Initial");
+          .as("the killed replica could not record the outcome")
+          .isEqualTo("Initial");
 
       try (OperatorProcess restarted = OperatorProcess.start(cluster, "pod-a", s.operatorEnv())) {
-        Webhook recorded = s.awaitLastTest("crm", "the requested test recorded",
-            t -> "Requested".equals(t.getTrigger()));
+        Webhook recorded =
+            s.awaitLastTest(
+                "crm", "the requested test recorded", t -> "Requested".equals(t.getTrigger()));
         assertThat(recorded.getStatus().getLastTest().getOutcome()).isEqualTo("Succeeded");
-        assertThat(recorded.getStatus().getLastTest().getFingerprint()).contains("requested=" + requested);
+        assertThat(recorded.getStatus().getLastTest().getFingerprint())
+            .contains("requested=" + requested);
         assertThat(Await.condition(recorded, "TestSucceeded").orElseThrow().getMessage())
             .isEqualTo(Scenario.Bodies.SUCCESS_MESSAGE);
         Thread.sleep(2000);

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The operator in its production configuration, in-process, on a real API server: status written
- * by server-side apply, leader election on, webhooks feature on, a real HTTPS receiver behind a
+ * The operator in its production configuration, in-process, on a real API server: status written by
+ * server-side apply, leader election on, webhooks feature on, a real HTTPS receiver behind a
  * private CA (caBundleRef). Secret, Webhook, Mailbox and MailboxRule converge, the test delivery
  * succeeds, and a plain Secret update (stringData) is picked up by the next delivery.
  */
@@ -46,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProductionFlowE2ETest {
   /** The exact text users see for the receiver's answer (one tag action named "Mark VIP"). */
   private static final String SUCCESS_MESSAGE = Scenario.Bodies.SUCCESS_MESSAGE;
+
   private static final String TOKEN = "Initial-t0ken!for-e2e-tests";
   private static final String ROTATED_TOKEN = "Rotated-t0ken!for-e2e-tests";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,14 +65,19 @@ class ProductionFlowE2ETest {
     leaseNs = cluster.createNamespace("flow-operator");
     receiver = new HttpsEndpoint();
     receiver.respond(200, Scenario.Bodies.SUCCESS);
-    // The operator gets its own client, as in production (OperatorMain builds one from the environment).
-    KubernetesClient operatorClient = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(cluster.kubeConfigYaml())).build();
-    InProcessOperator.start(operatorClient, Map.of(
-        "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
-        "EMAILGISTICS_WEBHOOK_NAMESPACES", adminNs,
-        "EMAILGISTICS_MAILBOX_NAMESPACES", teamNs,
-        "EMAILGISTICS_LEADER_ELECTION_NAMESPACE", leaseNs));
+    // The operator gets its own client, as in production (OperatorMain builds one from the
+    // environment).
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(cluster.kubeConfigYaml()))
+            .build();
+    InProcessOperator.start(
+        operatorClient,
+        Map.of(
+            "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
+            "EMAILGISTICS_WEBHOOK_NAMESPACES", adminNs,
+            "EMAILGISTICS_MAILBOX_NAMESPACES", teamNs,
+            "EMAILGISTICS_LEADER_ELECTION_NAMESPACE", leaseNs));
   }
 
   @AfterAll
@@ -90,39 +96,78 @@ class ProductionFlowE2ETest {
     String path = "/hooks/claims-crm";
     NamespacedReference webhookRef = ref(adminNs, "claims-crm");
 
-    client.resource(Manifests.useWebhookRule(teamNs, "enrich-claims", "claims", webhookRef)).create();
-    Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False", "MailboxNotFound");
+    client
+        .resource(Manifests.useWebhookRule(teamNs, "enrich-claims", "claims", webhookRef))
+        .create();
+    Await.condition(
+        client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False", "MailboxNotFound");
 
     client.resource(Resources.mailbox(teamNs, "claims")).create();
-    MailboxRule rule = Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "False",
-        "WebhookNotAvailable");
-    assertThat(Await.condition(rule, "Ready").orElseThrow().getMessage()).isEqualTo("Webhook " + adminNs + "/claims-crm"
-        + " does not exist or does not list Mailbox " + teamNs + "/claims in spec.mailboxes; the Mailbox's"
-        + " status.availableWebhooks shows the webhooks it may use");
+    MailboxRule rule =
+        Await.condition(
+            client,
+            MailboxRule.class,
+            teamNs,
+            "enrich-claims",
+            "Ready",
+            "False",
+            "WebhookNotAvailable");
+    assertThat(Await.condition(rule, "Ready").orElseThrow().getMessage())
+        .isEqualTo(
+            "Webhook "
+                + adminNs
+                + "/claims-crm"
+                + " does not exist or does not list Mailbox "
+                + teamNs
+                + "/claims in spec.mailboxes; the Mailbox's"
+                + " status.availableWebhooks shows the webhooks it may use");
 
-    Webhook webhook = Manifests.webhook(adminNs, "claims-crm", receiver.url(path), "claims-crm-token", "claims-crm-ca",
-        ref(teamNs, "claims"));
+    Webhook webhook =
+        Manifests.webhook(
+            adminNs,
+            "claims-crm",
+            receiver.url(path),
+            "claims-crm-token",
+            "claims-crm-ca",
+            ref(teamNs, "claims"));
     webhook.getSpec().setDisplayName("Claims CRM");
     webhook.getSpec().setIncludeMessageText(true);
     client.resource(webhook).create();
-    Webhook waiting = Await.condition(client, Webhook.class, adminNs, "claims-crm", "Ready", "False", "SecretNotFound");
+    Webhook waiting =
+        Await.condition(
+            client, Webhook.class, adminNs, "claims-crm", "Ready", "False", "SecretNotFound");
     assertThat(Await.condition(waiting, "Ready").orElseThrow().getMessage())
-        .isEqualTo("secretRef: Secret \"claims-crm-token\" does not exist in this namespace or lacks the label the operator"
-            + " reads Secrets by (webhooks.emailgistics.com/secret=true unless the operator's"
-            + " EMAILGISTICS_SECRET_LABEL_SELECTOR says otherwise)");
+        .isEqualTo(
+            "secretRef: Secret \"claims-crm-token\" does not exist in this namespace or lacks the label the operator"
+                + " reads Secrets by (webhooks.emailgistics.com/secret=true unless the operator's"
+                + " EMAILGISTICS_SECRET_LABEL_SELECTOR says otherwise)");
     assertThat(Receiver.count(receiver, path)).as("no test before the webhook is ready").isZero();
 
-    client.resource(Manifests.stringSecret(adminNs, "claims-crm-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
-    client.resource(Manifests.stringSecret(adminNs, "claims-crm-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
+    client
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "claims-crm-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, "claims-crm-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
 
-    Webhook tested = Await.condition(client, Webhook.class, adminNs, "claims-crm", "TestSucceeded",
-        c -> "True".equals(c.getStatus()));
+    Webhook tested =
+        Await.condition(
+            client,
+            Webhook.class,
+            adminNs,
+            "claims-crm",
+            "TestSucceeded",
+            c -> "True".equals(c.getStatus()));
     StatusCondition testSucceeded = Await.condition(tested, "TestSucceeded").orElseThrow();
     assertThat(testSucceeded.getReason()).isEqualTo("TestSucceeded");
     assertThat(testSucceeded.getMessage()).isEqualTo(SUCCESS_MESSAGE);
     assertThat(testSucceeded.getObservedGeneration()).isEqualTo(1L);
     assertThat(Await.condition(tested, "Ready").orElseThrow())
-        .extracting(StatusCondition::getStatus, StatusCondition::getReason).containsExactly("True", "Ready");
+        .extracting(StatusCondition::getStatus, StatusCondition::getReason)
+        .containsExactly("True", "Ready");
     assertThat(Await.condition(tested, "SecretStrong").orElseThrow().getStatus()).isEqualTo("True");
     WebhookTestResult lastTest = tested.getStatus().getLastTest();
     assertThat(lastTest.getOutcome()).isEqualTo("Succeeded");
@@ -130,7 +175,8 @@ class ProductionFlowE2ETest {
     assertThat(lastTest.getActions()).isEqualTo("1 action: tag \"Mark VIP\"");
     assertThat(tested.getStatus().getObservedGeneration()).isEqualTo(1L);
 
-    // What the receiver got: one POST over TLS 1.2+, the bearer from the Secret, the canned payload.
+    // What the receiver got: one POST over TLS 1.2+, the bearer from the Secret, the canned
+    // payload.
     List<RecordedRequest> requests = Receiver.requests(receiver, path);
     assertThat(requests).hasSize(1);
     RecordedRequest request = requests.get(0);
@@ -145,23 +191,35 @@ class ProductionFlowE2ETest {
     assertThat(payload.has("customFields")).as("includeCustomFields is off").isFalse();
 
     // The mailbox lists the webhook for its administrators; the rule is ready.
-    Mailbox mailbox = Await.object(client, Mailbox.class, teamNs, "claims",
-        m -> m.getStatus() != null && m.getStatus().getAvailableWebhooks().size() == 1, "Mailbox lists the webhook");
+    Mailbox mailbox =
+        Await.object(
+            client,
+            Mailbox.class,
+            teamNs,
+            "claims",
+            m -> m.getStatus() != null && m.getStatus().getAvailableWebhooks().size() == 1,
+            "Mailbox lists the webhook");
     AvailableWebhook available = mailbox.getStatus().getAvailableWebhooks().get(0);
     assertThat(available.getDisplayName()).isEqualTo("Claims CRM");
     assertThat(available.getWebhook()).isEqualTo(webhookRef);
     assertThat(mailbox.getStatus().getAvailableWebhookCount()).isEqualTo(1);
     assertThat(Await.condition(mailbox, "Ready").orElseThrow().getStatus()).isEqualTo("True");
-    MailboxRule ready = Await.condition(client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "True", "Ready");
+    MailboxRule ready =
+        Await.condition(
+            client, MailboxRule.class, teamNs, "enrich-claims", "Ready", "True", "Ready");
     assertThat(Await.condition(ready, "Ready").orElseThrow().getMessage())
         .isEqualTo("The rule is valid and its webhooks may be used by its mailbox.");
 
     // kubectl describe shows the test as a Normal event.
-    List<Event> events = Await.until("TestSucceeded event",
-        () -> client.v1().events().inNamespace(adminNs).list().getItems().stream()
-            .filter(e -> "claims-crm".equals(e.getInvolvedObject().getName()))
-            .filter(e -> "TestSucceeded".equals(e.getReason())).toList(),
-        list -> !list.isEmpty());
+    List<Event> events =
+        Await.until(
+            "TestSucceeded event",
+            () ->
+                client.v1().events().inNamespace(adminNs).list().getItems().stream()
+                    .filter(e -> "claims-crm".equals(e.getInvolvedObject().getName()))
+                    .filter(e -> "TestSucceeded".equals(e.getReason()))
+                    .toList(),
+            list -> !list.isEmpty());
     assertThat(events.get(0).getType()).isEqualTo("Normal");
     assertThat(events.get(0).getMessage()).doesNotContain(TOKEN);
 
@@ -170,73 +228,163 @@ class ProductionFlowE2ETest {
     assertThat(Receiver.count(receiver, path)).isEqualTo(1);
   }
 
-  /** A plain Secret update (stringData, as `kubectl apply` of a Secret manifest) re-tests at once. */
+  /**
+   * A plain Secret update (stringData, as `kubectl apply` of a Secret manifest) re-tests at once.
+   */
   @Test
   void secretRotationIsPickedUpByTheNextTestDelivery() throws Exception {
     String path = "/hooks/rotation";
-    client.resource(Manifests.stringSecret(adminNs, "rotation-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
-    client.resource(Manifests.stringSecret(adminNs, "rotation-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
-    client.resource(Manifests.webhook(adminNs, "rotation", receiver.url(path), "rotation-token", "rotation-ca")).create();
-    Webhook first = Await.condition(client, Webhook.class, adminNs, "rotation", "TestSucceeded", c -> "True".equals(c.getStatus()));
-    assertThat(Receiver.requests(receiver, path)).extracting(Receiver::bearer).containsExactly(TOKEN);
+    client
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "rotation-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, "rotation-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
+    client
+        .resource(
+            Manifests.webhook(
+                adminNs, "rotation", receiver.url(path), "rotation-token", "rotation-ca"))
+        .create();
+    Webhook first =
+        Await.condition(
+            client,
+            Webhook.class,
+            adminNs,
+            "rotation",
+            "TestSucceeded",
+            c -> "True".equals(c.getStatus()));
+    assertThat(Receiver.requests(receiver, path))
+        .extracting(Receiver::bearer)
+        .containsExactly(TOKEN);
 
-    client.resource(Manifests.stringSecret(adminNs, "rotation-token", Map.of(Manifests.TOKEN_KEY, ROTATED_TOKEN))).update();
+    client
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "rotation-token", Map.of(Manifests.TOKEN_KEY, ROTATED_TOKEN)))
+        .update();
 
-    Webhook second = Await.object(client, Webhook.class, adminNs, "rotation",
-        w -> w.getStatus() != null && w.getStatus().getLastTest() != null
-            && "SecretChanged".equals(w.getStatus().getLastTest().getTrigger()),
-        "test delivery triggered by the Secret change");
-    assertThat(Receiver.requests(receiver, path)).extracting(Receiver::bearer).containsExactly(TOKEN, ROTATED_TOKEN);
+    Webhook second =
+        Await.object(
+            client,
+            Webhook.class,
+            adminNs,
+            "rotation",
+            w ->
+                w.getStatus() != null
+                    && w.getStatus().getLastTest() != null
+                    && "SecretChanged".equals(w.getStatus().getLastTest().getTrigger()),
+            "test delivery triggered by the Secret change");
+    assertThat(Receiver.requests(receiver, path))
+        .extracting(Receiver::bearer)
+        .containsExactly(TOKEN, ROTATED_TOKEN);
     assertThat(second.getStatus().getLastTest().getOutcome()).isEqualTo("Succeeded");
     assertThat(second.getStatus().getLastTest().getFingerprint())
         .isNotEqualTo(first.getStatus().getLastTest().getFingerprint());
-    assertThat(Await.condition(second, "TestSucceeded").orElseThrow().getMessage()).isEqualTo(SUCCESS_MESSAGE);
-    assertThat(second.getMetadata().getGeneration()).as("the Webhook itself did not change").isEqualTo(1L);
+    assertThat(Await.condition(second, "TestSucceeded").orElseThrow().getMessage())
+        .isEqualTo(SUCCESS_MESSAGE);
+    assertThat(second.getMetadata().getGeneration())
+        .as("the Webhook itself did not change")
+        .isEqualTo(1L);
     Thread.sleep(2000);
     assertThat(Receiver.count(receiver, path)).as("one test per rotation").isEqualTo(2);
   }
 
-  /** A Webhook naming a Secret without the operator's label: the Secret is never read, its value never sent. */
+  /**
+   * A Webhook naming a Secret without the operator's label: the Secret is never read, its value
+   * never sent.
+   */
   @Test
   void anUnlabelledSecretIsNeitherReadNorSentUntilItIsLabelled() throws Exception {
     String path = "/hooks/unlabelled";
     String value = "do-not-send-Th1s!value";
-    client.resource(Manifests.stringSecret(adminNs, "unlabelled-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
-    client.resource(new SecretBuilder().withNewMetadata().withNamespace(adminNs).withName("not-for-webhooks").endMetadata()
-        .withStringData(Map.of(Manifests.TOKEN_KEY, value)).build()).create();
-    client.resource(Manifests.webhook(adminNs, "unlabelled", receiver.url(path), "not-for-webhooks", "unlabelled-ca"))
+    client
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "unlabelled-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(adminNs)
+                .withName("not-for-webhooks")
+                .endMetadata()
+                .withStringData(Map.of(Manifests.TOKEN_KEY, value))
+                .build())
+        .create();
+    client
+        .resource(
+            Manifests.webhook(
+                adminNs, "unlabelled", receiver.url(path), "not-for-webhooks", "unlabelled-ca"))
         .create();
 
-    Webhook webhook = Await.condition(client, Webhook.class, adminNs, "unlabelled", "Ready", "False", "SecretNotFound");
+    Webhook webhook =
+        Await.condition(
+            client, Webhook.class, adminNs, "unlabelled", "Ready", "False", "SecretNotFound");
     assertThat(Await.condition(webhook, "Ready").orElseThrow().getMessage())
         .contains("\"not-for-webhooks\" does not exist in this namespace or lacks the label")
         .contains(Webhook.SECRET_LABEL + "=true");
     Thread.sleep(2000);
     assertThat(receiver.requests()).extracting(Receiver::bearer).doesNotContain(value);
 
-    client.secrets().inNamespace(adminNs).withName("not-for-webhooks").edit(secret -> {
-      secret.getMetadata().setLabels(Map.of(Webhook.SECRET_LABEL, "true"));
-      return secret;
-    });
-    Await.condition(client, Webhook.class, adminNs, "unlabelled", "TestSucceeded", c -> "True".equals(c.getStatus()));
-    assertThat(Receiver.requests(receiver, path)).extracting(Receiver::bearer).containsExactly(value);
+    client
+        .secrets()
+        .inNamespace(adminNs)
+        .withName("not-for-webhooks")
+        .edit(
+            secret -> {
+              secret.getMetadata().setLabels(Map.of(Webhook.SECRET_LABEL, "true"));
+              return secret;
+            });
+    Await.condition(
+        client,
+        Webhook.class,
+        adminNs,
+        "unlabelled",
+        "TestSucceeded",
+        c -> "True".equals(c.getStatus()));
+    assertThat(Receiver.requests(receiver, path))
+        .extracting(Receiver::bearer)
+        .containsExactly(value);
   }
 
-  /** An endpoint's 1,000,000-character error message leaves a small status that names the failure. */
+  /**
+   * An endpoint's 1,000,000-character error message leaves a small status that names the failure.
+   */
   @Test
   void aHugeEndpointMessageLeavesASmallStatusThatNamesTheFailure() throws Exception {
     try (HttpsEndpoint chatty = new HttpsEndpoint()) {
       chatty.respond(200, "{\"status\":\"error\",\"message\":\"" + "e".repeat(1_000_000) + "\"}");
-      client.resource(Manifests.stringSecret(adminNs, "chatty-ca", Map.of(Manifests.CA_KEY, chatty.caPem()))).create();
-      client.resource(Manifests.stringSecret(adminNs, "chatty-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
-      client.resource(Manifests.webhook(adminNs, "chatty", chatty.url("/hooks/chatty"), "chatty-token", "chatty-ca"))
+      client
+          .resource(
+              Manifests.stringSecret(
+                  adminNs, "chatty-ca", Map.of(Manifests.CA_KEY, chatty.caPem())))
+          .create();
+      client
+          .resource(
+              Manifests.stringSecret(adminNs, "chatty-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+          .create();
+      client
+          .resource(
+              Manifests.webhook(
+                  adminNs, "chatty", chatty.url("/hooks/chatty"), "chatty-token", "chatty-ca"))
           .create();
 
-      Webhook tested = Await.condition(client, Webhook.class, adminNs, "chatty", "TestSucceeded", "False", "EndpointError");
+      Webhook tested =
+          Await.condition(
+              client, Webhook.class, adminNs, "chatty", "TestSucceeded", "False", "EndpointError");
 
-      assertThat(JSON.writeValueAsBytes(tested.getStatus()).length).as("bytes of the status").isLessThan(8 * 1024);
+      assertThat(JSON.writeValueAsBytes(tested.getStatus()).length)
+          .as("bytes of the status")
+          .isLessThan(8 * 1024);
       assertThat(tested.getStatus().getLastTest().getOutcome()).isEqualTo("EndpointError");
-      assertThat(tested.getStatus().getLastTest().getMessage()).startsWith("eeee").endsWith("...").hasSizeLessThan(1100);
+      assertThat(tested.getStatus().getLastTest().getMessage())
+          .startsWith("eeee")
+          .endsWith("...")
+          .hasSizeLessThan(1100);
     }
   }
 
@@ -244,49 +392,96 @@ class ProductionFlowE2ETest {
   @Test
   void statusIsWrittenByServerSideApplyAndOwnedByTheControllers() {
     String path = "/hooks/ssa";
-    client.resource(Manifests.stringSecret(adminNs, "ssa-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
-    client.resource(Manifests.stringSecret(adminNs, "ssa-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
-    client.resource(Manifests.webhook(adminNs, "ssa", receiver.url(path), "ssa-token", "ssa-ca", ref(teamNs, "ssa"))).create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, "ssa-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
+    client
+        .resource(Manifests.stringSecret(adminNs, "ssa-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
+    client
+        .resource(
+            Manifests.webhook(
+                adminNs, "ssa", receiver.url(path), "ssa-token", "ssa-ca", ref(teamNs, "ssa")))
+        .create();
     client.resource(Resources.mailbox(teamNs, "ssa")).create();
     client.resource(Manifests.useWebhookRule(teamNs, "ssa", "ssa", ref(adminNs, "ssa"))).create();
-    Webhook webhook = Await.condition(client, Webhook.class, adminNs, "ssa", "TestSucceeded", c -> "True".equals(c.getStatus()));
-    Mailbox mailbox = Await.object(client, Mailbox.class, teamNs, "ssa",
-        m -> m.getStatus() != null && m.getStatus().getAvailableWebhookCount() != null
-            && m.getStatus().getAvailableWebhookCount() == 1, "Mailbox status");
-    MailboxRule rule = Await.condition(client, MailboxRule.class, teamNs, "ssa", "Ready", "True", "Ready");
+    Webhook webhook =
+        Await.condition(
+            client,
+            Webhook.class,
+            adminNs,
+            "ssa",
+            "TestSucceeded",
+            c -> "True".equals(c.getStatus()));
+    Mailbox mailbox =
+        Await.object(
+            client,
+            Mailbox.class,
+            teamNs,
+            "ssa",
+            m ->
+                m.getStatus() != null
+                    && m.getStatus().getAvailableWebhookCount() != null
+                    && m.getStatus().getAvailableWebhookCount() == 1,
+            "Mailbox status");
+    MailboxRule rule =
+        Await.condition(client, MailboxRule.class, teamNs, "ssa", "Ready", "True", "Ready");
 
     assertOwnsStatusByApply(webhook.getMetadata().getManagedFields(), "webhook", "f:lastTest");
-    assertOwnsStatusByApply(mailbox.getMetadata().getManagedFields(), "mailbox", "f:availableWebhooks");
+    assertOwnsStatusByApply(
+        mailbox.getMetadata().getManagedFields(), "mailbox", "f:availableWebhooks");
     assertOwnsStatusByApply(rule.getMetadata().getManagedFields(), "mailboxrule", "f:conditions");
     // The spec stays the user's: the operator's apply entries hold nothing outside status.
     assertThat(webhook.getMetadata().getManagedFields())
         .filteredOn(entry -> "webhook".equals(entry.getManager()))
-        .allSatisfy(entry -> assertThat(JSON.valueToTree(entry.getFieldsV1().getAdditionalProperties()).has("f:spec"))
-            .isFalse());
+        .allSatisfy(
+            entry ->
+                assertThat(
+                        JSON.valueToTree(entry.getFieldsV1().getAdditionalProperties())
+                            .has("f:spec"))
+                    .isFalse());
   }
 
   /** Leader election is on: the Lease in the configured namespace names the running replica. */
   @Test
   void leaderElectionHoldsTheLease() {
-    Lease lease = Await.until("leader Lease",
-        () -> client.leases().inNamespace(leaseNs).withName("emailgistics-webhooks-operator").get(),
-        l -> l != null && l.getSpec().getHolderIdentity() != null);
+    Lease lease =
+        Await.until(
+            "leader Lease",
+            () ->
+                client
+                    .leases()
+                    .inNamespace(leaseNs)
+                    .withName("emailgistics-webhooks-operator")
+                    .get(),
+            l -> l != null && l.getSpec().getHolderIdentity() != null);
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(15);
     assertThat(lease.getSpec().getRenewTime()).isNotNull();
     var renewed = lease.getSpec().getRenewTime();
-    Await.until("lease renewed", () -> client.leases().inNamespace(leaseNs).withName("emailgistics-webhooks-operator").get(),
+    Await.until(
+        "lease renewed",
+        () -> client.leases().inNamespace(leaseNs).withName("emailgistics-webhooks-operator").get(),
         l -> !l.getSpec().getRenewTime().equals(renewed));
   }
 
-  private static void assertOwnsStatusByApply(List<ManagedFieldsEntry> entries, String manager, String statusField) {
+  private static void assertOwnsStatusByApply(
+      List<ManagedFieldsEntry> entries, String manager, String statusField) {
     assertThat(entries)
-        .as("managedFields: %s", entries.stream().map(e -> e.getManager() + "/" + e.getOperation() + "/" + e.getSubresource()).toList())
-        .anySatisfy(entry -> {
-          assertThat(entry.getManager()).isEqualTo(manager);
-          assertThat(entry.getOperation()).isEqualTo("Apply");
-          assertThat(entry.getSubresource()).isEqualTo("status");
-          JsonNode fields = JSON.valueToTree(entry.getFieldsV1().getAdditionalProperties());
-          assertThat(fields.path("f:status").has(statusField)).as("%s owns status.%s", manager, statusField).isTrue();
-        });
+        .as(
+            "managedFields: %s",
+            entries.stream()
+                .map(e -> e.getManager() + "/" + e.getOperation() + "/" + e.getSubresource())
+                .toList())
+        .anySatisfy(
+            entry -> {
+              assertThat(entry.getManager()).isEqualTo(manager);
+              assertThat(entry.getOperation()).isEqualTo("Apply");
+              assertThat(entry.getSubresource()).isEqualTo("status");
+              JsonNode fields = JSON.valueToTree(entry.getFieldsV1().getAdditionalProperties());
+              assertThat(fields.path("f:status").has(statusField))
+                  .as("%s owns status.%s", manager, statusField)
+                  .isTrue();
+            });
   }
 }

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Helm chart's RBAC on a real API server. The chart is installed with the real Helm library;
  * the operator runs in-process with the Deployment's environment, impersonating the chart's
- * ServiceAccount, so the API server applies exactly the permissions the chart grants it. People
- * act through impersonation too: a system administrator (the chart's systemAdminGroup) and a
- * mailbox administrator bound to the mailbox-admin ClusterRole in one team namespace.
+ * ServiceAccount, so the API server applies exactly the permissions the chart grants it. People act
+ * through impersonation too: a system administrator (the chart's systemAdminGroup) and a mailbox
+ * administrator bound to the mailbox-admin ClusterRole in one team namespace.
  */
 @ExtendWith(E2eClusterExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,10 +66,13 @@ class RbacE2ETest {
   private static ChartRelease chart;
   private static HttpsEndpoint receiver;
   private static final ApiCallRecorder operatorCalls = new ApiCallRecorder();
+
   /** The operator's own client (its calls are recorded). */
   private static KubernetesClient operatorIdentity;
+
   /** The same identity for the tests' probes, so they do not count as the operator's calls. */
   private static KubernetesClient serviceAccount;
+
   private static KubernetesClient systemAdmin;
   private static KubernetesClient mailboxAdmin;
   private static String systemNs;
@@ -87,32 +90,60 @@ class RbacE2ETest {
     teamA = cluster.createNamespace("rbac-team-a");
     teamB = cluster.createNamespace("rbac-team-b");
     otherNs = cluster.createNamespace("rbac-other");
-    admin.resource(Manifests.stringSecret(otherNs, "unrelated", Map.of("password", "not-for-the-operator"))).create();
+    admin
+        .resource(
+            Manifests.stringSecret(
+                otherNs, "unrelated", Map.of("password", "not-for-the-operator")))
+        .create();
 
-    chart = ChartRelease.install(cluster, systemNs, install -> install
-        .set("webhooks.enabled", "true")
-        .set("webhookNamespaces[0]", adminNs)
-        // Restricted to this test's namespaces: other tests' operators keep running in this JVM.
-        .set("mailboxNamespaces[0]", teamA)
-        .set("mailboxNamespaces[1]", teamB)
-        .set("rbac.systemAdminGroup", ADMINS_GROUP));
+    chart =
+        ChartRelease.install(
+            cluster,
+            systemNs,
+            install ->
+                install
+                    .set("webhooks.enabled", "true")
+                    .set("webhookNamespaces[0]", adminNs)
+                    // Restricted to this test's namespaces: other tests' operators keep running in
+                    // this JVM.
+                    .set("mailboxNamespaces[0]", teamA)
+                    .set("mailboxNamespaces[1]", teamB)
+                    .set("rbac.systemAdminGroup", ADMINS_GROUP));
     assertThat(chart.release().getStatus()).isEqualTo("deployed");
 
     systemAdmin = cluster.as(SYSTEM_ADMIN, ADMINS_GROUP, "system:authenticated");
     mailboxAdmin = cluster.as(MAILBOX_ADMIN, "system:authenticated");
     // What a cluster administrator does for a team (the chart's NOTES say so).
-    admin.resource(new RoleBindingBuilder()
-        .withNewMetadata().withNamespace(teamA).withName("claims-mailbox-admins").endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", ChartRelease.RELEASE + "-mailbox-admin")
-        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(MAILBOX_ADMIN).endSubject()
-        .build()).create();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withNamespace(teamA)
+                .withName("claims-mailbox-admins")
+                .endMetadata()
+                .withNewRoleRef(
+                    "rbac.authorization.k8s.io",
+                    "ClusterRole",
+                    ChartRelease.RELEASE + "-mailbox-admin")
+                .addNewSubject()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("User")
+                .withName(MAILBOX_ADMIN)
+                .endSubject()
+                .build())
+        .create();
 
     // The operator, as its ServiceAccount, configured by the Deployment's environment.
-    operatorIdentity = cluster.as(chart.serviceAccountUser(), chart.serviceAccountGroups(),
-        http -> http.addOrReplaceInterceptor("e2e-api-calls", operatorCalls));
-    serviceAccount = cluster.as(chart.serviceAccountUser(), chart.serviceAccountGroups().toArray(String[]::new));
+    operatorIdentity =
+        cluster.as(
+            chart.serviceAccountUser(),
+            chart.serviceAccountGroups(),
+            http -> http.addOrReplaceInterceptor("e2e-api-calls", operatorCalls));
+    serviceAccount =
+        cluster.as(chart.serviceAccountUser(), chart.serviceAccountGroups().toArray(String[]::new));
     Map<String, String> env = new HashMap<>(chart.operatorEnvironment());
-    assertThat(env).containsEntry("EMAILGISTICS_WEBHOOKS_ENABLED", "true")
+    assertThat(env)
+        .containsEntry("EMAILGISTICS_WEBHOOKS_ENABLED", "true")
         .containsEntry("EMAILGISTICS_WEBHOOK_NAMESPACES", adminNs)
         .containsEntry("EMAILGISTICS_LEADER_ELECTION_NAMESPACE", systemNs);
     // Ports and the token file are the pod's; in-process they must be free ports and a local file.
@@ -126,17 +157,39 @@ class RbacE2ETest {
     // The system administrator defines the webhooks and a mailbox; the mailbox admin a rule.
     receiver = new HttpsEndpoint();
     receiver.respond(200, Scenario.Bodies.SUCCESS);
-    systemAdmin.resource(Manifests.stringSecret(adminNs, "receiver-ca", Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
-    systemAdmin.resource(Manifests.stringSecret(adminNs, "crm-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
-    Webhook crm = Manifests.webhook(adminNs, "crm", receiver.url("/hooks/crm"), "crm-token", "receiver-ca",
-        ref(teamA, "claims"));
+    systemAdmin
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "receiver-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
+    systemAdmin
+        .resource(Manifests.stringSecret(adminNs, "crm-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
+    Webhook crm =
+        Manifests.webhook(
+            adminNs,
+            "crm",
+            receiver.url("/hooks/crm"),
+            "crm-token",
+            "receiver-ca",
+            ref(teamA, "claims"));
     crm.getSpec().setDisplayName("CRM enrichment");
     systemAdmin.resource(crm).create();
-    systemAdmin.resource(Manifests.webhook(adminNs, "team-b-only", receiver.url("/hooks/team-b-only"), "crm-token",
-        "receiver-ca", ref(teamB, "claims"))).create();
+    systemAdmin
+        .resource(
+            Manifests.webhook(
+                adminNs,
+                "team-b-only",
+                receiver.url("/hooks/team-b-only"),
+                "crm-token",
+                "receiver-ca",
+                ref(teamB, "claims")))
+        .create();
     systemAdmin.resource(Resources.mailbox(teamA, "claims")).create();
     systemAdmin.resource(Resources.mailbox(teamB, "claims")).create();
-    mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "enrich-claims", "claims", ref(adminNs, "crm"))).create();
+    mailboxAdmin
+        .resource(Manifests.useWebhookRule(teamA, "enrich-claims", "claims", ref(adminNs, "crm")))
+        .create();
   }
 
   @AfterAll
@@ -148,25 +201,59 @@ class RbacE2ETest {
 
   @Test
   void operatorReconcilesEverythingUnderTheChartsRbac() {
-    Webhook crm = Await.condition(serviceAccount, Webhook.class, adminNs, "crm", "TestSucceeded",
-        c -> "True".equals(c.getStatus()));
-    assertThat(Await.condition(crm, "TestSucceeded").orElseThrow().getMessage()).isEqualTo(Scenario.Bodies.SUCCESS_MESSAGE);
+    Webhook crm =
+        Await.condition(
+            serviceAccount,
+            Webhook.class,
+            adminNs,
+            "crm",
+            "TestSucceeded",
+            c -> "True".equals(c.getStatus()));
+    assertThat(Await.condition(crm, "TestSucceeded").orElseThrow().getMessage())
+        .isEqualTo(Scenario.Bodies.SUCCESS_MESSAGE);
     assertThat(Await.condition(crm, "Ready").orElseThrow().getStatus()).isEqualTo("True");
-    assertThat(Receiver.requests(receiver, "/hooks/crm")).extracting(Receiver::bearer).containsExactly(TOKEN);
-    Await.condition(serviceAccount, MailboxRule.class, teamA, "enrich-claims", "Ready", "True", "Ready");
-    Await.object(serviceAccount, Mailbox.class, teamA, "claims",
-        m -> m.getStatus() != null && m.getStatus().getAvailableWebhookCount() != null, "Mailbox status written");
-    Await.condition(serviceAccount, Webhook.class, adminNs, "team-b-only", "TestSucceeded",
+    assertThat(Receiver.requests(receiver, "/hooks/crm"))
+        .extracting(Receiver::bearer)
+        .containsExactly(TOKEN);
+    Await.condition(
+        serviceAccount, MailboxRule.class, teamA, "enrich-claims", "Ready", "True", "Ready");
+    Await.object(
+        serviceAccount,
+        Mailbox.class,
+        teamA,
+        "claims",
+        m -> m.getStatus() != null && m.getStatus().getAvailableWebhookCount() != null,
+        "Mailbox status written");
+    Await.condition(
+        serviceAccount,
+        Webhook.class,
+        adminNs,
+        "team-b-only",
+        "TestSucceeded",
         c -> "True".equals(c.getStatus()));
     // Leader election ran under the chart's Role, and Events were recorded under its ClusterRole.
-    assertThat(cluster.admin().leases().inNamespace(systemNs).withName(Scenario.LEASE).get().getSpec().getHolderIdentity())
+    assertThat(
+            cluster
+                .admin()
+                .leases()
+                .inNamespace(systemNs)
+                .withName(Scenario.LEASE)
+                .get()
+                .getSpec()
+                .getHolderIdentity())
         .isNotBlank();
-    List<Event> events = Await.until("TestSucceeded event",
-        () -> cluster.admin().v1().events().inNamespace(adminNs).list().getItems().stream()
-            .filter(e -> "TestSucceeded".equals(e.getReason())).toList(),
-        list -> !list.isEmpty());
+    List<Event> events =
+        Await.until(
+            "TestSucceeded event",
+            () ->
+                cluster.admin().v1().events().inNamespace(adminNs).list().getItems().stream()
+                    .filter(e -> "TestSucceeded".equals(e.getReason()))
+                    .toList(),
+            list -> !list.isEmpty());
     assertThat(events).isNotEmpty();
-    assertThat(operatorCalls.withCode(403)).as("API calls of the operator refused by RBAC").isEmpty();
+    assertThat(operatorCalls.withCode(403))
+        .as("API calls of the operator refused by RBAC")
+        .isEmpty();
   }
 
   /** Runs last: covers every reconciliation the other tests caused. */
@@ -174,76 +261,169 @@ class RbacE2ETest {
   @Order(Integer.MAX_VALUE)
   void operatorGotNoForbiddenAnswerThroughoutAndUsedOnlyWhatTheChartGrants() {
     assertThat(operatorCalls.calls()).isPositive();
-    LOG.info("The operator made {} API calls as {}, using: {}", operatorCalls.calls(), chart.serviceAccountUser(),
+    LOG.info(
+        "The operator made {} API calls as {}, using: {}",
+        operatorCalls.calls(),
+        chart.serviceAccountUser(),
         operatorCalls.verbs());
-    assertThat(operatorCalls.withCode(403)).as("API calls of the operator refused by RBAC").isEmpty();
+    assertThat(operatorCalls.withCode(403))
+        .as("API calls of the operator refused by RBAC")
+        .isEmpty();
     assertThat(operatorCalls.withCode(401)).isEmpty();
     assertThat(operatorCalls.verbs())
         .as("the operator never writes Secrets or the spec of what people own")
         .noneMatch(verb -> verb.matches("(create|update|patch|delete|deletecollection) secrets"))
-        .noneMatch(verb -> verb.matches("(create|update|patch|delete|deletecollection) (webhooks|mailboxes|mailboxrules)"));
+        .noneMatch(
+            verb ->
+                verb.matches(
+                    "(create|update|patch|delete|deletecollection) (webhooks|mailboxes|mailboxrules)"));
   }
 
   @Test
   void operatorServiceAccountReadsSecretsOnlyInTheWebhookNamespaces() {
-    assertThat(serviceAccount.secrets().inNamespace(adminNs).withName("crm-token").get()).isNotNull();
+    assertThat(serviceAccount.secrets().inNamespace(adminNs).withName("crm-token").get())
+        .isNotNull();
     assertThat(serviceAccount.secrets().inNamespace(adminNs).list().getItems()).isNotEmpty();
-    // The chart's default (mailboxNamespaces empty: all namespaces) needs cluster-wide list/watch of
+    // The chart's default (mailboxNamespaces empty: all namespaces) needs cluster-wide list/watch
+    // of
     // the custom resources; the operator above runs restricted, so check that grant directly.
-    assertThat(serviceAccount.resources(Mailbox.class).inAnyNamespace().list().getItems()).isNotEmpty();
-    assertThat(serviceAccount.resources(MailboxRule.class).inAnyNamespace().list().getItems()).isNotEmpty();
-    assertThat(serviceAccount.resources(Webhook.class).inAnyNamespace().list().getItems()).isNotEmpty();
+    assertThat(serviceAccount.resources(Mailbox.class).inAnyNamespace().list().getItems())
+        .isNotEmpty();
+    assertThat(serviceAccount.resources(MailboxRule.class).inAnyNamespace().list().getItems())
+        .isNotEmpty();
+    assertThat(serviceAccount.resources(Webhook.class).inAnyNamespace().list().getItems())
+        .isNotEmpty();
 
-    assertForbidden(() -> serviceAccount.secrets().inNamespace(otherNs).withName("unrelated").get(),
-        chart.serviceAccountUser(), "get", "secrets", otherNs);
-    assertForbidden(() -> serviceAccount.secrets().inNamespace(teamA).list(),
-        chart.serviceAccountUser(), "list", "secrets", teamA);
-    assertForbidden(() -> serviceAccount.secrets().inNamespace(systemNs).list(),
-        chart.serviceAccountUser(), "list", "secrets", systemNs);
-    assertForbidden(() -> serviceAccount.secrets().inAnyNamespace().list(),
-        chart.serviceAccountUser(), "list", "secrets", null);
+    assertForbidden(
+        () -> serviceAccount.secrets().inNamespace(otherNs).withName("unrelated").get(),
+        chart.serviceAccountUser(),
+        "get",
+        "secrets",
+        otherNs);
+    assertForbidden(
+        () -> serviceAccount.secrets().inNamespace(teamA).list(),
+        chart.serviceAccountUser(),
+        "list",
+        "secrets",
+        teamA);
+    assertForbidden(
+        () -> serviceAccount.secrets().inNamespace(systemNs).list(),
+        chart.serviceAccountUser(),
+        "list",
+        "secrets",
+        systemNs);
+    assertForbidden(
+        () -> serviceAccount.secrets().inAnyNamespace().list(),
+        chart.serviceAccountUser(),
+        "list",
+        "secrets",
+        null);
     // Least privilege beyond Secrets: the operator never writes what people own.
-    assertForbidden(() -> serviceAccount.secrets().inNamespace(adminNs)
-        .resource(Manifests.stringSecret(adminNs, "planted", Map.of("k", "v"))).create(),
-        chart.serviceAccountUser(), "create", "secrets", adminNs);
-    assertForbidden(() -> Manifests.mergePatch(serviceAccount, Webhook.class, adminNs, "crm",
-        "{\"spec\":{\"url\":\"https://elsewhere.example/steal\"}}"), chart.serviceAccountUser(), "patch", "webhooks", adminNs);
-    assertForbidden(() -> serviceAccount.resources(Mailbox.class).inNamespace(teamA).withName("claims").delete(),
-        chart.serviceAccountUser(), "delete", "mailboxes", teamA);
+    assertForbidden(
+        () ->
+            serviceAccount
+                .secrets()
+                .inNamespace(adminNs)
+                .resource(Manifests.stringSecret(adminNs, "planted", Map.of("k", "v")))
+                .create(),
+        chart.serviceAccountUser(),
+        "create",
+        "secrets",
+        adminNs);
+    assertForbidden(
+        () ->
+            Manifests.mergePatch(
+                serviceAccount,
+                Webhook.class,
+                adminNs,
+                "crm",
+                "{\"spec\":{\"url\":\"https://elsewhere.example/steal\"}}"),
+        chart.serviceAccountUser(),
+        "patch",
+        "webhooks",
+        adminNs);
+    assertForbidden(
+        () ->
+            serviceAccount.resources(Mailbox.class).inNamespace(teamA).withName("claims").delete(),
+        chart.serviceAccountUser(),
+        "delete",
+        "mailboxes",
+        teamA);
   }
 
   @Test
   void systemAdministratorManagesWebhooksMailboxesAndTheWebhookSecrets() {
-    systemAdmin.resource(Manifests.stringSecret(adminNs, "admin-token", Map.of(Manifests.TOKEN_KEY, TOKEN))).create();
-    systemAdmin.resource(Manifests.stringSecret(adminNs, "admin-token", Map.of(Manifests.TOKEN_KEY, TOKEN + "2"))).update();
-    assertThat(systemAdmin.secrets().inNamespace(adminNs).withName("admin-token").get().getData()).containsKey("token");
-    systemAdmin.resource(Manifests.webhook(adminNs, "admin-made", receiver.url("/hooks/admin-made"), "admin-token",
-        "receiver-ca")).create();
-    Manifests.mergePatch(systemAdmin, Webhook.class, adminNs, "admin-made",
+    systemAdmin
+        .resource(
+            Manifests.stringSecret(adminNs, "admin-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
+    systemAdmin
+        .resource(
+            Manifests.stringSecret(
+                adminNs, "admin-token", Map.of(Manifests.TOKEN_KEY, TOKEN + "2")))
+        .update();
+    assertThat(systemAdmin.secrets().inNamespace(adminNs).withName("admin-token").get().getData())
+        .containsKey("token");
+    systemAdmin
+        .resource(
+            Manifests.webhook(
+                adminNs,
+                "admin-made",
+                receiver.url("/hooks/admin-made"),
+                "admin-token",
+                "receiver-ca"))
+        .create();
+    Manifests.mergePatch(
+        systemAdmin,
+        Webhook.class,
+        adminNs,
+        "admin-made",
         "{\"spec\":{\"displayName\":\"Renamed by the system administrator\"}}");
     systemAdmin.resource(Resources.mailbox(teamB, "admin-made")).create();
     systemAdmin.resources(Mailbox.class).inNamespace(teamB).withName("admin-made").delete();
     systemAdmin.resources(Webhook.class).inNamespace(adminNs).withName("admin-made").delete();
     systemAdmin.secrets().inNamespace(adminNs).withName("admin-token").delete();
-    assertThat(systemAdmin.resources(MailboxRule.class).inNamespace(teamA).list().getItems()).isNotEmpty();
+    assertThat(systemAdmin.resources(MailboxRule.class).inNamespace(teamA).list().getItems())
+        .isNotEmpty();
 
     // Secrets elsewhere are not theirs through this chart.
-    assertForbidden(() -> systemAdmin.secrets().inNamespace(otherNs).withName("unrelated").get(),
-        SYSTEM_ADMIN, "get", "secrets", otherNs);
-    assertForbidden(() -> systemAdmin.secrets().inNamespace(teamA).list(), SYSTEM_ADMIN, "list", "secrets", teamA);
+    assertForbidden(
+        () -> systemAdmin.secrets().inNamespace(otherNs).withName("unrelated").get(),
+        SYSTEM_ADMIN,
+        "get",
+        "secrets",
+        otherNs);
+    assertForbidden(
+        () -> systemAdmin.secrets().inNamespace(teamA).list(),
+        SYSTEM_ADMIN,
+        "list",
+        "secrets",
+        teamA);
   }
 
   @Test
   void mailboxAdministratorManagesRulesOfTheirNamespaceOnly() {
     // Their own namespace: rules read-write, the mailbox (with the webhooks it may use) readable.
-    mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "by-bob", "claims", ref(adminNs, "crm"))).create();
-    assertThat(Manifests.mergePatch(mailboxAdmin, MailboxRule.class, teamA, "by-bob", "{\"spec\":{\"priority\":5}}")
-        .getSpec().getPriority()).isEqualTo(5);
+    mailboxAdmin
+        .resource(Manifests.useWebhookRule(teamA, "by-bob", "claims", ref(adminNs, "crm")))
+        .create();
+    assertThat(
+            Manifests.mergePatch(
+                    mailboxAdmin, MailboxRule.class, teamA, "by-bob", "{\"spec\":{\"priority\":5}}")
+                .getSpec()
+                .getPriority())
+        .isEqualTo(5);
     assertThat(mailboxAdmin.resources(MailboxRule.class).inNamespace(teamA).list().getItems())
-        .extracting(r -> r.getMetadata().getName()).contains("by-bob", "enrich-claims");
-    Mailbox claims = Await.object(mailboxAdmin, Mailbox.class, teamA, "claims",
-        m -> m.getStatus() != null && m.getStatus().getAvailableWebhooks().size() == 1,
-        "mailbox admin sees the available webhook");
+        .extracting(r -> r.getMetadata().getName())
+        .contains("by-bob", "enrich-claims");
+    Mailbox claims =
+        Await.object(
+            mailboxAdmin,
+            Mailbox.class,
+            teamA,
+            "claims",
+            m -> m.getStatus() != null && m.getStatus().getAvailableWebhooks().size() == 1,
+            "mailbox admin sees the available webhook");
     AvailableWebhook available = claims.getStatus().getAvailableWebhooks().get(0);
     assertThat(available.getDisplayName()).isEqualTo("CRM enrichment");
     assertThat(available.getWebhook()).isEqualTo(ref(adminNs, "crm"));
@@ -251,59 +431,156 @@ class RbacE2ETest {
     mailboxAdmin.resources(MailboxRule.class).inNamespace(teamA).withName("by-bob").delete();
 
     // Mailboxes are made and removed by system administrators.
-    assertForbidden(() -> mailboxAdmin.resource(Resources.mailbox(teamA, "bobs-own")).create(),
-        MAILBOX_ADMIN, "create", "mailboxes", teamA);
-    assertForbidden(() -> mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").delete(),
-        MAILBOX_ADMIN, "delete", "mailboxes", teamA);
+    assertForbidden(
+        () -> mailboxAdmin.resource(Resources.mailbox(teamA, "bobs-own")).create(),
+        MAILBOX_ADMIN,
+        "create",
+        "mailboxes",
+        teamA);
+    assertForbidden(
+        () -> mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").delete(),
+        MAILBOX_ADMIN,
+        "delete",
+        "mailboxes",
+        teamA);
     // Namespace B is not theirs.
-    assertForbidden(() -> mailboxAdmin.resources(MailboxRule.class).inNamespace(teamB).list(),
-        MAILBOX_ADMIN, "list", "mailboxrules", teamB);
-    assertForbidden(() -> mailboxAdmin.resource(Manifests.useWebhookRule(teamB, "intruder", "claims", ref(adminNs, "crm")))
-        .create(), MAILBOX_ADMIN, "create", "mailboxrules", teamB);
-    assertForbidden(() -> mailboxAdmin.resources(Mailbox.class).inNamespace(teamB).withName("claims").get(),
-        MAILBOX_ADMIN, "get", "mailboxes", teamB);
+    assertForbidden(
+        () -> mailboxAdmin.resources(MailboxRule.class).inNamespace(teamB).list(),
+        MAILBOX_ADMIN,
+        "list",
+        "mailboxrules",
+        teamB);
+    assertForbidden(
+        () ->
+            mailboxAdmin
+                .resource(
+                    Manifests.useWebhookRule(teamB, "intruder", "claims", ref(adminNs, "crm")))
+                .create(),
+        MAILBOX_ADMIN,
+        "create",
+        "mailboxrules",
+        teamB);
+    assertForbidden(
+        () -> mailboxAdmin.resources(Mailbox.class).inNamespace(teamB).withName("claims").get(),
+        MAILBOX_ADMIN,
+        "get",
+        "mailboxes",
+        teamB);
     // No Webhooks and no Secrets, anywhere.
-    assertForbidden(() -> mailboxAdmin.resources(Webhook.class).inNamespace(adminNs).withName("crm").get(),
-        MAILBOX_ADMIN, "get", "webhooks", adminNs);
-    assertForbidden(() -> mailboxAdmin.resources(Webhook.class).inNamespace(teamA).list(),
-        MAILBOX_ADMIN, "list", "webhooks", teamA);
-    assertForbidden(() -> mailboxAdmin.resources(Webhook.class).inAnyNamespace().list(),
-        MAILBOX_ADMIN, "list", "webhooks", null);
-    assertForbidden(() -> mailboxAdmin.secrets().inNamespace(adminNs).withName("crm-token").get(),
-        MAILBOX_ADMIN, "get", "secrets", adminNs);
-    assertForbidden(() -> mailboxAdmin.secrets().inNamespace(teamA).list(), MAILBOX_ADMIN, "list", "secrets", teamA);
+    assertForbidden(
+        () -> mailboxAdmin.resources(Webhook.class).inNamespace(adminNs).withName("crm").get(),
+        MAILBOX_ADMIN,
+        "get",
+        "webhooks",
+        adminNs);
+    assertForbidden(
+        () -> mailboxAdmin.resources(Webhook.class).inNamespace(teamA).list(),
+        MAILBOX_ADMIN,
+        "list",
+        "webhooks",
+        teamA);
+    assertForbidden(
+        () -> mailboxAdmin.resources(Webhook.class).inAnyNamespace().list(),
+        MAILBOX_ADMIN,
+        "list",
+        "webhooks",
+        null);
+    assertForbidden(
+        () -> mailboxAdmin.secrets().inNamespace(adminNs).withName("crm-token").get(),
+        MAILBOX_ADMIN,
+        "get",
+        "secrets",
+        adminNs);
+    assertForbidden(
+        () -> mailboxAdmin.secrets().inNamespace(teamA).list(),
+        MAILBOX_ADMIN,
+        "list",
+        "secrets",
+        teamA);
     // `kubectl apply --server-side` of a Secret manifest: one PATCH, no read first.
-    assertForbidden(() -> mailboxAdmin.resource(Manifests.stringSecret(adminNs, "crm-token",
-        Map.of(Manifests.TOKEN_KEY, "mine"))).fieldManager("bob").serverSideApply(), MAILBOX_ADMIN, "patch", "secrets", adminNs);
+    assertForbidden(
+        () ->
+            mailboxAdmin
+                .resource(
+                    Manifests.stringSecret(
+                        adminNs, "crm-token", Map.of(Manifests.TOKEN_KEY, "mine")))
+                .fieldManager("bob")
+                .serverSideApply(),
+        MAILBOX_ADMIN,
+        "patch",
+        "secrets",
+        adminNs);
   }
 
   @Test
   void ruleUsingAWebhookNotPermittedForItsMailboxIsReportedAndNotUsed() throws Exception {
-    mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "not-permitted", "claims", ref(adminNs, "team-b-only"))).create();
+    mailboxAdmin
+        .resource(
+            Manifests.useWebhookRule(teamA, "not-permitted", "claims", ref(adminNs, "team-b-only")))
+        .create();
 
-    MailboxRule rule = Await.condition(mailboxAdmin, MailboxRule.class, teamA, "not-permitted", "Ready", "False",
-        "WebhookNotAvailable");
+    MailboxRule rule =
+        Await.condition(
+            mailboxAdmin,
+            MailboxRule.class,
+            teamA,
+            "not-permitted",
+            "Ready",
+            "False",
+            "WebhookNotAvailable");
     StatusCondition ready = Await.condition(rule, "Ready").orElseThrow();
-    assertThat(ready.getMessage()).isEqualTo("Webhook " + adminNs + "/team-b-only does not exist or does not list Mailbox "
-        + teamA + "/claims in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
-    // A webhook that does not exist gets the same reason and words: the tenant learns nothing from them.
-    mailboxAdmin.resource(Manifests.useWebhookRule(teamA, "no-such-webhook", "claims", ref(adminNs, "no-such"))).create();
-    StatusCondition missing = Await.condition(Await.condition(mailboxAdmin, MailboxRule.class, teamA, "no-such-webhook",
-        "Ready", "False", "WebhookNotAvailable"), "Ready").orElseThrow();
-    assertThat(missing.getMessage()).isEqualTo(ready.getMessage().replace("/team-b-only ", "/no-such "));
-    mailboxAdmin.resources(MailboxRule.class).inNamespace(teamA).withName("no-such-webhook").delete();
-    Mailbox claims = mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").get();
-    assertThat(claims.getStatus().getAvailableWebhooks()).extracting(AvailableWebhook::getWebhook)
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "Webhook "
+                + adminNs
+                + "/team-b-only does not exist or does not list Mailbox "
+                + teamA
+                + "/claims in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+    // A webhook that does not exist gets the same reason and words: the tenant learns nothing from
+    // them.
+    mailboxAdmin
+        .resource(
+            Manifests.useWebhookRule(teamA, "no-such-webhook", "claims", ref(adminNs, "no-such")))
+        .create();
+    StatusCondition missing =
+        Await.condition(
+                Await.condition(
+                    mailboxAdmin,
+                    MailboxRule.class,
+                    teamA,
+                    "no-such-webhook",
+                    "Ready",
+                    "False",
+                    "WebhookNotAvailable"),
+                "Ready")
+            .orElseThrow();
+    assertThat(missing.getMessage())
+        .isEqualTo(ready.getMessage().replace("/team-b-only ", "/no-such "));
+    mailboxAdmin
+        .resources(MailboxRule.class)
+        .inNamespace(teamA)
+        .withName("no-such-webhook")
+        .delete();
+    Mailbox claims =
+        mailboxAdmin.resources(Mailbox.class).inNamespace(teamA).withName("claims").get();
+    assertThat(claims.getStatus().getAvailableWebhooks())
+        .extracting(AvailableWebhook::getWebhook)
         .doesNotContain(ref(adminNs, "team-b-only"));
     // The webhook received its own test delivery and nothing on behalf of the rule.
-    Await.condition(serviceAccount, Webhook.class, adminNs, "team-b-only", "TestSucceeded", c -> "True".equals(c.getStatus()));
+    Await.condition(
+        serviceAccount,
+        Webhook.class,
+        adminNs,
+        "team-b-only",
+        "TestSucceeded",
+        c -> "True".equals(c.getStatus()));
     Thread.sleep(2000);
     assertThat(Receiver.count(receiver, "/hooks/team-b-only")).isEqualTo(1);
   }
 
   /**
-   * The mailbox administrator defines their Mailbox's custom fields (spec 1.3) with what
-   * `kubectl patch --type merge` sends, but its address, which routes mail, stays with system
+   * The mailbox administrator defines their Mailbox's custom fields (spec 1.3) with what `kubectl
+   * patch --type merge` sends, but its address, which routes mail, stays with system
    * administrators: the chart's ValidatingAdmissionPolicy refuses the change.
    */
   @Test
@@ -311,52 +588,91 @@ class RbacE2ETest {
     systemAdmin.resource(Resources.mailbox(teamA, "policy-probe")).create();
     String address = "policy-probe@insurer.example";
     // The policy is enforced once the API server has loaded it: probe with dry runs until then.
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .until(() -> addressChange(mailboxAdmin, "moved@insurer.example", true) instanceof KubernetesClientException e
-            && e.getCode() == 403);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                addressChange(mailboxAdmin, "moved@insurer.example", true)
+                        instanceof KubernetesClientException e
+                    && e.getCode() == 403);
 
-    Mailbox edited = Manifests.mergePatch(mailboxAdmin, Mailbox.class, teamA, "policy-probe", """
+    Mailbox edited =
+        Manifests.mergePatch(
+            mailboxAdmin,
+            Mailbox.class,
+            teamA,
+            "policy-probe",
+            """
         {"spec":{"tags":["VIP","Europe","Urgent"],"customFields":[{"key":"claimNumber","validationPattern":"CLM-\\\\d+"},
          {"key":"policyNumber","validationPattern":"POL-\\\\d+"}]}}""");
-    assertThat(edited.getSpec().getCustomFields()).extracting(CustomFieldDefinition::getKey)
+    assertThat(edited.getSpec().getCustomFields())
+        .extracting(CustomFieldDefinition::getKey)
         .containsExactly("claimNumber", "policyNumber");
-    assertThat(edited.getSpec().getCustomFields().get(1).getValidationPattern()).isEqualTo("POL-\\d+");
+    assertThat(edited.getSpec().getCustomFields().get(1).getValidationPattern())
+        .isEqualTo("POL-\\d+");
     assertThat(edited.getSpec().getTags()).contains("Urgent");
 
     Exception refused = addressChange(mailboxAdmin, "moved@insurer.example", false);
-    assertThat(refused).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-      assertThat(e.getCode()).isEqualTo(403);
-      assertThat(e.getStatus().getMessage()).contains("ValidatingAdmissionPolicy")
-          .contains("spec.address routes mail to this Mailbox: only system administrators (RBAC verb \"setaddress\" on"
-              + " mailboxes) may change it");
-    });
-    assertThat(systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").get().getSpec().getAddress())
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getMessage())
+                  .contains("ValidatingAdmissionPolicy")
+                  .contains(
+                      "spec.address routes mail to this Mailbox: only system administrators (RBAC verb \"setaddress\" on"
+                          + " mailboxes) may change it");
+            });
+    assertThat(
+            systemAdmin
+                .resources(Mailbox.class)
+                .inNamespace(teamA)
+                .withName("policy-probe")
+                .get()
+                .getSpec()
+                .getAddress())
         .isEqualTo(address);
 
     assertThat(addressChange(systemAdmin, "moved@insurer.example", false)).isNull();
-    assertThat(systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").get().getSpec().getAddress())
+    assertThat(
+            systemAdmin
+                .resources(Mailbox.class)
+                .inNamespace(teamA)
+                .withName("policy-probe")
+                .get()
+                .getSpec()
+                .getAddress())
         .isEqualTo("moved@insurer.example");
     systemAdmin.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe").delete();
   }
 
-  /** What refused {@code client}'s merge patch of the probe Mailbox's address; null when it went through. */
+  /**
+   * What refused {@code client}'s merge patch of the probe Mailbox's address; null when it went
+   * through.
+   */
   private static Exception addressChange(KubernetesClient client, String address, boolean dryRun) {
     var mailbox = client.resources(Mailbox.class).inNamespace(teamA).withName("policy-probe");
     try {
-      (dryRun ? mailbox.dryRun() : mailbox).patch(PatchContext.of(PatchType.JSON_MERGE),
-          "{\"spec\":{\"address\":\"" + address + "\"}}");
+      (dryRun ? mailbox.dryRun() : mailbox)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"address\":\"" + address + "\"}}");
       return null;
     } catch (KubernetesClientException e) {
       return e;
     }
   }
 
-  private static void assertForbidden(ThrowingCallable call, String user, String verb, String resource, String namespace) {
+  private static void assertForbidden(
+      ThrowingCallable call, String user, String verb, String resource, String namespace) {
     KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class, call);
     assertThat(e).as("%s %s %s in %s must be refused", user, verb, resource, namespace).isNotNull();
     assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
     String message = e.getStatus().getMessage();
-    assertThat(message).contains("User \"" + user + "\" cannot " + verb + " resource \"" + resource + "\"");
+    assertThat(message)
+        .contains("User \"" + user + "\" cannot " + verb + " resource \"" + resource + "\"");
     if (namespace != null) {
       assertThat(message).contains("in the namespace \"" + namespace + "\"");
     } else {

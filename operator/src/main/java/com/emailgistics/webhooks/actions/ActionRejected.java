@@ -10,7 +10,9 @@ final class ActionRejected extends RuntimeException {
     super(reason, null, false, false);
   }
 
-  /** A reason followed by the notes gathered so far, which would otherwise be lost with the action. */
+  /**
+   * A reason followed by the notes gathered so far, which would otherwise be lost with the action.
+   */
   static ActionRejected withNotes(String reason, List<String> notes) {
     return new ActionRejected(notes.isEmpty() ? reason : reason + ": " + String.join("; ", notes));
   }

@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * {@code assign} (spec 6.1). The normalised value is {@code {mainAssignment, backupAssignments}}
  * ({@code backupAssignments} always present, possibly empty); each AssignmentSpec holds either
- * {@code users} (only the known entries, as given) or {@code assignToAnyUser: true}, then
- * {@code ignoreAvailability} (default false), {@code ignoreMaxMessages} (default true) and, when
- * valid, {@code assignIfUserAvailableWithinMinutes} and {@code aaMethod}.
+ * {@code users} (only the known entries, as given) or {@code assignToAnyUser: true}, then {@code
+ * ignoreAvailability} (default false), {@code ignoreMaxMessages} (default true) and, when valid,
+ * {@code assignIfUserAvailableWithinMinutes} and {@code aaMethod}.
  */
 final class AssignAction {
   private AssignAction() {}
@@ -96,7 +96,8 @@ final class AssignAction {
       for (int i = 0; i < users.size(); i++) {
         JsonNode user = users.get(i);
         if (!user.isTextual()) {
-          notes.add(where + ".users[" + i + "] dropped: it is " + Json.kind(user) + ", not a string");
+          notes.add(
+              where + ".users[" + i + "] dropped: it is " + Json.kind(user) + ", not a string");
         } else if (!mailbox.isKnownUser(user.textValue())) {
           notes.add("unknown user " + Json.quote(user.textValue()) + " dropped from " + where);
         } else {
@@ -104,8 +105,10 @@ final class AssignAction {
         }
       }
       if (known.isEmpty()) {
-        notes.add(where + " has no known user left, so its pool is empty"
-            + (where.equals("mainAssignment") ? " and the backups are tried" : ""));
+        notes.add(
+            where
+                + " has no known user left, so its pool is empty"
+                + (where.equals("mainAssignment") ? " and the backups are tried" : ""));
       }
     }
     out.put("ignoreAvailability", flag(spec, "ignoreAvailability", false, where, notes));
@@ -115,8 +118,10 @@ final class AssignAction {
       if (Json.isInt(minutes) && minutes.intValue() >= 0) {
         out.put("assignIfUserAvailableWithinMinutes", minutes.intValue());
       } else {
-        notes.add(where + ".assignIfUserAvailableWithinMinutes removed: it must be a non-negative integer, not "
-            + minutes);
+        notes.add(
+            where
+                + ".assignIfUserAvailableWithinMinutes removed: it must be a non-negative integer, not "
+                + minutes);
       }
     }
     JsonNode method = Json.given(spec, "aaMethod");
@@ -137,8 +142,15 @@ final class AssignAction {
       return byDefault;
     }
     if (!node.isBoolean()) {
-      notes.add(where + "." + field + " is " + Json.kind(node) + ", not a boolean; the default "
-          + byDefault + " applies");
+      notes.add(
+          where
+              + "."
+              + field
+              + " is "
+              + Json.kind(node)
+              + ", not a boolean; the default "
+              + byDefault
+              + " applies");
       return byDefault;
     }
     return node.booleanValue();

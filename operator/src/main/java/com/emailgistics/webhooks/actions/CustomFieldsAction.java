@@ -26,14 +26,25 @@ final class CustomFieldsAction {
       CustomFieldDefinition field = mailbox.customField(key);
       if (field == null) {
         String other = mailbox.customFieldKeyDifferingInCase(key);
-        notes.add("unknown custom field " + Json.quote(key) + " dropped"
-            + (other == null ? "" : " (keys match case-sensitively; the mailbox defines " + Json.quote(other) + ")"));
+        notes.add(
+            "unknown custom field "
+                + Json.quote(key)
+                + " dropped"
+                + (other == null
+                    ? ""
+                    : " (keys match case-sensitively; the mailbox defines "
+                        + Json.quote(other)
+                        + ")"));
         continue;
       }
       JsonNode node = entry.getValue();
       if (!node.isTextual()) {
-        notes.add("custom field " + Json.quote(key) + " dropped: its value is " + Json.kind(node)
-            + ", not a string");
+        notes.add(
+            "custom field "
+                + Json.quote(key)
+                + " dropped: its value is "
+                + Json.kind(node)
+                + ", not a string");
         continue;
       }
       String text = node.textValue();

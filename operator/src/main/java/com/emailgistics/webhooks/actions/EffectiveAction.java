@@ -14,7 +14,8 @@ import java.util.List;
  *     defaults filled in for {@code assign}); it shares nothing with the input
  * @param notes what was dropped, defaulted or changed, in the order found; empty when nothing was
  */
-public record EffectiveAction(int index, String type, String name, JsonNode value, List<String> notes) {
+public record EffectiveAction(
+    int index, String type, String name, JsonNode value, List<String> notes) {
 
   public EffectiveAction {
     notes = List.copyOf(notes);

@@ -23,7 +23,8 @@ final class ForwardMessageAction {
     }
     for (String field : List.of("ccAddresses", "bccAddresses")) {
       if (Json.given(value, field) != null) {
-        notes.add(field + " dropped: forwardMessage has no cc/bcc; put every recipient in toAddresses");
+        notes.add(
+            field + " dropped: forwardMessage has no cc/bcc; put every recipient in toAddresses");
       }
     }
     return out;

@@ -10,15 +10,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One version of a mailbox's configuration as {@link ActionProcessor} needs it, built once and
- * read by every message to the mailbox (from any event loop: the pattern cache is concurrent).
- * Each custom field pattern is compiled at most once, and pattern matching is bounded so that a
+ * One version of a mailbox's configuration as {@link ActionProcessor} needs it, built once and read
+ * by every message to the mailbox (from any event loop: the pattern cache is concurrent). Each
+ * custom field pattern is compiled at most once, and pattern matching is bounded so that a
  * catastrophically backtracking pattern cannot hang the caller.
  */
 final class MailboxIndex {
@@ -46,7 +46,9 @@ final class MailboxIndex {
     }
   }
 
-  /** Whether a user entry names a mailbox user by display name or email (trimmed, ignoring case). */
+  /**
+   * Whether a user entry names a mailbox user by display name or email (trimmed, ignoring case).
+   */
   boolean isKnownUser(String entry) {
     String wanted = entry.strip();
     for (String key : userKeys) {
@@ -71,7 +73,11 @@ final class MailboxIndex {
   }
 
   String customFieldKeyDifferingInCase(String key) {
-    return customFields.keySet().stream().filter(k -> k.equalsIgnoreCase(key)).sorted().findFirst().orElse(null);
+    return customFields.keySet().stream()
+        .filter(k -> k.equalsIgnoreCase(key))
+        .sorted()
+        .findFirst()
+        .orElse(null);
   }
 
   /**
@@ -87,14 +93,19 @@ final class MailboxIndex {
     }
     Object pattern = compiled.computeIfAbsent(source, MailboxIndex::compile);
     if (pattern instanceof String problem) {
-      return "its validationPattern " + Json.quote(source) + " is not a valid regular expression ("
-          + problem + ")";
+      return "its validationPattern "
+          + Json.quote(source)
+          + " is not a valid regular expression ("
+          + problem
+          + ")";
     }
     return switch (BoundedRegex.matches((Pattern) pattern, value)) {
       case YES -> null;
       case NO -> "the value does not match its validationPattern " + Json.quote(source);
-      case TOO_COSTLY -> "its validationPattern " + Json.quote(source)
-          + " took too long on the value (catastrophic backtracking?)";
+      case TOO_COSTLY ->
+          "its validationPattern "
+              + Json.quote(source)
+              + " took too long on the value (catastrophic backtracking?)";
     };
   }
 

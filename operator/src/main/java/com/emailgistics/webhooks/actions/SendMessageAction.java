@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code sendMessage} (spec 6.4). Template mode ({@code templateName}) and inline mode
- * ({@code body} + {@code bodyType}) are exclusive: any of {@code body}/{@code bodyType} next to
- * {@code templateName} counts as both modes, and {@code body} or {@code bodyType} alone counts as
- * neither. The normalised value is {@code {templateName | body, bodyType}, subject?, toAddresses,
+ * {@code sendMessage} (spec 6.4). Template mode ({@code templateName}) and inline mode ({@code
+ * body} + {@code bodyType}) are exclusive: any of {@code body}/{@code bodyType} next to {@code
+ * templateName} counts as both modes, and {@code body} or {@code bodyType} alone counts as neither.
+ * The normalised value is {@code {templateName | body, bodyType}, subject?, toAddresses,
  * ccAddresses?, bccAddresses?, inlineAssets?}}.
  */
 final class SendMessageAction {
@@ -34,8 +34,11 @@ final class SendMessageAction {
       throw new ActionRejected(MODES + ", not neither");
     }
     if (inline && (body == null || bodyType == null)) {
-      throw new ActionRejected(MODES + ", not neither ("
-          + (body == null ? "bodyType without body" : "body without bodyType") + ")");
+      throw new ActionRejected(
+          MODES
+              + ", not neither ("
+              + (body == null ? "bodyType without body" : "body without bodyType")
+              + ")");
     }
 
     ObjectNode out = Json.object();
@@ -105,8 +108,13 @@ final class SendMessageAction {
       }
       Integer previous = ids.putIfAbsent(normalised.get("id").textValue(), i);
       if (previous != null) {
-        throw new ActionRejected(where + ".id " + Json.quote(normalised.get("id").textValue())
-            + " repeats inlineAssets[" + previous + "].id");
+        throw new ActionRejected(
+            where
+                + ".id "
+                + Json.quote(normalised.get("id").textValue())
+                + " repeats inlineAssets["
+                + previous
+                + "].id");
       }
       if (!isBase64(normalised.get("base64Content").textValue())) {
         throw new ActionRejected(where + ".base64Content is not valid base64");

@@ -30,8 +30,15 @@ final class TagAction {
         known.add(tag.textValue());
       } else {
         String other = mailbox.tagDifferingInCase(tag.textValue());
-        notes.add("unknown tag " + Json.quote(tag.textValue()) + " dropped"
-            + (other == null ? "" : " (tags match case-sensitively; the mailbox defines " + Json.quote(other) + ")"));
+        notes.add(
+            "unknown tag "
+                + Json.quote(tag.textValue())
+                + " dropped"
+                + (other == null
+                    ? ""
+                    : " (tags match case-sensitively; the mailbox defines "
+                        + Json.quote(other)
+                        + ")"));
       }
     }
     if (known.isEmpty()) {

@@ -4,6 +4,7 @@ package com.emailgistics.webhooks.api;
 public final class ApiGroup {
   public static final String GROUP = "webhooks.emailgistics.com";
   public static final String VERSION = "v1alpha1";
+
   /** `kubectl get emailgistics` lists Webhooks, Mailboxes and MailboxRules together. */
   public static final String CATEGORY = "emailgistics";
 

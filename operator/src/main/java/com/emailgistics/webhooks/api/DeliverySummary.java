@@ -3,12 +3,15 @@ package com.emailgistics.webhooks.api;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 
-/** Recent deliveries as seen by the reporting operator replica (written at most every few seconds). */
+/**
+ * Recent deliveries as seen by the reporting operator replica (written at most every few seconds).
+ */
 public class DeliverySummary {
   @JsonPropertyDescription("Deliveries that succeeded since the reporting replica started.")
   private long succeeded;
 
-  @JsonPropertyDescription("Deliveries that failed (endpoint errors, HTTP failures) since the reporting replica started.")
+  @JsonPropertyDescription(
+      "Deliveries that failed (endpoint errors, HTTP failures) since the reporting replica started.")
   private long failed;
 
   @JsonPropertyDescription("When the last delivery finished (RFC 3339).")

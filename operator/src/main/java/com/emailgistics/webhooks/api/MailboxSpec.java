@@ -20,14 +20,17 @@ public class MailboxSpec {
   private String displayName;
 
   @Size(max = 200)
-  @ValidationRule(value = "self.all(tag, size(tag) >= 1 && size(tag) <= 100)", message = "each tag has 1 to 100 characters")
+  @ValidationRule(
+      value = "self.all(tag, size(tag) >= 1 && size(tag) <= 100)",
+      message = "each tag has 1 to 100 characters")
   @JsonPropertyDescription(
       "Tags defined on the mailbox (at most 200, each 1 to 100 characters). Tag actions may only apply these;"
           + " names match case-sensitively.")
   private List<String> tags = new ArrayList<>();
 
   @Size(max = 100)
-  @JsonPropertyDescription("Custom fields defined on the mailbox (at most 100), which setCustomFields may write.")
+  @JsonPropertyDescription(
+      "Custom fields defined on the mailbox (at most 100), which setCustomFields may write.")
   private List<CustomFieldDefinition> customFields = new ArrayList<>();
 
   @Size(max = 1000)

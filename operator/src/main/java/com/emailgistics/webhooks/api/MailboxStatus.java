@@ -6,8 +6,7 @@ import java.util.List;
 
 public class MailboxStatus extends ConditionedStatus {
   @Override
-  @JsonPropertyDescription(
-      "Ready: the mailbox configuration is valid.")
+  @JsonPropertyDescription("Ready: the mailbox configuration is valid.")
   public List<StatusCondition> getConditions() {
     return super.getConditions();
   }

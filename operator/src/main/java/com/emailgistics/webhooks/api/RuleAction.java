@@ -32,17 +32,23 @@ public class RuleAction {
   private NamespacedReference webhook;
 
   @Size(max = 50)
-  @ValidationRule(value = "self.all(tag, size(tag) <= 100)", message = "each tag has at most 100 characters")
+  @ValidationRule(
+      value = "self.all(tag, size(tag) <= 100)",
+      message = "each tag has at most 100 characters")
   @JsonPropertyDescription("For Tag: tag names defined on the Mailbox.")
   private List<String> tags = new ArrayList<>();
 
   @Size(max = 50)
-  @ValidationRule(value = "self.all(user, size(user) <= 254)", message = "each user has at most 254 characters")
+  @ValidationRule(
+      value = "self.all(user, size(user) <= 254)",
+      message = "each user has at most 254 characters")
   @JsonPropertyDescription("For Assign: user display names or emails.")
   private List<String> users = new ArrayList<>();
 
   @Size(max = 50)
-  @ValidationRule(value = "self.all(address, size(address) <= 254)", message = "each address has at most 254 characters")
+  @ValidationRule(
+      value = "self.all(address, size(address) <= 254)",
+      message = "each address has at most 254 characters")
   @JsonPropertyDescription("For Forward: recipient email addresses.")
   private List<String> forwardTo = new ArrayList<>();
 

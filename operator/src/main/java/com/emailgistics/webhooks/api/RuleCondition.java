@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 @ValidationRule(
-    value = "self.type == 'HasAttachments' ? !has(self.values) || size(self.values) == 0"
-        + " : has(self.values) && size(self.values) > 0",
+    value =
+        "self.type == 'HasAttachments' ? !has(self.values) || size(self.values) == 0"
+            + " : has(self.values) && size(self.values) > 0",
     message = "values must list at least one entry, except for HasAttachments which takes none")
 public class RuleCondition {
   @Required
@@ -24,9 +25,12 @@ public class RuleCondition {
   private RuleConditionType type;
 
   @Size(max = 100)
-  @ValidationRule(value = "self.all(value, size(value) <= 1000)", message = "each value has at most 1000 characters")
-  @JsonPropertyDescription("Values to look for (at most 100, each at most 1,000 characters); the condition holds"
-      + " when any of them matches.")
+  @ValidationRule(
+      value = "self.all(value, size(value) <= 1000)",
+      message = "each value has at most 1000 characters")
+  @JsonPropertyDescription(
+      "Values to look for (at most 100, each at most 1,000 characters); the condition holds"
+          + " when any of them matches.")
   private List<String> values = new ArrayList<>();
 
   @Default("false")

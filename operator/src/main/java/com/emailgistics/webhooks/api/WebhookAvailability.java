@@ -10,8 +10,14 @@ public final class WebhookAvailability {
 
   private WebhookAvailability() {}
 
-  public static String notAvailable(NamespacedReference webhook, String mailboxNamespace, String mailboxName) {
-    return "Webhook " + webhook.key() + " does not exist or does not list Mailbox " + mailboxNamespace + "/" + mailboxName
+  public static String notAvailable(
+      NamespacedReference webhook, String mailboxNamespace, String mailboxName) {
+    return "Webhook "
+        + webhook.key()
+        + " does not exist or does not list Mailbox "
+        + mailboxNamespace
+        + "/"
+        + mailboxName
         + " in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use";
   }
 }

@@ -18,7 +18,8 @@ public class WebhookSpec {
 
   @Required
   @Size(min = 1, max = 100)
-  @JsonPropertyDescription("Label shown to mailbox administrators when they pick the webhook for a rule.")
+  @JsonPropertyDescription(
+      "Label shown to mailbox administrators when they pick the webhook for a rule.")
   private String displayName;
 
   @Required
@@ -110,7 +111,8 @@ public class WebhookSpec {
   @JsonIgnore
   public List<SecretKeyReference> secretReferences() {
     return Stream.of(secretRef, caBundleRef, signing == null ? null : signing.getSecretRef())
-        .filter(Objects::nonNull).toList();
+        .filter(Objects::nonNull)
+        .toList();
   }
 
   public List<NamespacedReference> getMailboxes() {

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * @param webhooksEnabled the product's feature switch; off by default, like the product
  * @param webhookNamespaces where Webhooks and their Secrets live; empty means all namespaces
  * @param mailboxNamespaces where Mailboxes and MailboxRules live; empty means all namespaces
- * @param secretLabelSelector label selector of the Secrets the operator reads; by default
- *     {@link Webhook#SECRET_LABEL}=true
+ * @param secretLabelSelector label selector of the Secrets the operator reads; by default {@link
+ *     Webhook#SECRET_LABEL}=true
  * @param healthPort port of /healthz, /readyz and /metrics
  * @param leaderElectionNamespace namespace of the leader-election Lease; empty disables election
  * @param dispatch the dispatch endpoint
@@ -52,8 +52,10 @@ public record OperatorConfig(
   public static final String DISPATCH_DEADLINE = "EMAILGISTICS_DISPATCH_MESSAGE_DEADLINE_SECONDS";
   public static final String DRAIN_SECONDS = "EMAILGISTICS_DRAIN_SECONDS";
   public static final String DELIVERY_MAX_IN_FLIGHT = "EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT";
-  public static final String DELIVERY_MAX_PER_WEBHOOK = "EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK";
-  public static final String DELIVERY_MAX_CONNECTIONS = "EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT";
+  public static final String DELIVERY_MAX_PER_WEBHOOK =
+      "EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK";
+  public static final String DELIVERY_MAX_CONNECTIONS =
+      "EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT";
   public static final String DELIVERY_HTTP2 = "EMAILGISTICS_DELIVERY_HTTP2";
 
   /**
@@ -61,8 +63,8 @@ public record OperatorConfig(
    *
    * @param port its port
    * @param tokenFile file holding the bearer token callers present (a mounted Secret)
-   * @param readTimeout how long a request head may take from its first byte, and its body from
-   *     the head
+   * @param readTimeout how long a request head may take from its first byte, and its body from the
+   *     head
    * @param maxBodyBytes largest accepted message
    * @param maxConnections open connections beyond which a new one's first request is answered 503
    *     and the connection closed (beyond twice as many, closed at once)
@@ -87,8 +89,15 @@ public record OperatorConfig(
     public Dispatch {
       if (maxBytesInFlight < maxBodyBytes) {
         // Otherwise a message of the largest accepted size could never be admitted.
-        throw new IllegalArgumentException(DISPATCH_MAX_BYTES + " (" + maxBytesInFlight + ") must be at least "
-            + DISPATCH_MAX_BODY_BYTES + " (" + maxBodyBytes + ")");
+        throw new IllegalArgumentException(
+            DISPATCH_MAX_BYTES
+                + " ("
+                + maxBytesInFlight
+                + ") must be at least "
+                + DISPATCH_MAX_BODY_BYTES
+                + " ("
+                + maxBodyBytes
+                + ")");
       }
     }
   }
@@ -101,7 +110,8 @@ public record OperatorConfig(
    * @param maxConnectionsPerEndpoint connections this replica keeps to one endpoint
    * @param http2 offer HTTP/2 through ALPN
    */
-  public record Delivery(int maxInFlight, int maxInFlightPerWebhook, int maxConnectionsPerEndpoint, boolean http2) {}
+  public record Delivery(
+      int maxInFlight, int maxInFlightPerWebhook, int maxConnectionsPerEndpoint, boolean http2) {}
 
   public OperatorConfig {
     webhookNamespaces = Set.copyOf(webhookNamespaces);
@@ -142,17 +152,39 @@ public record OperatorConfig(
   }
 
   public OperatorConfig withWebhooksEnabled(boolean enabled) {
-    return new OperatorConfig(enabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, healthPort,
-        leaderElectionNamespace, dispatch, delivery);
+    return new OperatorConfig(
+        enabled,
+        webhookNamespaces,
+        mailboxNamespaces,
+        secretLabelSelector,
+        healthPort,
+        leaderElectionNamespace,
+        dispatch,
+        delivery);
   }
 
   /** Ports 0 (any free port) for both servers, and the given token file; for tests. */
   public OperatorConfig withEphemeralPorts(Path tokenFile) {
     Dispatch d = dispatch;
-    return new OperatorConfig(webhooksEnabled, webhookNamespaces, mailboxNamespaces, secretLabelSelector, 0,
-        leaderElectionNamespace, new Dispatch(0, Optional.of(tokenFile), d.readTimeout(), d.maxBodyBytes(),
-            d.maxConnections(), d.maxMessagesInFlight(), d.maxBytesInFlight(), d.messageDeadline(), d.drainTimeout(),
-            d.eventLoops()), delivery);
+    return new OperatorConfig(
+        webhooksEnabled,
+        webhookNamespaces,
+        mailboxNamespaces,
+        secretLabelSelector,
+        0,
+        leaderElectionNamespace,
+        new Dispatch(
+            0,
+            Optional.of(tokenFile),
+            d.readTimeout(),
+            d.maxBodyBytes(),
+            d.maxConnections(),
+            d.maxMessagesInFlight(),
+            d.maxBytesInFlight(),
+            d.messageDeadline(),
+            d.drainTimeout(),
+            d.eventLoops()),
+        delivery);
   }
 
   public boolean watchesWebhookNamespace(String namespace) {
@@ -160,16 +192,19 @@ public record OperatorConfig(
   }
 
   private static boolean parseBoolean(Map<String, String> env, String name, boolean fallback) {
-    String value = env.getOrDefault(name, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+    String value =
+        env.getOrDefault(name, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
     return switch (value) {
       case "true" -> true;
       case "false" -> false;
       case "" -> fallback;
-      default -> throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
     };
   }
 
-  private static int parseInt(Map<String, String> env, String name, int fallback, int min, int max) {
+  private static int parseInt(
+      Map<String, String> env, String name, int fallback, int min, int max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;

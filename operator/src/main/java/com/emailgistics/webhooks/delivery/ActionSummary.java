@@ -19,6 +19,8 @@ public final class ActionSummary {
 
   private static String describeOne(JsonNode action) {
     String type = action.path("type").isTextual() ? action.get("type").asText() : "(no type)";
-    return action.path("name").isTextual() ? type + " \"" + action.get("name").asText() + "\"" : type;
+    return action.path("name").isTextual()
+        ? type + " \"" + action.get("name").asText() + "\""
+        : type;
   }
 }

@@ -16,14 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bounds the work in flight so that load beyond capacity is refused, never queued without limit:
  * messages and their request bytes in flight (beyond either limit a message is answered 503),
- * deliveries in flight in all and per webhook. A delivery that finds no free slot waits in one
- * FIFO queue, whose length is bounded by the messages in flight (each waits for at most one
- * delivery at a time) plus the test deliveries in progress (at most one per Webhook version).
- * Shared by every event loop; waiters resume on their own.
+ * deliveries in flight in all and per webhook. A delivery that finds no free slot waits in one FIFO
+ * queue, whose length is bounded by the messages in flight (each waits for at most one delivery at
+ * a time) plus the test deliveries in progress (at most one per Webhook version). Shared by every
+ * event loop; waiters resume on their own.
  */
 public final class Admission {
   /** The limits; every one at least 1. */
-  public record Limits(int maxMessages, long maxBytes, int maxDeliveries, int maxDeliveriesPerWebhook) {
+  public record Limits(
+      int maxMessages, long maxBytes, int maxDeliveries, int maxDeliveriesPerWebhook) {
     public Limits {
       if (maxMessages < 1 || maxBytes < 1 || maxDeliveries < 1 || maxDeliveriesPerWebhook < 1) {
         throw new IllegalArgumentException("admission limits must be at least 1: " + this);
@@ -53,13 +54,19 @@ public final class Admission {
     this.limits = limits;
     this.metrics = metrics;
     Gauge.builder("emailgistics_messages_in_flight", this, Admission::messagesInFlight)
-        .description("Messages being dispatched").register(metrics);
+        .description("Messages being dispatched")
+        .register(metrics);
     Gauge.builder("emailgistics_deliveries_in_flight", this, Admission::deliveriesInFlight)
-        .description("Deliveries and test deliveries holding a slot").register(metrics);
+        .description("Deliveries and test deliveries holding a slot")
+        .register(metrics);
     Gauge.builder("emailgistics_deliveries_waiting", this, Admission::deliveriesWaiting)
-        .description("Deliveries waiting for a free slot").register(metrics);
-    queueWait = Timer.builder("emailgistics_delivery_queue_wait")
-        .description("Time deliveries waited for a free slot").publishPercentileHistogram().register(metrics);
+        .description("Deliveries waiting for a free slot")
+        .register(metrics);
+    queueWait =
+        Timer.builder("emailgistics_delivery_queue_wait")
+            .description("Time deliveries waited for a free slot")
+            .publishPercentileHistogram()
+            .register(metrics);
     messagesRefused = refusals("messages_in_flight");
     bytesRefused = refusals("bytes_in_flight");
     deliveriesRefused = refusals("deliveries_in_flight");
@@ -90,20 +97,21 @@ public final class Admission {
   }
 
   /**
-   * A delivery slot for {@code webhook} if one is free now. Taking it jumps no queue: whoever
-   * waits has no room (every release hands out all the slots that waiters can take).
+   * A delivery slot for {@code webhook} if one is free now. Taking it jumps no queue: whoever waits
+   * has no room (every release hands out all the slots that waiters can take).
    */
   public synchronized Slot tryAcquire(String webhook) {
     if (!hasRoom(webhook)) {
-      (deliveries >= limits.maxDeliveries() ? deliveriesRefused : webhookDeliveriesRefused).increment();
+      (deliveries >= limits.maxDeliveries() ? deliveriesRefused : webhookDeliveriesRefused)
+          .increment();
       return null;
     }
     return take(webhook);
   }
 
   /**
-   * A delivery slot for {@code webhook}, now or once one frees up; the future completes on
-   * {@code context}. Give up waiting with {@link Waiting#cancel()}.
+   * A delivery slot for {@code webhook}, now or once one frees up; the future completes on {@code
+   * context}. Give up waiting with {@link Waiting#cancel()}.
    */
   public synchronized Waiting acquire(String webhook, Context context) {
     if (hasRoom(webhook)) {
@@ -149,7 +157,8 @@ public final class Admission {
   }
 
   private boolean hasRoom(String webhook) {
-    return deliveries < limits.maxDeliveries() && perWebhook.getOrDefault(webhook, 0) < limits.maxDeliveriesPerWebhook();
+    return deliveries < limits.maxDeliveries()
+        && perWebhook.getOrDefault(webhook, 0) < limits.maxDeliveriesPerWebhook();
   }
 
   private Slot take(String webhook) {
@@ -161,7 +170,8 @@ public final class Admission {
   private synchronized void release(String webhook) {
     deliveries--;
     perWebhook.computeIfPresent(webhook, (key, count) -> count == 1 ? null : count - 1);
-    for (Iterator<Waiter> it = waiting.iterator(); it.hasNext() && deliveries < limits.maxDeliveries(); ) {
+    for (Iterator<Waiter> it = waiting.iterator();
+        it.hasNext() && deliveries < limits.maxDeliveries(); ) {
       Waiter next = it.next();
       if (hasRoom(next.webhook)) {
         it.remove();
@@ -175,7 +185,8 @@ public final class Admission {
   private Counter refusals(String reason) {
     return Counter.builder("emailgistics_admission_refusals")
         .description("Work refused at admission, by the limit that was reached")
-        .tag("limit", reason).register(metrics);
+        .tag("limit", reason)
+        .register(metrics);
   }
 
   private record Waiter(String webhook, Context context, Promise<Slot> promise, long since) {}

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The time a message's deliveries have left. It passes at a fixed time, or earlier when
- * {@link #expire} cuts it short (the operator shutting down); whatever is in flight then is
- * cancelled through the hook registered with {@link #onExpire}. Confined to one event loop.
+ * The time a message's deliveries have left. It passes at a fixed time, or earlier when {@link
+ * #expire} cuts it short (the operator shutting down); whatever is in flight then is cancelled
+ * through the hook registered with {@link #onExpire}. Confined to one event loop.
  */
 public final class Deadline {
   private final long atNanos;
@@ -30,7 +30,9 @@ public final class Deadline {
   }
 
   public long remainingMillis() {
-    return cutShortBecause != null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(atNanos - System.nanoTime()));
+    return cutShortBecause != null
+        ? 0
+        : Math.max(0, TimeUnit.NANOSECONDS.toMillis(atNanos - System.nanoTime()));
   }
 
   public boolean passed() {
@@ -59,7 +61,9 @@ public final class Deadline {
     }
   }
 
-  /** {@code cancel} runs if the deadline is cut short before {@link #clearHook()}; one at a time. */
+  /**
+   * {@code cancel} runs if the deadline is cut short before {@link #clearHook()}; one at a time.
+   */
   public void onExpire(Runnable cancel) {
     hook = cancel;
   }

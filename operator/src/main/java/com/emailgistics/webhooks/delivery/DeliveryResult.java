@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The end of one delivery: outcome, the category of the last answer (as in a test delivery),
- * attempts made, the final HTTP status, the endpoint's message or a description of the failure,
- * the total duration including waits, and the raw actions of a successful answer.
+ * attempts made, the final HTTP status, the endpoint's message or a description of the failure, the
+ * total duration including waits, and the raw actions of a successful answer.
  */
 public record DeliveryResult(
     DeliveryOutcome outcome,

@@ -12,15 +12,17 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs deliveries as the Standard Webhooks specification (standardwebhooks.com) describes:
- * HMAC-SHA256 over {@code id.timestamp.body} with each configured secret, sent as
- * {@code webhook-signature: v1,<base64> [v1,<base64>...]} beside {@code webhook-id} and
- * {@code webhook-timestamp}. Several secrets sign at once so that a receiver can rotate: add the
- * new secret, switch the receiver, remove the old one. Never prints a secret.
+ * HMAC-SHA256 over {@code id.timestamp.body} with each configured secret, sent as {@code
+ * webhook-signature: v1,<base64> [v1,<base64>...]} beside {@code webhook-id} and {@code
+ * webhook-timestamp}. Several secrets sign at once so that a receiver can rotate: add the new
+ * secret, switch the receiver, remove the old one. Never prints a secret.
  */
 public final class DeliverySigner {
   private static final String PREFIX = "whsec_";
+
   /** The specification asks for secrets of 24 to 64 bytes. */
   private static final int MIN_KEY_BYTES = 24;
+
   private static final int MAX_KEY_BYTES = 64;
   private static final int MAX_KEYS = 5;
 
@@ -40,11 +42,15 @@ public final class DeliverySigner {
     }
     String[] values = secrets.strip().split("\\s+");
     if (values.length > MAX_KEYS) {
-      throw new IllegalArgumentException(values.length + " signing secrets; at most " + MAX_KEYS + " may sign at once");
+      throw new IllegalArgumentException(
+          values.length + " signing secrets; at most " + MAX_KEYS + " may sign at once");
     }
     List<SecretKeySpec> keys = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
-      String which = values.length == 1 ? "the signing secret" : "signing secret " + (i + 1) + " of " + values.length;
+      String which =
+          values.length == 1
+              ? "the signing secret"
+              : "signing secret " + (i + 1) + " of " + values.length;
       if (!values[i].startsWith(PREFIX)) {
         throw new IllegalArgumentException(which + " does not start with " + PREFIX);
       }
@@ -57,15 +63,25 @@ public final class DeliverySigner {
         throw new IllegalArgumentException(which + " is not " + PREFIX + " followed by base64");
       }
       if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
-        throw new IllegalArgumentException(which + " has " + key.length + " bytes; the Standard Webhooks specification"
-            + " asks for " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES);
+        throw new IllegalArgumentException(
+            which
+                + " has "
+                + key.length
+                + " bytes; the Standard Webhooks specification"
+                + " asks for "
+                + MIN_KEY_BYTES
+                + " to "
+                + MAX_KEY_BYTES);
       }
       keys.add(new SecretKeySpec(key, "HmacSHA256"));
     }
     return new DeliverySigner(keys);
   }
 
-  /** The {@code webhook-signature} header value for {@code body} sent as {@code id} at {@code timestamp}. */
+  /**
+   * The {@code webhook-signature} header value for {@code body} sent as {@code id} at {@code
+   * timestamp}.
+   */
   public String signature(String id, long timestampSeconds, Buffer body) {
     byte[] prefix = (id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder();
@@ -87,8 +103,10 @@ public final class DeliverySigner {
    */
   public static String deliveryId(String messageId) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
-      return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+      return "msg_"
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -9,10 +9,15 @@ import java.util.Optional;
  * {@link EgressPolicy}), which no retry changes.
  */
 public record EndpointAnswer(
-    Integer status, byte[] body, Optional<String> retryAfter, String connectionError, long durationMillis,
+    Integer status,
+    byte[] body,
+    Optional<String> retryAfter,
+    String connectionError,
+    long durationMillis,
     boolean refused) {
 
-  static EndpointAnswer answered(int status, byte[] body, Optional<String> retryAfter, long durationMillis) {
+  static EndpointAnswer answered(
+      int status, byte[] body, Optional<String> retryAfter, long durationMillis) {
     return new EndpointAnswer(status, body, retryAfter, null, durationMillis, false);
   }
 

@@ -19,15 +19,19 @@ public final class EnvelopeValidator {
   private EnvelopeValidator() {}
 
   /**
-   * {@code body} is null when the answer was too large to read. Excerpts of the body are made
-   * with {@code redactor}, before they are cut (so no part of a secret shows).
+   * {@code body} is null when the answer was too large to read. Excerpts of the body are made with
+   * {@code redactor}, before they are cut (so no part of a secret shows).
    */
   public static EnvelopeVerdict validate(int httpStatus, byte[] body, Redactor redactor) {
     if (httpStatus != 200) {
       String redirect = httpStatus >= 300 && httpStatus < 400 ? "; redirects are not followed" : "";
       return EnvelopeVerdict.failure(
           Outcome.HTTPStatus,
-          "Endpoint answered HTTP " + httpStatus + " (expected 200)" + redirect + excerpt(body, redactor));
+          "Endpoint answered HTTP "
+              + httpStatus
+              + " (expected 200)"
+              + redirect
+              + excerpt(body, redactor));
     }
     if (body == null) {
       return EnvelopeVerdict.failure(
@@ -41,7 +45,8 @@ public final class EnvelopeValidator {
       return EnvelopeVerdict.failure(
           Outcome.MalformedJSON, "Response body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      return EnvelopeVerdict.failure(Outcome.MalformedJSON, "Response body cannot be read: " + e.getMessage());
+      return EnvelopeVerdict.failure(
+          Outcome.MalformedJSON, "Response body cannot be read: " + e.getMessage());
     }
     if (envelope == null || !envelope.isObject()) {
       return EnvelopeVerdict.failure(Outcome.MalformedJSON, "Response body is not a JSON object");
@@ -65,7 +70,10 @@ public final class EnvelopeValidator {
       default ->
           EnvelopeVerdict.failure(
               Outcome.InvalidStatus,
-              "Response status \"" + status + "\" is neither \"success\" nor \"error\"; message: " + message);
+              "Response status \""
+                  + status
+                  + "\" is neither \"success\" nor \"error\"; message: "
+                  + message);
     };
   }
 

@@ -1,8 +1,8 @@
 package com.emailgistics.webhooks.delivery;
 
 /**
- * How a delivery ended. The names are the condition reasons users see, one per failure category
- * of the product's Test Webhook.
+ * How a delivery ended. The names are the condition reasons users see, one per failure category of
+ * the product's Test Webhook.
  */
 public enum Outcome {
   Succeeded,

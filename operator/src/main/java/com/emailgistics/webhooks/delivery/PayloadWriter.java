@@ -11,19 +11,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes the JSON body of a delivery (spec section 4) straight into the buffer that is sent.
- * {@code bodyText} and {@code customFields} are added only when the webhook includes them, and
- * {@code customFields} only when values exist (sorted by key, so payloads are reproducible).
+ * Writes the JSON body of a delivery (spec section 4) straight into the buffer that is sent. {@code
+ * bodyText} and {@code customFields} are added only when the webhook includes them, and {@code
+ * customFields} only when values exist (sorted by key, so payloads are reproducible).
  */
 public final class PayloadWriter {
   private PayloadWriter() {}
 
   public static Buffer write(Message message, PayloadOptions options) {
-    int sizeHint = 1024 + (options.includeMessageText() && message.bodyText() != null ? message.bodyText().length() : 0);
+    int sizeHint =
+        1024
+            + (options.includeMessageText() && message.bodyText() != null
+                ? message.bodyText().length()
+                : 0);
     return Json.write(sizeHint, json -> write(message, options, json));
   }
 
-  private static void write(Message message, PayloadOptions options, JsonGenerator json) throws IOException {
+  private static void write(Message message, PayloadOptions options, JsonGenerator json)
+      throws IOException {
     json.writeStartObject();
     json.writeStringField("id", message.id());
     json.writeStringField("event", message.event());
@@ -51,7 +56,8 @@ public final class PayloadWriter {
     json.writeEndObject();
   }
 
-  private static void address(JsonGenerator json, String field, EmailAddress address) throws IOException {
+  private static void address(JsonGenerator json, String field, EmailAddress address)
+      throws IOException {
     json.writeFieldName(field);
     address(json, address);
   }
@@ -67,7 +73,8 @@ public final class PayloadWriter {
     json.writeEndObject();
   }
 
-  private static void addresses(JsonGenerator json, String field, List<EmailAddress> addresses) throws IOException {
+  private static void addresses(JsonGenerator json, String field, List<EmailAddress> addresses)
+      throws IOException {
     json.writeArrayFieldStart(field);
     for (EmailAddress address : addresses) {
       address(json, address);

@@ -3,9 +3,8 @@ package com.emailgistics.webhooks.delivery;
 import java.util.Optional;
 
 /**
- * Replaces every occurrence of a secret in text meant for status, Events or logs: as sent, and
- * as it reads when an endpoint echoes it inside a JSON string ({@code \"} and {@code \\}
- * escaped).
+ * Replaces every occurrence of a secret in text meant for status, Events or logs: as sent, and as
+ * it reads when an endpoint echoes it inside a JSON string ({@code \"} and {@code \\} escaped).
  */
 public final class Redactor {
   public static final String MASK = "[REDACTED]";
@@ -15,10 +14,13 @@ public final class Redactor {
 
   public Redactor(Optional<String> secret) {
     this.secret = secret.filter(s -> !s.isEmpty()).orElse(null);
-    this.jsonEscaped = this.secret == null ? null : this.secret.replace("\\", "\\\\").replace("\"", "\\\"");
+    this.jsonEscaped =
+        this.secret == null ? null : this.secret.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  /** Characters beyond an excerpt's end that must be read so that a secret across the end is seen. */
+  /**
+   * Characters beyond an excerpt's end that must be read so that a secret across the end is seen.
+   */
   int lookAhead() {
     return secret == null ? 0 : jsonEscaped.length();
   }

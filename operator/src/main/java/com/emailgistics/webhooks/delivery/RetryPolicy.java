@@ -25,7 +25,9 @@ public final class RetryPolicy {
     this.clock = clock;
   }
 
-  /** The wait before the next attempt, or empty when {@code exchange} (attempt n, 1-based) is final. */
+  /**
+   * The wait before the next attempt, or empty when {@code exchange} (attempt n, 1-based) is final.
+   */
   public Optional<Duration> retryDelay(int attempt, EndpointAnswer exchange) {
     if (attempt >= MAX_ATTEMPTS || exchange.refused()) {
       return Optional.empty();
@@ -35,9 +37,12 @@ public final class RetryPolicy {
       return Optional.of(backoff);
     }
     if (exchange.status() == 429) {
-      return Optional.of(exchange.retryAfter().flatMap(this::parseRetryAfter)
-          .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait)
-          .orElse(backoff));
+      return Optional.of(
+          exchange
+              .retryAfter()
+              .flatMap(this::parseRetryAfter)
+              .map(wait -> wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait)
+              .orElse(backoff));
     }
     return Optional.empty();
   }

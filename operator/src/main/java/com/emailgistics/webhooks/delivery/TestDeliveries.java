@@ -21,28 +21,40 @@ public final class TestDeliveries {
   }
 
   /** Starts a test delivery to {@code webhook} (namespace/name) from any thread. */
-  public CompletionStage<TestResult> start(String webhook, WebhookEndpoint endpoint, PayloadOptions options) {
+  public CompletionStage<TestResult> start(
+      String webhook, WebhookEndpoint endpoint, PayloadOptions options) {
     DeliveryEngine engine = engines.get(Math.floorMod(next.getAndIncrement(), engines.size()));
     CompletableFuture<TestResult> result = new CompletableFuture<>();
-    engine.http().lane().runOnContext(onLane -> admission.acquire(webhook, engine.http().lane()).slot().onSuccess(slot -> {
-      Future<TestResult> test;
-      try {
-        test = TestDelivery.run(engine, endpoint, options);
-      } catch (RuntimeException e) {
-        // A bug, not the endpoint: reported as such rather than leaving the Webhook "in progress".
-        slot.release();
-        result.completeExceptionally(e);
-        return;
-      }
-      test.onComplete(done -> {
-        slot.release();
-        if (done.succeeded()) {
-          result.complete(done.result());
-        } else {
-          result.completeExceptionally(done.cause());
-        }
-      });
-    }));
+    engine
+        .http()
+        .lane()
+        .runOnContext(
+            onLane ->
+                admission
+                    .acquire(webhook, engine.http().lane())
+                    .slot()
+                    .onSuccess(
+                        slot -> {
+                          Future<TestResult> test;
+                          try {
+                            test = TestDelivery.run(engine, endpoint, options);
+                          } catch (RuntimeException e) {
+                            // A bug, not the endpoint: reported as such rather than leaving the
+                            // Webhook "in progress".
+                            slot.release();
+                            result.completeExceptionally(e);
+                            return;
+                          }
+                          test.onComplete(
+                              done -> {
+                                slot.release();
+                                if (done.succeeded()) {
+                                  result.complete(done.result());
+                                } else {
+                                  result.completeExceptionally(done.cause());
+                                }
+                              });
+                        }));
     return result;
   }
 }

@@ -16,18 +16,26 @@ public final class TestDelivery {
   private TestDelivery() {}
 
   /** Runs on {@code engine}'s lane; call it there. */
-  public static Future<TestResult> run(DeliveryEngine engine, WebhookEndpoint endpoint, PayloadOptions options) {
+  public static Future<TestResult> run(
+      DeliveryEngine engine, WebhookEndpoint endpoint, PayloadOptions options) {
     // Every test is a new message to a receiver that de-duplicates by webhook-id.
     String deliveryId = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
-    return engine.deliverOnce(endpoint, deliveryId, PayloadWriter.write(SampleMessage.MESSAGE, options)).map(result -> {
-      boolean succeeded = result.category() == Outcome.Succeeded;
-      Redactor redactor = new Redactor(endpoint.bearerToken());
-      return new TestResult(
-          result.category(),
-          succeeded ? SUCCESS_MESSAGE : result.message(),
-          succeeded ? redactor.excerpt(ActionSummary.describe(result.actions()), DeliveryEngine.MAX_ENDPOINT_TEXT) : null,
-          result.httpStatus(),
-          result.durationMillis());
-    });
+    return engine
+        .deliverOnce(endpoint, deliveryId, PayloadWriter.write(SampleMessage.MESSAGE, options))
+        .map(
+            result -> {
+              boolean succeeded = result.category() == Outcome.Succeeded;
+              Redactor redactor = new Redactor(endpoint.bearerToken());
+              return new TestResult(
+                  result.category(),
+                  succeeded ? SUCCESS_MESSAGE : result.message(),
+                  succeeded
+                      ? redactor.excerpt(
+                          ActionSummary.describe(result.actions()),
+                          DeliveryEngine.MAX_ENDPOINT_TEXT)
+                      : null,
+                  result.httpStatus(),
+                  result.durationMillis());
+            });
   }
 }

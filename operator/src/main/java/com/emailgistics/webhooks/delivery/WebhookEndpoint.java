@@ -22,7 +22,11 @@ public final class WebhookEndpoint {
   private final String requestUri;
   private final String authorization;
 
-  public WebhookEndpoint(String url, Optional<String> bearerToken, Optional<String> caBundlePem, Duration timeout,
+  public WebhookEndpoint(
+      String url,
+      Optional<String> bearerToken,
+      Optional<String> caBundlePem,
+      Duration timeout,
       Optional<DeliverySigner> signer) {
     this.url = Objects.requireNonNull(url);
     this.bearerToken = bearerToken;
@@ -50,8 +54,11 @@ public final class WebhookEndpoint {
       throw new IllegalArgumentException("url is not a valid URI: " + e.getMessage());
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("url " + url + " has no valid host name (letters, digits, '-' and '.'"
-          + " only, or an IP address)");
+      throw new IllegalArgumentException(
+          "url "
+              + url
+              + " has no valid host name (letters, digits, '-' and '.'"
+              + " only, or an IP address)");
     }
     return uri;
   }
@@ -92,7 +99,12 @@ public final class WebhookEndpoint {
   /** Never prints the secret. */
   @Override
   public String toString() {
-    return "WebhookEndpoint[" + url + ", bearer " + (bearerToken.isPresent() ? "set" : "none")
-        + ", signing " + (signer.isPresent() ? "on" : "off") + "]";
+    return "WebhookEndpoint["
+        + url
+        + ", bearer "
+        + (bearerToken.isPresent() ? "set" : "none")
+        + ", signing "
+        + (signer.isPresent() ? "on" : "off")
+        + "]";
   }
 }

@@ -48,30 +48,38 @@ import javax.net.ssl.SSLException;
  */
 public final class WebhookHttpClient {
   public static final int MAX_RESPONSE_BYTES = 1 << 20;
+
   /** The Standard Webhooks headers (see {@link DeliverySigner}). */
   public static final String WEBHOOK_ID = "webhook-id";
+
   public static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
   public static final String WEBHOOK_SIGNATURE = "webhook-signature";
+
   /** Distinct CA bundles whose clients are kept; the least recently used beyond are shut down. */
   static final int MAX_TRUST_CLIENTS = 64;
-  /** An evicted client's exchanges in flight may finish: the longest per-attempt timeout, and some. */
+
+  /**
+   * An evicted client's exchanges in flight may finish: the longest per-attempt timeout, and some.
+   */
   private static final long EVICTED_CLIENT_GRACE_SECONDS = 110;
+
   private static final Set<String> TLS_1_2_OR_NEWER = Set.of("TLSv1.2", "TLSv1.3");
 
   private final Context lane;
   private final String userAgent;
   private final ClientSettings settings;
   private final HttpClientAgent systemTrust;
-  private final Map<String, HttpClientAgent> byCaBundle = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, HttpClientAgent> eldest) {
-      if (size() > MAX_TRUST_CLIENTS) {
-        eldest.getValue().shutdown(EVICTED_CLIENT_GRACE_SECONDS, TimeUnit.SECONDS);
-        return true;
-      }
-      return false;
-    }
-  };
+  private final Map<String, HttpClientAgent> byCaBundle =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HttpClientAgent> eldest) {
+          if (size() > MAX_TRUST_CLIENTS) {
+            eldest.getValue().shutdown(EVICTED_CLIENT_GRACE_SECONDS, TimeUnit.SECONDS);
+            return true;
+          }
+          return false;
+        }
+      };
 
   /**
    * How the client connects.
@@ -82,7 +90,8 @@ public final class WebhookHttpClient {
    * @param maxWaiting deliveries that may wait for a connection of one endpoint on one lane
    * @param tlsEngine OpenSSL or the JDK's engine
    */
-  public record ClientSettings(int maxConnectionsPerEndpoint, boolean http2, int maxWaiting, SSLEngineOptions tlsEngine) {}
+  public record ClientSettings(
+      int maxConnectionsPerEndpoint, boolean http2, int maxWaiting, SSLEngineOptions tlsEngine) {}
 
   /** Creates a client whose connections live on {@code lane}'s event loop. */
   public WebhookHttpClient(Context lane, String userAgent, ClientSettings settings) {
@@ -101,7 +110,11 @@ public final class WebhookHttpClient {
    * future completes on this lane, at the latest {@code timeoutMillis} after the call or when
    * {@code deadline} is cut short, and never fails: a failure is an answer without status.
    */
-  public Future<EndpointAnswer> post(WebhookEndpoint endpoint, String deliveryId, Buffer payload, long timeoutMillis,
+  public Future<EndpointAnswer> post(
+      WebhookEndpoint endpoint,
+      String deliveryId,
+      Buffer payload,
+      long timeoutMillis,
       Deadline deadline) {
     if (timeoutMillis <= 0) {
       return Future.succeededFuture(EndpointAnswer.failed("Cut short: " + deadline.reason(), 0));
@@ -110,46 +123,64 @@ public final class WebhookHttpClient {
     try {
       client = clientFor(endpoint);
     } catch (InvalidCaBundleException e) {
-      return Future.succeededFuture(EndpointAnswer.failed("invalid CA bundle: " + e.getMessage(), 0));
+      return Future.succeededFuture(
+          EndpointAnswer.failed("invalid CA bundle: " + e.getMessage(), 0));
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaderNames.USER_AGENT, userAgent)
-        .add(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add(HttpHeaderNames.USER_AGENT, userAgent)
+            .add(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     if (endpoint.authorization() != null) {
       headers.add(HttpHeaderNames.AUTHORIZATION, endpoint.authorization());
     }
-    endpoint.signer().ifPresent(signer -> {
-      long timestamp = System.currentTimeMillis() / 1000;
-      headers.add(WEBHOOK_ID, deliveryId)
-          .add(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
-          .add(WEBHOOK_SIGNATURE, signer.signature(deliveryId, timestamp, payload));
-    });
-    RequestOptions request = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(endpoint.host())
-        .setPort(endpoint.port())
-        .setURI(endpoint.requestUri())
-        .setSsl(true)
-        .setHeaders(headers)
-        // Our own timer below covers the whole exchange; these only must not fire first.
-        .setConnectTimeout(timeoutMillis + 1000)
-        .setIdleTimeout(-1);
+    endpoint
+        .signer()
+        .ifPresent(
+            signer -> {
+              long timestamp = System.currentTimeMillis() / 1000;
+              headers
+                  .add(WEBHOOK_ID, deliveryId)
+                  .add(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
+                  .add(WEBHOOK_SIGNATURE, signer.signature(deliveryId, timestamp, payload));
+            });
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(endpoint.host())
+            .setPort(endpoint.port())
+            .setURI(endpoint.requestUri())
+            .setSsl(true)
+            .setHeaders(headers)
+            // Our own timer below covers the whole exchange; these only must not fire first.
+            .setConnectTimeout(timeoutMillis + 1000)
+            .setIdleTimeout(-1);
     Exchange exchange = new Exchange(endpoint, payload, timeoutMillis, deadline);
     // Resolved here, not by the client, so that the address connected to is the one checked.
-    ((VertxInternal) lane.owner()).nameResolver().resolve(endpoint.host()).onComplete(resolved -> {
-      if (resolved.failed()) {
-        exchange.fail(resolved.cause());
-        return;
-      }
-      InetAddress address = resolved.result();
-      String refusal = EgressPolicy.refusal(address);
-      if (refusal != null) {
-        exchange.refuse("Refused to connect to " + endpoint.host() + " (" + address.getHostAddress() + "): " + refusal);
-        return;
-      }
-      request.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, endpoint.port())));
-      client.request(request).onComplete(exchange::requestReady);
-    });
+    ((VertxInternal) lane.owner())
+        .nameResolver()
+        .resolve(endpoint.host())
+        .onComplete(
+            resolved -> {
+              if (resolved.failed()) {
+                exchange.fail(resolved.cause());
+                return;
+              }
+              InetAddress address = resolved.result();
+              String refusal = EgressPolicy.refusal(address);
+              if (refusal != null) {
+                exchange.refuse(
+                    "Refused to connect to "
+                        + endpoint.host()
+                        + " ("
+                        + address.getHostAddress()
+                        + "): "
+                        + refusal);
+                return;
+              }
+              request.setServer(
+                  SocketAddress.inetSocketAddress(new InetSocketAddress(address, endpoint.port())));
+              client.request(request).onComplete(exchange::requestReady);
+            });
     return exchange.promise.future();
   }
 
@@ -168,39 +199,45 @@ public final class WebhookHttpClient {
   }
 
   private HttpClientAgent newClient(PemTrustOptions trust) {
-    HttpClientOptions options = new HttpClientOptions()
-        .setSsl(true)
-        .setVerifyHost(true)
-        .setEnabledSecureTransportProtocols(TLS_1_2_OR_NEWER)
-        .setSslEngineOptions(settings.tlsEngine())
-        .setTcpNoDelay(true)
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(30)
-        .setHttp2KeepAliveTimeout(30)
-        .setMaxRedirects(0)
-        .setDecompressionSupported(false)
-        .setShared(false);
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setSsl(true)
+            .setVerifyHost(true)
+            .setEnabledSecureTransportProtocols(TLS_1_2_OR_NEWER)
+            .setSslEngineOptions(settings.tlsEngine())
+            .setTcpNoDelay(true)
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(30)
+            .setHttp2KeepAliveTimeout(30)
+            .setMaxRedirects(0)
+            .setDecompressionSupported(false)
+            .setShared(false);
     if (trust != null) {
       options.setTrustOptions(trust);
     }
     if (settings.http2()) {
-      options.setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+      options
+          .setUseAlpn(true)
+          .setProtocolVersion(HttpVersion.HTTP_2)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
           .setHttp2ClearTextUpgrade(false);
     }
-    PoolOptions pool = new PoolOptions()
-        .setHttp1MaxSize(settings.maxConnectionsPerEndpoint())
-        .setHttp2MaxSize(settings.maxConnectionsPerEndpoint())
-        .setMaxWaitQueueSize(settings.maxWaiting());
+    PoolOptions pool =
+        new PoolOptions()
+            .setHttp1MaxSize(settings.maxConnectionsPerEndpoint())
+            .setHttp2MaxSize(settings.maxConnectionsPerEndpoint())
+            .setMaxWaitQueueSize(settings.maxWaiting());
     return lane.owner().httpClientBuilder().with(options).with(pool).build();
   }
 
   /** Parses a PEM bundle; fails when it holds no certificate at all. */
-  public static List<X509Certificate> parseCertificates(String pem) throws InvalidCaBundleException {
+  public static List<X509Certificate> parseCertificates(String pem)
+      throws InvalidCaBundleException {
     try {
       List<X509Certificate> certificates =
           CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
               .stream()
               .map(X509Certificate.class::cast)
               .toList();
@@ -248,13 +285,16 @@ public final class WebhookHttpClient {
         request.reset();
         return;
       }
-      request.send(payload).onComplete(answer -> {
-        if (answer.failed()) {
-          fail(answer.cause());
-        } else {
-          receive(answer.result());
-        }
-      });
+      request
+          .send(payload)
+          .onComplete(
+              answer -> {
+                if (answer.failed()) {
+                  fail(answer.cause());
+                } else {
+                  receive(answer.result());
+                }
+              });
     }
 
     private void receive(HttpClientResponse response) {
@@ -263,34 +303,43 @@ public final class WebhookHttpClient {
         tooLarge(response);
         return;
       }
-      response.handler(chunk -> {
-        if (done) {
-          return;
-        }
-        if (body == null) {
-          body = Buffer.buffer(Math.min(chunk.length() * 2, MAX_RESPONSE_BYTES));
-        }
-        if (body.length() + chunk.length() > MAX_RESPONSE_BYTES) {
-          tooLarge(response);
-        } else {
-          body.appendBuffer(chunk);
-        }
-      });
+      response.handler(
+          chunk -> {
+            if (done) {
+              return;
+            }
+            if (body == null) {
+              body = Buffer.buffer(Math.min(chunk.length() * 2, MAX_RESPONSE_BYTES));
+            }
+            if (body.length() + chunk.length() > MAX_RESPONSE_BYTES) {
+              tooLarge(response);
+            } else {
+              body.appendBuffer(chunk);
+            }
+          });
       response.exceptionHandler(this::fail);
-      response.endHandler(ended -> complete(EndpointAnswer.answered(response.statusCode(),
-          body == null ? new byte[0] : body.getBytes(), Optional.ofNullable(response.getHeader("Retry-After")),
-          millisSince(start))));
+      response.endHandler(
+          ended ->
+              complete(
+                  EndpointAnswer.answered(
+                      response.statusCode(),
+                      body == null ? new byte[0] : body.getBytes(),
+                      Optional.ofNullable(response.getHeader("Retry-After")),
+                      millisSince(start))));
     }
 
     private void tooLarge(HttpClientResponse response) {
-      complete(EndpointAnswer.answered(response.statusCode(), null, Optional.empty(), millisSince(start)));
+      complete(
+          EndpointAnswer.answered(
+              response.statusCode(), null, Optional.empty(), millisSince(start)));
       request.reset();
     }
 
     private void timedOut() {
-      abandon(deadline.passed() && timeoutMillis < endpoint.timeout().toMillis()
-          ? "Timed out after " + seconds(timeoutMillis) + ", cut short: " + deadline.reason()
-          : "Timed out after " + seconds(timeoutMillis));
+      abandon(
+          deadline.passed() && timeoutMillis < endpoint.timeout().toMillis()
+              ? "Timed out after " + seconds(timeoutMillis) + ", cut short: " + deadline.reason()
+              : "Timed out after " + seconds(timeoutMillis));
     }
 
     private void abandon(String why) {
@@ -308,7 +357,8 @@ public final class WebhookHttpClient {
     }
 
     private void fail(Throwable failure) {
-      complete(EndpointAnswer.failed(describe(failure, endpoint, timeoutMillis), millisSince(start)));
+      complete(
+          EndpointAnswer.failed(describe(failure, endpoint, timeoutMillis), millisSince(start)));
     }
 
     private void complete(EndpointAnswer answer) {
@@ -339,7 +389,8 @@ public final class WebhookHttpClient {
         return "TLS handshake failed: " + cause.getMessage();
       }
       if (cause instanceof ConnectException) {
-        return "TCP connection failed: " + (cause.getMessage() == null ? "connection refused" : cause.getMessage());
+        return "TCP connection failed: "
+            + (cause.getMessage() == null ? "connection refused" : cause.getMessage());
       }
       if (cause instanceof java.util.concurrent.TimeoutException
           || cause.getClass().getSimpleName().contains("Timeout")) {
@@ -349,12 +400,15 @@ public final class WebhookHttpClient {
     if (failure instanceof io.vertx.core.http.HttpClosedException) {
       return "The endpoint closed the connection before answering";
     }
-    return "Request failed: " + failure.getClass().getSimpleName()
+    return "Request failed: "
+        + failure.getClass().getSimpleName()
         + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
   }
 
   private static String seconds(long millis) {
-    return millis % 1000 == 0 ? (millis / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    return millis % 1000 == 0
+        ? (millis / 1000) + "s"
+        : String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
   }
 
   private static long millisSince(long startNanos) {

@@ -14,7 +14,10 @@ import java.util.Set;
  * its informer caches): dispatch needs no controller and calls no API server.
  */
 public interface ClusterView {
-  /** The Mailboxes whose address is {@code address}, case-insensitively (more than one is a conflict). */
+  /**
+   * The Mailboxes whose address is {@code address}, case-insensitively (more than one is a
+   * conflict).
+   */
   List<Mailbox> mailboxesWithAddress(String address);
 
   List<MailboxRule> rulesOf(Mailbox mailbox);

@@ -40,8 +40,10 @@ public final class DeliveryRecorder {
   private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
   private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
+
   /** Events are blocking API calls: they must not run on an event loop. */
-  private final ExecutorService eventThread = Executors.newSingleThreadExecutor(DaemonThreads.named("delivery-events"));
+  private final ExecutorService eventThread =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("delivery-events"));
 
   public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {
     this.metrics = metrics;
@@ -51,37 +53,63 @@ public final class DeliveryRecorder {
 
   /** One delivery as the history endpoint shows it. */
   public record DeliveryRecord(
-      String time, String messageId, String rule, String outcome, String category,
-      int attempts, Integer httpStatus, String message, long durationMillis) {}
+      String time,
+      String messageId,
+      String rule,
+      String outcome,
+      String category,
+      int attempts,
+      Integer httpStatus,
+      String message,
+      long durationMillis) {}
 
   /** Counts and the last delivery of one webhook, for its status. */
-  record WebhookTally(String namespace, String name, long succeeded, long failed, DeliveryRecord last) {}
+  record WebhookTally(
+      String namespace, String name, long succeeded, long failed, DeliveryRecord last) {}
 
   /** One webhook's meters, looked up once rather than for every delivery. */
-  private record WebhookMeters(Map<DeliveryOutcome, Counter> deliveries, Counter attempts, Timer duration) {
+  private record WebhookMeters(
+      Map<DeliveryOutcome, Counter> deliveries, Counter attempts, Timer duration) {
     static WebhookMeters register(MeterRegistry metrics, String key) {
       Map<DeliveryOutcome, Counter> deliveries = new EnumMap<>(DeliveryOutcome.class);
       for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
-        deliveries.put(outcome, Counter.builder("emailgistics_deliveries").tag("webhook", key)
-            .tag("outcome", outcome.name()).register(metrics));
+        deliveries.put(
+            outcome,
+            Counter.builder("emailgistics_deliveries")
+                .tag("webhook", key)
+                .tag("outcome", outcome.name())
+                .register(metrics));
       }
-      return new WebhookMeters(deliveries,
+      return new WebhookMeters(
+          deliveries,
           Counter.builder("emailgistics_delivery_attempts").tag("webhook", key).register(metrics),
-          Timer.builder("emailgistics_delivery_duration").tag("webhook", key).publishPercentileHistogram().register(metrics));
+          Timer.builder("emailgistics_delivery_duration")
+              .tag("webhook", key)
+              .publishPercentileHistogram()
+              .register(metrics));
     }
   }
 
   void finished(Webhook webhook, String rule, String messageId, DeliveryResult result) {
     String key = References.key(webhook);
     String outcome = result.outcome().name();
-    WebhookMeters meters = this.meters.computeIfAbsent(key, k -> WebhookMeters.register(metrics, k));
+    WebhookMeters meters =
+        this.meters.computeIfAbsent(key, k -> WebhookMeters.register(metrics, k));
     meters.deliveries().get(result.outcome()).increment();
     meters.attempts().increment(result.attempts());
     meters.duration().record(result.durationMillis(), TimeUnit.MILLISECONDS);
 
-    DeliveryRecord entry = new DeliveryRecord(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(), messageId, rule,
-        outcome, result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
-        result.message(), result.durationMillis());
+    DeliveryRecord entry =
+        new DeliveryRecord(
+            Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(),
+            messageId,
+            rule,
+            outcome,
+            result.category() == null ? null : result.category().name(),
+            result.attempts(),
+            result.httpStatus(),
+            result.message(),
+            result.durationMillis());
     Deque<DeliveryRecord> recent = history.computeIfAbsent(key, k -> new ArrayDeque<>());
     synchronized (recent) {
       recent.addFirst(entry);
@@ -90,9 +118,21 @@ public final class DeliveryRecorder {
       }
     }
     boolean succeeded = result.outcome() == DeliveryOutcome.Succeeded;
-    tallies.merge(key,
-        new WebhookTally(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName(), succeeded ? 1 : 0, succeeded ? 0 : 1, entry),
-        (old, add) -> new WebhookTally(old.namespace(), old.name(), old.succeeded() + add.succeeded(), old.failed() + add.failed(), add.last()));
+    tallies.merge(
+        key,
+        new WebhookTally(
+            webhook.getMetadata().getNamespace(),
+            webhook.getMetadata().getName(),
+            succeeded ? 1 : 0,
+            succeeded ? 0 : 1,
+            entry),
+        (old, add) ->
+            new WebhookTally(
+                old.namespace(),
+                old.name(),
+                old.succeeded() + add.succeeded(),
+                old.failed() + add.failed(),
+                add.last()));
     if (!succeeded) {
       warnDeduplicated(webhook, entry);
     }
@@ -132,19 +172,36 @@ public final class DeliveryRecorder {
   private void warnDeduplicated(Webhook webhook, DeliveryRecord entry) {
     String key = webhook.getMetadata().getUid() + "/" + entry.outcome() + "/" + entry.category();
     Instant now = Instant.now(clock);
-    FailureWindow window = failureWindows.compute(key, (k, old) ->
-        old == null || now.isAfter(old.opened().plus(EVENT_WINDOW)) ? new FailureWindow(now, old == null ? 0 : old.suppressed().get(), true)
-            : old.suppress());
+    FailureWindow window =
+        failureWindows.compute(
+            key,
+            (k, old) ->
+                old == null || now.isAfter(old.opened().plus(EVENT_WINDOW))
+                    ? new FailureWindow(now, old == null ? 0 : old.suppressed().get(), true)
+                    : old.suppress());
     if (window.emit()) {
-      String repeats = window.previouslySuppressed() > 0
-          ? " (" + window.previouslySuppressed() + " similar failures were not reported in the previous window)" : "";
+      String repeats =
+          window.previouslySuppressed() > 0
+              ? " ("
+                  + window.previouslySuppressed()
+                  + " similar failures were not reported in the previous window)"
+              : "";
       String message =
-          "Delivery of message " + entry.messageId() + " for rule " + entry.rule() + ": " + entry.message() + repeats;
-      eventThread.execute(() -> events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(), message));
+          "Delivery of message "
+              + entry.messageId()
+              + " for rule "
+              + entry.rule()
+              + ": "
+              + entry.message()
+              + repeats;
+      eventThread.execute(
+          () ->
+              events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(), message));
     }
   }
 
-  private record FailureWindow(Instant opened, int previouslySuppressed, AtomicInteger suppressed, boolean emit) {
+  private record FailureWindow(
+      Instant opened, int previouslySuppressed, AtomicInteger suppressed, boolean emit) {
     FailureWindow(Instant opened, int previouslySuppressed, boolean emit) {
       this(opened, previouslySuppressed, new AtomicInteger(), emit);
     }

@@ -41,26 +41,33 @@ public final class DeliverySummaryWriter implements AutoCloseable {
   }
 
   public void start() {
-    scheduler.scheduleWithFixedDelay(this::writeChanged, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::writeChanged, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void writeChanged() {
-    recorder.tallies().forEach((key, tally) -> {
-      if (Objects.equals(written.get(key), tally)) {
-        return;
-      }
-      try {
-        patch(tally);
-        written.put(key, tally);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          recorder.forget(key);
-          written.remove(key);
-        } else {
-          LOG.warn("Could not write the delivery summary of Webhook {}: {}", key, e.getMessage());
-        }
-      }
-    });
+    recorder
+        .tallies()
+        .forEach(
+            (key, tally) -> {
+              if (Objects.equals(written.get(key), tally)) {
+                return;
+              }
+              try {
+                patch(tally);
+                written.put(key, tally);
+              } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                  recorder.forget(key);
+                  written.remove(key);
+                } else {
+                  LOG.warn(
+                      "Could not write the delivery summary of Webhook {}: {}",
+                      key,
+                      e.getMessage());
+                }
+              }
+            });
   }
 
   private void patch(DeliveryRecorder.WebhookTally tally) {
@@ -72,8 +79,12 @@ public final class DeliverySummaryWriter implements AutoCloseable {
     summary.setLastMessage(tally.last().message());
     summary.setReportedBy(replica);
     String patch = JSON.asJson(Map.of("status", Map.of("deliveries", summary)));
-    client.resources(Webhook.class).inNamespace(tally.namespace()).withName(tally.name())
-        .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    client
+        .resources(Webhook.class)
+        .inNamespace(tally.namespace())
+        .withName(tally.name())
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   @Override

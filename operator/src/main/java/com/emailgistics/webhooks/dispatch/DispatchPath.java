@@ -4,9 +4,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The dispatch endpoint's resource paths: {@code /v1/mailboxes/{address}/messages},
- * {@code /v1/rules/{namespace}/{name}/messages} and
- * {@code /v1/webhooks/{namespace}/{name}/deliveries}, with their segments decoded.
+ * The dispatch endpoint's resource paths: {@code /v1/mailboxes/{address}/messages}, {@code
+ * /v1/rules/{namespace}/{name}/messages} and {@code /v1/webhooks/{namespace}/{name}/deliveries},
+ * with their segments decoded.
  */
 record DispatchPath(Kind kind, String address, String namespace, String name) {
   enum Kind {
@@ -40,7 +40,8 @@ record DispatchPath(Kind kind, String address, String namespace, String name) {
     try {
       return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new DispatchException(400, "malformed percent-escape in the path segment '" + segment + "'");
+      throw new DispatchException(
+          400, "malformed percent-escape in the path segment '" + segment + "'");
     }
   }
 

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply.
- * {@code complete} is false when the message's deadline (or a shutdown) stopped deliveries; those
- * that did not run are listed with outcome NotAttempted and the reason. Written by
- * {@link ReportWriter}.
+ * What the dispatch endpoint answers: rules evaluated, deliveries made, actions to apply. {@code
+ * complete} is false when the message's deadline (or a shutdown) stopped deliveries; those that did
+ * not run are listed with outcome NotAttempted and the reason. Written by {@link ReportWriter}.
  */
 public record DispatchReport(
     String messageId,
@@ -24,7 +23,7 @@ public record DispatchReport(
 
   public record RuleReport(String name, int priority, boolean matched, String reason) {}
 
-    public record DeliveryReport(
+  public record DeliveryReport(
       String rule,
       NamespacedReference webhook,
       String outcome,
@@ -35,9 +34,11 @@ public record DispatchReport(
       long durationMillis) {}
 
   /** Where an action came from: the rule, and the webhook when a webhook returned it. */
-    public record Source(String rule, NamespacedReference webhook) {}
+  public record Source(String rule, NamespacedReference webhook) {}
 
-  public record ActionReport(Source source, String type, String name, JsonNode value, List<String> notes) {}
+  public record ActionReport(
+      Source source, String type, String name, JsonNode value, List<String> notes) {}
 
-    public record DroppedActionReport(Source source, int index, String type, String name, String reason) {}
+  public record DroppedActionReport(
+      Source source, int index, String type, String name, String reason) {}
 }

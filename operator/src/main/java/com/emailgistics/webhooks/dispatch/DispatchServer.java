@@ -47,30 +47,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP dispatch endpoint (OpenAPI description: docs/dispatch-openapi.yaml, also served at
- * /openapi.yaml), one server per event loop on a shared port. A message is read, matched,
- * delivered and answered on the event loop that accepted its connection. Every answer is JSON;
- * bad input gets a 4xx naming the problem, overload and shutdown a 503 with Retry-After, and
- * anything unexpected (a bug) a 500: a request is never left without an answer.
+ * /openapi.yaml), one server per event loop on a shared port. A message is read, matched, delivered
+ * and answered on the event loop that accepted its connection. Every answer is JSON; bad input gets
+ * a 4xx naming the problem, overload and shutdown a 503 with Retry-After, and anything unexpected
+ * (a bug) a 500: a request is never left without an answer.
  */
 public final class DispatchServer implements AutoCloseable {
   /**
    * The API description and the JSON Schemas it references (docs/), served without a token: the
    * relative references of /openapi.yaml resolve to /schemas/....
    */
-  private static final Map<String, String> DOCUMENTS = Map.of(
-      "/openapi.yaml", "application/yaml",
-      "/schemas/address.schema.json", "application/schema+json",
-      "/schemas/webhook-payload.schema.json", "application/schema+json",
-      "/schemas/webhook-response.schema.json", "application/schema+json",
-      "/schemas/dispatch-request.schema.json", "application/schema+json",
-      "/schemas/dispatch-answer.schema.json", "application/schema+json");
+  private static final Map<String, String> DOCUMENTS =
+      Map.of(
+          "/openapi.yaml", "application/yaml",
+          "/schemas/address.schema.json", "application/schema+json",
+          "/schemas/webhook-payload.schema.json", "application/schema+json",
+          "/schemas/webhook-response.schema.json", "application/schema+json",
+          "/schemas/dispatch-request.schema.json", "application/schema+json",
+          "/schemas/dispatch-answer.schema.json", "application/schema+json");
+
   private static final Logger LOG = LoggerFactory.getLogger(DispatchServer.class);
-  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence APPLICATION_JSON =
+      HttpHeaders.createOptimized("application/json");
   private static final String RETRY_AFTER_SECONDS = "1";
+
   /** After an early answer, how long and how much of the rest of a request is read and dropped. */
   private static final Duration DISCARD_GRACE = Duration.ofSeconds(2);
+
   private static final long MAX_DISCARDED_BYTES = 16L << 20;
   private static final Duration SWEEP = Duration.ofMillis(250);
+
   /** Past the message deadline, a request still unanswered (a bug) is answered 500 after this. */
   private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
 
@@ -90,9 +96,17 @@ public final class DispatchServer implements AutoCloseable {
   private final String deadlineDescription;
   private volatile boolean draining;
 
-  public DispatchServer(EventLoops loops, List<DeliveryEngine> engines, DispatchService service, DeliveryRecorder recorder,
-      DispatchToken token, Admission admission, OperatorConfig.Dispatch settings, BooleanSupplier cachesSynced,
-      MeterRegistry metrics, Clock clock) {
+  public DispatchServer(
+      EventLoops loops,
+      List<DeliveryEngine> engines,
+      DispatchService service,
+      DeliveryRecorder recorder,
+      DispatchToken token,
+      Admission admission,
+      OperatorConfig.Dispatch settings,
+      BooleanSupplier cachesSynced,
+      MeterRegistry metrics,
+      Clock clock) {
     this.loops = loops;
     this.cachesSynced = cachesSynced;
     this.service = service;
@@ -103,19 +117,31 @@ public final class DispatchServer implements AutoCloseable {
     this.parser = new MessageParser(clock);
     this.guard = new ConnectionGuard(settings.maxConnections(), settings.readTimeout());
     this.documents = readDocuments();
-    this.deadlineDescription = "the message deadline of " + settings.messageDeadline().toSeconds() + " s";
+    this.deadlineDescription =
+        "the message deadline of " + settings.messageDeadline().toSeconds() + " s";
     for (DeliveryEngine engine : engines) {
       lanes.add(new Lane(engine));
     }
     Gauge.builder("emailgistics_dispatch_connections", guard, ConnectionGuard::openConnections)
-        .description("Open connections to the dispatch port").register(metrics);
-    FunctionCounter.builder("emailgistics_dispatch_connections_refused", guard, ConnectionGuard::refusedConnections)
-        .description("Connections refused (503, or closed at twice the limit) because the dispatch port had its maximum"
-            + " open").register(metrics);
-    FunctionCounter.builder("emailgistics_dispatch_slow_requests", this, server -> guard.headTimeouts() + bodyTimeouts.sum())
-        .description("Connections closed with 408 because a request head or body did not arrive in time").register(metrics);
-    callerDisconnects = Counter.builder("emailgistics_dispatch_caller_disconnects")
-        .description("Callers that closed the connection before their message was answered").register(metrics);
+        .description("Open connections to the dispatch port")
+        .register(metrics);
+    FunctionCounter.builder(
+            "emailgistics_dispatch_connections_refused", guard, ConnectionGuard::refusedConnections)
+        .description(
+            "Connections refused (503, or closed at twice the limit) because the dispatch port had its maximum"
+                + " open")
+        .register(metrics);
+    FunctionCounter.builder(
+            "emailgistics_dispatch_slow_requests",
+            this,
+            server -> guard.headTimeouts() + bodyTimeouts.sum())
+        .description(
+            "Connections closed with 408 because a request head or body did not arrive in time")
+        .register(metrics);
+    callerDisconnects =
+        Counter.builder("emailgistics_dispatch_caller_disconnects")
+            .description("Callers that closed the connection before their message was answered")
+            .register(metrics);
   }
 
   /** Binds the port on every event loop; fails with a one-line cause when it cannot. */
@@ -124,15 +150,17 @@ public final class DispatchServer implements AutoCloseable {
       Promise<HttpServer> listening = Promise.promise();
       // A negative port makes Vert.x pick one free port shared by all servers asking for it.
       int port = settings.port() == 0 ? -1 : settings.port();
-      lane.context.runOnContext(ignored -> {
-        loops.vertx().setPeriodic(SWEEP.toMillis(), id -> lane.sweep());
-        lane.server.listen(port).onComplete(listening);
-      });
+      lane.context.runOnContext(
+          ignored -> {
+            loops.vertx().setPeriodic(SWEEP.toMillis(), id -> lane.sweep());
+            lane.server.listen(port).onComplete(listening);
+          });
       Servers.await(listening.future(), settings.port(), OperatorConfig.DISPATCH_PORT);
     }
     // Vert.x shares one socket among the servers of one port and spreads the connections.
     if (lanes.stream().map(lane -> lane.server.actualPort()).distinct().count() != 1) {
-      throw new IllegalStateException("the dispatch servers of the event loops did not share one port");
+      throw new IllegalStateException(
+          "the dispatch servers of the event loops did not share one port");
     }
   }
 
@@ -155,9 +183,14 @@ public final class DispatchServer implements AutoCloseable {
     long end = System.nanoTime() + timeout.toNanos();
     awaitIdle(end);
     if (admission.messagesInFlight() > 0) {
-      LOG.warn("Drain time ({} s) is over with {} message(s) in flight: cutting their deliveries short",
-          timeout.toSeconds(), admission.messagesInFlight());
-      lanes.forEach(lane -> lane.context.runOnContext(ignored -> lane.expireAll("the operator is shutting down")));
+      LOG.warn(
+          "Drain time ({} s) is over with {} message(s) in flight: cutting their deliveries short",
+          timeout.toSeconds(),
+          admission.messagesInFlight());
+      lanes.forEach(
+          lane ->
+              lane.context.runOnContext(
+                  ignored -> lane.expireAll("the operator is shutting down")));
       awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     }
   }
@@ -194,7 +227,8 @@ public final class DispatchServer implements AutoCloseable {
       String resource = path.equals("/openapi.yaml") ? "/dispatch-openapi.yaml" : path;
       try (InputStream in = DispatchServer.class.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new StartupException("the dispatch API document " + resource + " is missing from the jar");
+          throw new StartupException(
+              "the dispatch API document " + resource + " is missing from the jar");
         }
         documents.put(path, Buffer.buffer(in.readAllBytes()));
       } catch (IOException e) {
@@ -209,24 +243,29 @@ public final class DispatchServer implements AutoCloseable {
     final Context context;
     final DeliveryEngine engine;
     final HttpServer server;
+
     /** The messages of this lane being read or dispatched; confined to its event loop. */
     final Set<MessageExchange> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Lane(DeliveryEngine engine) {
       this.engine = engine;
       this.context = engine.http().lane();
-      this.server = loops.vertx().createHttpServer(new HttpServerOptions()
-              .setTcpNoDelay(true)
-              .setIdleTimeout(120)
-              .setMaxInitialLineLength(8192)
-              .setMaxHeaderSize(64 * 1024)
-              .setHttp2ClearTextEnabled(false)
-              .setCompressionSupported(false)
-              .setDecompressionSupported(false)
-              .setStrictThreadMode(true))
-          .connectionHandler(guard::connected)
-          .requestHandler(this::handle)
-          .invalidRequestHandler(DispatchServer.this::invalid);
+      this.server =
+          loops
+              .vertx()
+              .createHttpServer(
+                  new HttpServerOptions()
+                      .setTcpNoDelay(true)
+                      .setIdleTimeout(120)
+                      .setMaxInitialLineLength(8192)
+                      .setMaxHeaderSize(64 * 1024)
+                      .setHttp2ClearTextEnabled(false)
+                      .setCompressionSupported(false)
+                      .setDecompressionSupported(false)
+                      .setStrictThreadMode(true))
+              .connectionHandler(guard::connected)
+              .requestHandler(this::handle)
+              .invalidRequestHandler(DispatchServer.this::invalid);
     }
 
     void expireAll(String because) {
@@ -246,8 +285,13 @@ public final class DispatchServer implements AutoCloseable {
     private void handle(HttpServerRequest request) {
       if (!guard.headReceived(request)) {
         request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        answerError(request, new DispatchException(503, "the dispatch endpoint has " + settings.maxConnections()
-            + " connections open (its limit); retry on a new connection later"));
+        answerError(
+            request,
+            new DispatchException(
+                503,
+                "the dispatch endpoint has "
+                    + settings.maxConnections()
+                    + " connections open (its limit); retry on a new connection later"));
         return;
       }
       try {
@@ -265,25 +309,41 @@ public final class DispatchServer implements AutoCloseable {
       Buffer document = documents.get(path);
       if (document != null) {
         requireMethod(request, HttpMethod.GET);
-        request.response().putHeader(HttpHeaderNames.CONTENT_TYPE, DOCUMENTS.get(path)).end(document);
+        request
+            .response()
+            .putHeader(HttpHeaderNames.CONTENT_TYPE, DOCUMENTS.get(path))
+            .end(document);
         return;
       }
       DispatchPath target = DispatchPath.parse(path);
       authenticate(request);
       if (!cachesSynced.getAsBoolean()) {
-        throw new DispatchException(503, "the operator is starting: its caches of Mailboxes, rules and Webhooks are not"
-            + " synced yet");
+        throw new DispatchException(
+            503,
+            "the operator is starting: its caches of Mailboxes, rules and Webhooks are not"
+                + " synced yet");
       }
       if (target.kind() == DispatchPath.Kind.HISTORY) {
         requireMethod(request, HttpMethod.GET);
-        answer(request, 200, Json.write(4096, json -> Json.WRITER.writeValue(json, Map.of(
-            "webhook", target.namespace() + "/" + target.name(),
-            "deliveries", recorder.history(target.namespace(), target.name())))));
+        answer(
+            request,
+            200,
+            Json.write(
+                4096,
+                json ->
+                    Json.WRITER.writeValue(
+                        json,
+                        Map.of(
+                            "webhook",
+                            target.namespace() + "/" + target.name(),
+                            "deliveries",
+                            recorder.history(target.namespace(), target.name())))));
         return;
       }
       requireMethod(request, HttpMethod.POST);
       String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
-      if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      if (contentType == null
+          || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
         throw new DispatchException(415, "Content-Type must be application/json");
       }
       long length = contentLength(request);
@@ -291,21 +351,31 @@ public final class DispatchServer implements AutoCloseable {
         throw new DispatchException(413, "the body exceeds " + settings.maxBodyBytes() + " bytes");
       }
       if (draining) {
-        throw new DispatchException(503, "the operator is shutting down; send the message to another replica");
+        throw new DispatchException(
+            503, "the operator is shutting down; send the message to another replica");
       }
       long reserved = length >= 0 ? length : settings.maxBodyBytes();
       if (!admission.tryAdmitMessage(reserved)) {
-        throw new DispatchException(503, "the operator has " + admission.messagesInFlight()
-            + " messages in flight (limit " + admission.limits().maxMessages() + ", "
-            + admission.limits().maxBytes() + " request bytes); retry later");
+        throw new DispatchException(
+            503,
+            "the operator has "
+                + admission.messagesInFlight()
+                + " messages in flight (limit "
+                + admission.limits().maxMessages()
+                + ", "
+                + admission.limits().maxBytes()
+                + " request bytes); retry later");
       }
       new MessageExchange(this, request, target, reserved).readBody();
     }
 
     private void authenticate(HttpServerRequest request) throws DispatchException {
       if (!token.configured()) {
-        throw new DispatchException(503, "the dispatch endpoint has no token configured ("
-            + OperatorConfig.DISPATCH_TOKEN_FILE + ")");
+        throw new DispatchException(
+            503,
+            "the dispatch endpoint has no token configured ("
+                + OperatorConfig.DISPATCH_TOKEN_FILE
+                + ")");
       }
       if (!token.accepts(request.getHeader(HttpHeaderNames.AUTHORIZATION))) {
         request.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
@@ -339,10 +409,16 @@ public final class DispatchServer implements AutoCloseable {
       long elapsed = nowNanos - startNanos;
       if (deadline == null && elapsed > settings.readTimeout().toNanos()) {
         bodyTimeouts.increment();
-        refuse(408, "the request body did not arrive within " + settings.readTimeout().toSeconds() + " s", true);
-      } else if (deadline != null && elapsed > settings.messageDeadline().plus(WATCHDOG_GRACE).toNanos()) {
+        refuse(
+            408,
+            "the request body did not arrive within " + settings.readTimeout().toSeconds() + " s",
+            true);
+      } else if (deadline != null
+          && elapsed > settings.messageDeadline().plus(WATCHDOG_GRACE).toNanos()) {
         LOG.error("Message {} got no answer within its deadline; answering 500", message.id());
-        reply(500, error("internal error: no answer within the message deadline; see the operator log"));
+        reply(
+            500,
+            error("internal error: no answer within the message deadline; see the operator log"));
       }
     }
 
@@ -353,22 +429,24 @@ public final class DispatchServer implements AutoCloseable {
     }
 
     void readBody() {
-      request.handler(chunk -> {
-        if (finished) {
-          return;
-        }
-        if (body.length() + chunk.length() > settings.maxBodyBytes()) {
-          refuse(413, "the body exceeds " + settings.maxBodyBytes() + " bytes", true);
-        } else {
-          body.appendBuffer(chunk);
-        }
-      });
+      request.handler(
+          chunk -> {
+            if (finished) {
+              return;
+            }
+            if (body.length() + chunk.length() > settings.maxBodyBytes()) {
+              refuse(413, "the body exceeds " + settings.maxBodyBytes() + " bytes", true);
+            } else {
+              body.appendBuffer(chunk);
+            }
+          });
       request.exceptionHandler(failure -> finish(null));
-      request.endHandler(ended -> {
-        if (!finished) {
-          dispatch();
-        }
-      });
+      request.endHandler(
+          ended -> {
+            if (!finished) {
+              dispatch();
+            }
+          });
     }
 
     private void dispatch() {
@@ -376,19 +454,22 @@ public final class DispatchServer implements AutoCloseable {
         message = parser.parse(body.getBytes());
         deadline = Deadline.in(settings.messageDeadline(), deadlineDescription);
         request.response().closeHandler(closed -> callerLeft());
-        Future<DispatchReport> report = target.kind() == DispatchPath.Kind.MAILBOX
-            ? service.dispatchToMailbox(target.address(), message, lane.engine, deadline)
-            : service.dispatchToRule(target.namespace(), target.name(), message, lane.engine, deadline);
-        report.onComplete(done -> {
-          if (done.succeeded()) {
-            replyReport(done.result());
-          } else if (done.cause() instanceof DispatchException e) {
-            replyError(e);
-          } else {
-            LOG.error("Dispatch of message {} failed", message.id(), done.cause());
-            reply(500, error("internal error; see the operator log"));
-          }
-        });
+        Future<DispatchReport> report =
+            target.kind() == DispatchPath.Kind.MAILBOX
+                ? service.dispatchToMailbox(target.address(), message, lane.engine, deadline)
+                : service.dispatchToRule(
+                    target.namespace(), target.name(), message, lane.engine, deadline);
+        report.onComplete(
+            done -> {
+              if (done.succeeded()) {
+                replyReport(done.result());
+              } else if (done.cause() instanceof DispatchException e) {
+                replyError(e);
+              } else {
+                LOG.error("Dispatch of message {} failed", message.id(), done.cause());
+                reply(500, error("internal error; see the operator log"));
+              }
+            });
       } catch (DispatchException e) {
         replyError(e);
       } catch (Throwable e) {
@@ -412,7 +493,8 @@ public final class DispatchServer implements AutoCloseable {
     private void callerLeft() {
       if (!finished) {
         callerDisconnects.increment();
-        LOG.warn("The caller of message {} disconnected before the answer; its remaining deliveries are not made",
+        LOG.warn(
+            "The caller of message {} disconnected before the answer; its remaining deliveries are not made",
             message.id());
         deadline.expire("the caller disconnected");
       }
@@ -460,9 +542,15 @@ public final class DispatchServer implements AutoCloseable {
   /** Requests Vert.x cannot parse (bad request line, oversized headers): 4xx, connection closed. */
   private void invalid(HttpServerRequest request) {
     HttpServerResponse response = request.response();
-    int status = request.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException ? 431 : 400;
+    int status =
+        request.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException
+            ? 431
+            : 400;
     response.putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    answer(request, status, error(status == 431 ? "request line or headers too large" : "malformed HTTP request"));
+    answer(
+        request,
+        status,
+        error(status == 431 ? "request line or headers too large" : "malformed HTTP request"));
   }
 
   /** Every answer but the API documents goes through here: a 503 always says when to retry. */
@@ -483,7 +571,8 @@ public final class DispatchServer implements AutoCloseable {
     }
     response.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
     Future<Void> written = response.end(json);
-    if (HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(response.headers().get(HttpHeaderNames.CONNECTION))) {
+    if (HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(
+        response.headers().get(HttpHeaderNames.CONNECTION))) {
       if (request.isEnded()) {
         written.onComplete(done -> request.connection().close());
       } else {
@@ -499,24 +588,29 @@ public final class DispatchServer implements AutoCloseable {
    */
   private void discardThenClose(HttpServerRequest request) {
     long[] discarded = {0};
-    long timer = loops.vertx().setTimer(DISCARD_GRACE.toMillis(), id -> request.connection().close());
-    request.handler(chunk -> {
-      discarded[0] += chunk.length();
-      if (discarded[0] > MAX_DISCARDED_BYTES) {
-        loops.vertx().cancelTimer(timer);
-        request.connection().close();
-      }
-    });
-    request.endHandler(ended -> {
-      loops.vertx().cancelTimer(timer);
-      request.connection().close();
-    });
+    long timer =
+        loops.vertx().setTimer(DISCARD_GRACE.toMillis(), id -> request.connection().close());
+    request.handler(
+        chunk -> {
+          discarded[0] += chunk.length();
+          if (discarded[0] > MAX_DISCARDED_BYTES) {
+            loops.vertx().cancelTimer(timer);
+            request.connection().close();
+          }
+        });
+    request.endHandler(
+        ended -> {
+          loops.vertx().cancelTimer(timer);
+          request.connection().close();
+        });
     request.resume();
   }
 
-  private static void requireMethod(HttpServerRequest request, HttpMethod expected) throws DispatchException {
+  private static void requireMethod(HttpServerRequest request, HttpMethod expected)
+      throws DispatchException {
     if (!expected.equals(request.method())) {
-      throw new DispatchException(405, "method " + request.method() + " is not allowed here; use " + expected);
+      throw new DispatchException(
+          405, "method " + request.method() + " is not allowed here; use " + expected);
     }
   }
 
@@ -533,10 +627,12 @@ public final class DispatchServer implements AutoCloseable {
   }
 
   private static Buffer error(String message) {
-    return Json.write(256, json -> {
-      json.writeStartObject();
-      json.writeStringField("error", message);
-      json.writeEndObject();
-    });
+    return Json.write(
+        256,
+        json -> {
+          json.writeStartObject();
+          json.writeStringField("error", message);
+          json.writeEndObject();
+        });
   }
 }

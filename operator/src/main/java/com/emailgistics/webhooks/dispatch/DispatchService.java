@@ -24,8 +24,8 @@ import com.emailgistics.webhooks.dispatch.DispatchReport.DroppedActionReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.MailboxInfo;
 import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.Source;
-import com.emailgistics.webhooks.message.Message;
 import com.emailgistics.webhooks.kube.References;
+import com.emailgistics.webhooks.message.Message;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import com.emailgistics.webhooks.rules.RuleEvaluation;
 import io.micrometer.core.instrument.Counter;
@@ -46,10 +46,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates a mailbox's rules for a message and delivers to the webhooks of the matching rules,
- * one after the other in rule and action order (the product waits for each answer before going
- * on), within the message's deadline and the admission limits. Everything is read from informer
- * caches; a message runs on one event loop from its request to its answer.
+ * Evaluates a mailbox's rules for a message and delivers to the webhooks of the matching rules, one
+ * after the other in rule and action order (the product waits for each answer before going on),
+ * within the message's deadline and the admission limits. Everything is read from informer caches;
+ * a message runs on one event loop from its request to its answer.
  */
 public final class DispatchService {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchService.class);
@@ -66,32 +66,47 @@ public final class DispatchService {
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
   private final Map<String, MailboxActions> actionProcessors = new ConcurrentHashMap<>();
 
-  public DispatchService(ClusterView cluster, boolean webhooksEnabled, Admission admission, DeliveryRecorder recorder,
+  public DispatchService(
+      ClusterView cluster,
+      boolean webhooksEnabled,
+      Admission admission,
+      DeliveryRecorder recorder,
       MeterRegistry metrics) {
     this.cluster = cluster;
     this.webhooksEnabled = webhooksEnabled;
     this.admission = admission;
     this.recorder = recorder;
     this.metrics = metrics;
-    this.regexBudgetExceeded = Counter.builder("emailgistics_rule_regex_budget_exceeded")
-        .description("Rule evaluations in which a regular expression was stopped by its budget (counted as not matching)")
-        .register(metrics);
+    this.regexBudgetExceeded =
+        Counter.builder("emailgistics_rule_regex_budget_exceeded")
+            .description(
+                "Rule evaluations in which a regular expression was stopped by its budget (counted as not matching)")
+            .register(metrics);
   }
 
   /**
-   * Evaluates the rules of the Mailbox with {@code address} and delivers; call on the event loop
-   * of {@code engine}. The future fails only with a {@link DispatchException} (503 when the first
+   * Evaluates the rules of the Mailbox with {@code address} and delivers; call on the event loop of
+   * {@code engine}. The future fails only with a {@link DispatchException} (503 when the first
    * webhook to deliver to is at its limit).
    */
-  public Future<DispatchReport> dispatchToMailbox(String address, Message message, DeliveryEngine engine,
-      Deadline deadline) throws DispatchException {
+  public Future<DispatchReport> dispatchToMailbox(
+      String address, Message message, DeliveryEngine engine, Deadline deadline)
+      throws DispatchException {
     List<Mailbox> candidates = cluster.mailboxesWithAddress(address);
     if (candidates.isEmpty()) {
-      throw new DispatchException(404, "No Mailbox with address " + address + " is known to the operator");
+      throw new DispatchException(
+          404, "No Mailbox with address " + address + " is known to the operator");
     }
     if (candidates.size() > 1) {
-      throw new DispatchException(409, "The address " + address + " belongs to several Mailboxes: "
-          + candidates.stream().map(References::key).sorted().collect(Collectors.joining(", ")));
+      throw new DispatchException(
+          409,
+          "The address "
+              + address
+              + " belongs to several Mailboxes: "
+              + candidates.stream()
+                  .map(References::key)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
     }
     Mailbox mailbox = candidates.get(0);
     Message addressed = addressedTo(message, mailbox);
@@ -100,7 +115,12 @@ public final class DispatchService {
     List<MailboxRule> matched = new ArrayList<>();
     for (RuleEvaluation evaluation : prepared.rules().evaluate(addressed)) {
       MailboxRule rule = prepared.byName().get(evaluation.rule());
-      ruleReports.add(new RuleReport(evaluation.rule(), rule.getSpec().getPriority(), evaluation.matched(), evaluation.reason()));
+      ruleReports.add(
+          new RuleReport(
+              evaluation.rule(),
+              rule.getSpec().getPriority(),
+              evaluation.matched(),
+              evaluation.reason()));
       if (evaluation.tooCostly()) {
         regexBudgetExceeded.increment();
       }
@@ -109,24 +129,53 @@ public final class DispatchService {
       }
     }
     if (!prepared.invalid().isEmpty()) {
-      ruleReports.sort(Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
+      ruleReports.sort(
+          Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
     }
     return new Run(mailbox, addressed, ruleReports, matched, engine, deadline).start();
   }
 
   /** Delivers for a rule that an external rule engine has already matched. */
-  public Future<DispatchReport> dispatchToRule(String namespace, String name, Message message, DeliveryEngine engine,
-      Deadline deadline) throws DispatchException {
-    MailboxRule rule = cluster.rule(namespace, name)
-        .orElseThrow(() -> new DispatchException(404, "No MailboxRule " + namespace + "/" + name + " is known to the operator"));
-    Mailbox mailbox = cluster.mailbox(namespace, rule.getSpec().getMailbox())
-        .orElseThrow(() -> new DispatchException(404, "MailboxRule " + namespace + "/" + name
-            + " belongs to Mailbox " + rule.getSpec().getMailbox() + ", which does not exist"));
+  public Future<DispatchReport> dispatchToRule(
+      String namespace, String name, Message message, DeliveryEngine engine, Deadline deadline)
+      throws DispatchException {
+    MailboxRule rule =
+        cluster
+            .rule(namespace, name)
+            .orElseThrow(
+                () ->
+                    new DispatchException(
+                        404,
+                        "No MailboxRule " + namespace + "/" + name + " is known to the operator"));
+    Mailbox mailbox =
+        cluster
+            .mailbox(namespace, rule.getSpec().getMailbox())
+            .orElseThrow(
+                () ->
+                    new DispatchException(
+                        404,
+                        "MailboxRule "
+                            + namespace
+                            + "/"
+                            + name
+                            + " belongs to Mailbox "
+                            + rule.getSpec().getMailbox()
+                            + ", which does not exist"));
     boolean enabled = rule.getSpec().isEnabled();
-    RuleReport report = new RuleReport(name, rule.getSpec().getPriority(), enabled,
-        enabled ? "matched by the caller" : "rule is disabled");
-    return new Run(mailbox, addressedTo(message, mailbox), List.of(report), enabled ? List.of(rule) : List.of(), engine,
-        deadline).start();
+    RuleReport report =
+        new RuleReport(
+            name,
+            rule.getSpec().getPriority(),
+            enabled,
+            enabled ? "matched by the caller" : "rule is disabled");
+    return new Run(
+            mailbox,
+            addressedTo(message, mailbox),
+            List.of(report),
+            enabled ? List.of(rule) : List.of(),
+            engine,
+            deadline)
+        .start();
   }
 
   /**
@@ -136,15 +185,35 @@ public final class DispatchService {
   private static Message addressedTo(Message message, Mailbox mailbox) throws DispatchException {
     String address = mailbox.getSpec().getAddress();
     if (message.mailbox() != null && !message.mailbox().equalsIgnoreCase(address)) {
-      throw new DispatchException(400, "field 'mailbox' (" + message.mailbox() + ") differs from the address of Mailbox "
-          + References.key(mailbox) + " (" + address + ")");
+      throw new DispatchException(
+          400,
+          "field 'mailbox' ("
+              + message.mailbox()
+              + ") differs from the address of Mailbox "
+              + References.key(mailbox)
+              + " ("
+              + address
+              + ")");
     }
     if (address.equals(message.mailbox())) {
       return message;
     }
-    return new Message(message.id(), message.event(), message.internetMessageId(), message.received(),
-        address, message.sender(), message.from(), message.to(), message.cc(), message.subject(),
-        message.hasAttachments(), message.timestamp(), message.conversationId(), message.bodyText(), message.customFields());
+    return new Message(
+        message.id(),
+        message.event(),
+        message.internetMessageId(),
+        message.received(),
+        address,
+        message.sender(),
+        message.from(),
+        message.to(),
+        message.cc(),
+        message.subject(),
+        message.hasAttachments(),
+        message.timestamp(),
+        message.conversationId(),
+        message.bodyText(),
+        message.customFields());
   }
 
   /**
@@ -166,20 +235,28 @@ public final class DispatchService {
     private final List<DroppedActionReport> dropped = new ArrayList<>();
     private Buffer payload;
     private PayloadOptions payloadOptions;
+
     /** The message's webhook-id for signed deliveries, made on first use. */
     private String deliveryId;
+
     private int next;
     private boolean attempted;
     private boolean complete = true;
 
-    Run(Mailbox mailbox, Message message, List<RuleReport> rules, List<MailboxRule> matched, DeliveryEngine engine,
+    Run(
+        Mailbox mailbox,
+        Message message,
+        List<RuleReport> rules,
+        List<MailboxRule> matched,
+        DeliveryEngine engine,
         Deadline deadline) {
       this.mailbox = mailbox;
       this.message = message;
       this.rules = rules;
       this.engine = engine;
       this.deadline = deadline;
-      matched.forEach(rule -> rule.getSpec().getActions().forEach(action -> steps.add(new Step(rule, action))));
+      matched.forEach(
+          rule -> rule.getSpec().getActions().forEach(action -> steps.add(new Step(rule, action))));
     }
 
     Future<DispatchReport> start() {
@@ -209,13 +286,17 @@ public final class DispatchService {
         Step step = steps.get(next++);
         String ruleName = step.rule().getMetadata().getName();
         if (step.action().getType() != RuleActionType.UseWebhook) {
-          add(new Source(ruleName, null), actions().process(List.of(StaticActions.toWebhookShape(step.action()))),
+          add(
+              new Source(ruleName, null),
+              actions().process(List.of(StaticActions.toWebhookShape(step.action()))),
               NO_SECRET);
           continue;
         }
         NamespacedReference ref = step.action().getWebhook();
-        String notDelivered = webhooksEnabled ? null
-            : "WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration";
+        String notDelivered =
+            webhooksEnabled
+                ? null
+                : "WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration";
         ResolvedWebhooks.Target target = notDelivered == null ? target(ref) : null;
         if (notDelivered == null) {
           notDelivered = whyNot(ref, target);
@@ -231,24 +312,42 @@ public final class DispatchService {
         deliverWithSlot(ruleName, ref, target);
         return;
       }
-      report.complete(new DispatchReport(message.id(),
-          new MailboxInfo(mailbox.getMetadata().getNamespace(), mailbox.getMetadata().getName(), mailbox.getSpec().getAddress()),
-          webhooksEnabled, complete, rules, deliveries, actions, dropped));
+      report.complete(
+          new DispatchReport(
+              message.id(),
+              new MailboxInfo(
+                  mailbox.getMetadata().getNamespace(),
+                  mailbox.getMetadata().getName(),
+                  mailbox.getSpec().getAddress()),
+              webhooksEnabled,
+              complete,
+              rules,
+              deliveries,
+              actions,
+              dropped));
     }
 
     /**
      * The first delivery of a message takes a slot only if one is free (otherwise nothing has
-     * happened yet, and the whole message is refused with 503 for the caller to retry); later
-     * ones wait for a slot, within the deadline.
+     * happened yet, and the whole message is refused with 503 for the caller to retry); later ones
+     * wait for a slot, within the deadline.
      */
-    private void deliverWithSlot(String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target) {
+    private void deliverWithSlot(
+        String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target) {
       String key = ref.key();
       if (!attempted) {
         Admission.Slot slot = admission.tryAcquire(key);
         if (slot == null) {
-          report.fail(new DispatchException(503, "Webhook " + key + " has " + admission.limits().maxDeliveriesPerWebhook()
-              + " deliveries in flight (its limit) or the operator has " + admission.limits().maxDeliveries()
-              + " (the overall limit); retry later"));
+          report.fail(
+              new DispatchException(
+                  503,
+                  "Webhook "
+                      + key
+                      + " has "
+                      + admission.limits().maxDeliveriesPerWebhook()
+                      + " deliveries in flight (its limit) or the operator has "
+                      + admission.limits().maxDeliveries()
+                      + " (the overall limit); retry later"));
           return;
         }
         deliver(ruleName, ref, target, slot);
@@ -256,62 +355,87 @@ public final class DispatchService {
       }
       Vertx owner = engine.http().lane().owner();
       Admission.Waiting waiting = admission.acquire(key, engine.http().lane());
-      long timer = owner.setTimer(Math.max(1, deadline.remainingMillis()), id -> deadline.expire(deadline.reason()));
+      long timer =
+          owner.setTimer(
+              Math.max(1, deadline.remainingMillis()), id -> deadline.expire(deadline.reason()));
       // Exactly one of the two goes on: the hook if the wait ends before a slot is granted, else
       // the grant (which then finds the deadline passed).
-      deadline.onExpire(() -> {
-        owner.cancelTimer(timer);
-        if (waiting.cancel()) {
-          guarded(() -> {
-            recordDeadlineExceeded(ruleName, ref, "while waiting for a free delivery slot of Webhook " + key);
-            runSteps();
+      deadline.onExpire(
+          () -> {
+            owner.cancelTimer(timer);
+            if (waiting.cancel()) {
+              guarded(
+                  () -> {
+                    recordDeadlineExceeded(
+                        ruleName, ref, "while waiting for a free delivery slot of Webhook " + key);
+                    runSteps();
+                  });
+            }
           });
-        }
-      });
-      waiting.slot().onSuccess(slot -> {
-        owner.cancelTimer(timer);
-        deadline.clearHook();
-        if (deadline.passed()) {
-          slot.release();
-          guarded(() -> {
-            recordDeadlineExceeded(ruleName, ref, "before this delivery could start");
-            runSteps();
-          });
-        } else {
-          guarded(() -> deliver(ruleName, ref, target, slot));
-        }
-      });
+      waiting
+          .slot()
+          .onSuccess(
+              slot -> {
+                owner.cancelTimer(timer);
+                deadline.clearHook();
+                if (deadline.passed()) {
+                  slot.release();
+                  guarded(
+                      () -> {
+                        recordDeadlineExceeded(ruleName, ref, "before this delivery could start");
+                        runSteps();
+                      });
+                } else {
+                  guarded(() -> deliver(ruleName, ref, target, slot));
+                }
+              });
     }
 
-    private void deliver(String ruleName, NamespacedReference ref, ResolvedWebhooks.Target target, Admission.Slot slot) {
+    private void deliver(
+        String ruleName,
+        NamespacedReference ref,
+        ResolvedWebhooks.Target target,
+        Admission.Slot slot) {
       attempted = true;
       Future<DeliveryResult> delivered;
       try {
         if (deliveryId == null) {
           deliveryId = DeliverySigner.deliveryId(message.id());
         }
-        delivered = engine.deliver(target.resolved().endpoint(), deliveryId, payloadFor(target.resolved()), deadline);
+        delivered =
+            engine.deliver(
+                target.resolved().endpoint(), deliveryId, payloadFor(target.resolved()), deadline);
       } catch (RuntimeException e) {
         slot.release();
         throw e;
       }
-      delivered.onComplete(done -> {
-        slot.release();
-        guarded(() -> {
-          DeliveryResult result = done.result();
-          recorder.finished(target.webhook(), ruleName, message.id(), result);
-          if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
-            complete = false;
-          }
-          record(ruleName, ref, result, new Redactor(target.resolved().endpoint().bearerToken()));
-          runSteps();
-        });
-      });
+      delivered.onComplete(
+          done -> {
+            slot.release();
+            guarded(
+                () -> {
+                  DeliveryResult result = done.result();
+                  recorder.finished(target.webhook(), ruleName, message.id(), result);
+                  if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
+                    complete = false;
+                  }
+                  record(
+                      ruleName,
+                      ref,
+                      result,
+                      new Redactor(target.resolved().endpoint().bearerToken()));
+                  runSteps();
+                });
+          });
     }
 
     private void recordDeadlineExceeded(String ruleName, NamespacedReference ref, String when) {
       complete = false;
-      record(ruleName, ref, DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason() + " " + when), NO_SECRET);
+      record(
+          ruleName,
+          ref,
+          DeliveryResult.notAttempted("DeadlineExceeded: " + deadline.reason() + " " + when),
+          NO_SECRET);
     }
 
     /** Payloads differ only by what the webhook includes: built once per combination. */
@@ -333,13 +457,18 @@ public final class DispatchService {
       String namespace = mailbox.getMetadata().getNamespace();
       String name = mailbox.getMetadata().getName();
       if (target == null || !target.permits(namespace, name)) {
-        return WebhookAvailability.NOT_AVAILABLE + ": " + WebhookAvailability.notAvailable(ref, namespace, name);
+        return WebhookAvailability.NOT_AVAILABLE
+            + ": "
+            + WebhookAvailability.notAvailable(ref, namespace, name);
       }
-      return target.problem() == null ? null : target.problem().reason() + ": " + target.problem().getMessage();
+      return target.problem() == null
+          ? null
+          : target.problem().reason() + ": " + target.problem().getMessage();
     }
 
     /** {@code redactor} scrubs the webhook's secret from the texts of the actions it returned. */
-    private void record(String ruleName, NamespacedReference ref, DeliveryResult result, Redactor redactor) {
+    private void record(
+        String ruleName, NamespacedReference ref, DeliveryResult result, Redactor redactor) {
       if (result.outcome() == DeliveryOutcome.NotAttempted) {
         countNotAttempted(result.message());
       }
@@ -359,9 +488,16 @@ public final class DispatchService {
             .addKeyValue("reason", result.message())
             .log("Delivery not successful");
       }
-      deliveries.add(new DeliveryReport(ruleName, ref, result.outcome().name(),
-          result.category() == null ? null : result.category().name(), result.attempts(), result.httpStatus(),
-          result.message(), result.durationMillis()));
+      deliveries.add(
+          new DeliveryReport(
+              ruleName,
+              ref,
+              result.outcome().name(),
+              result.category() == null ? null : result.category().name(),
+              result.attempts(),
+              result.httpStatus(),
+              result.message(),
+              result.durationMillis()));
       if (result.outcome() == DeliveryOutcome.Succeeded) {
         add(new Source(ruleName, ref), actions().process(result.actions()), redactor);
       }
@@ -378,20 +514,28 @@ public final class DispatchService {
     }
 
     private void add(Source source, ProcessedActions processed, Redactor redactor) {
-      processed.applied().forEach(a -> actions.add(new ActionReport(source, a.type(), a.name(), a.value(), a.notes())));
-      processed.dropped().forEach(d -> {
-        dropped.add(new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason()));
-        LOG.atWarn()
-            .addKeyValue("messageId", shortened(message.id()))
-            .addKeyValue("mailbox", References.key(mailbox))
-            .addKeyValue("rule", source.rule())
-            .addKeyValue("webhook", source.webhook() == null ? null : source.webhook().key())
-            .addKeyValue("index", d.index())
-            .addKeyValue("type", shortened(redactor.redact(d.type())))
-            .addKeyValue("name", shortened(redactor.redact(d.name())))
-            .addKeyValue("reason", shortened(redactor.redact(d.reason())))
-            .log("Action dropped");
-      });
+      processed
+          .applied()
+          .forEach(
+              a -> actions.add(new ActionReport(source, a.type(), a.name(), a.value(), a.notes())));
+      processed
+          .dropped()
+          .forEach(
+              d -> {
+                dropped.add(
+                    new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason()));
+                LOG.atWarn()
+                    .addKeyValue("messageId", shortened(message.id()))
+                    .addKeyValue("mailbox", References.key(mailbox))
+                    .addKeyValue("rule", source.rule())
+                    .addKeyValue(
+                        "webhook", source.webhook() == null ? null : source.webhook().key())
+                    .addKeyValue("index", d.index())
+                    .addKeyValue("type", shortened(redactor.redact(d.type())))
+                    .addKeyValue("name", shortened(redactor.redact(d.name())))
+                    .addKeyValue("reason", shortened(redactor.redact(d.reason())))
+                    .log("Action dropped");
+              });
     }
   }
 
@@ -399,15 +543,24 @@ public final class DispatchService {
 
   /** A caller's or endpoint's value cut for a log line (a message id may be a megabyte long). */
   private static String shortened(String value) {
-    return value == null || value.length() <= MAX_LOGGED_CHARS ? value : value.substring(0, MAX_LOGGED_CHARS) + "...";
+    return value == null || value.length() <= MAX_LOGGED_CHARS
+        ? value
+        : value.substring(0, MAX_LOGGED_CHARS) + "...";
   }
 
   /** By reason, the word before the colon of every not-attempted message (a fixed set). */
   private void countNotAttempted(String message) {
     String reason = message.substring(0, Math.max(0, message.indexOf(':')));
-    notAttempted.computeIfAbsent(reason, r -> Counter.builder("emailgistics_deliveries_not_attempted")
-        .description("Deliveries a matching rule asked for that were not attempted, by reason").tag("reason", r)
-        .register(metrics)).increment();
+    notAttempted
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("emailgistics_deliveries_not_attempted")
+                    .description(
+                        "Deliveries a matching rule asked for that were not attempted, by reason")
+                    .tag("reason", r)
+                    .register(metrics))
+        .increment();
   }
 
   /** Forgets what was derived from Mailboxes, rules and Webhooks that no longer exist. */

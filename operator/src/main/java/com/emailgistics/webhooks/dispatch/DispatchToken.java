@@ -13,19 +13,21 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bearer token callers of the dispatch endpoint must present. It is read from a file (a
- * mounted Secret), looked at again at most once a second and re-read when it changed, so a
- * rotated Secret applies without a restart; it is compared in constant time.
+ * The bearer token callers of the dispatch endpoint must present. It is read from a file (a mounted
+ * Secret), looked at again at most once a second and re-read when it changed, so a rotated Secret
+ * applies without a restart; it is compared in constant time.
  */
 public final class DispatchToken {
   private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is always available", e);
+            }
+          });
 
   private final Optional<Path> file;
   private volatile long checkedAtNanos = System.nanoTime() - 2 * RECHECK_NANOS;
@@ -39,8 +41,12 @@ public final class DispatchToken {
   /** At start-up: a configured token file that cannot be read is a configuration error. */
   public void checkReadable() {
     if (file.isPresent() && current() == null) {
-      throw new StartupException("the dispatch token file " + file.get() + " does not exist, cannot be read or is empty ("
-          + OperatorConfig.DISPATCH_TOKEN_FILE + ")");
+      throw new StartupException(
+          "the dispatch token file "
+              + file.get()
+              + " does not exist, cannot be read or is empty ("
+              + OperatorConfig.DISPATCH_TOKEN_FILE
+              + ")");
     }
   }
 
@@ -54,7 +60,8 @@ public final class DispatchToken {
     if (expected == null || authorization == null || !authorization.startsWith("Bearer ")) {
       return false;
     }
-    return MessageDigest.isEqual(expected, digest(authorization.substring("Bearer ".length()).trim()));
+    return MessageDigest.isEqual(
+        expected, digest(authorization.substring("Bearer ".length()).trim()));
   }
 
   private byte[] current() {

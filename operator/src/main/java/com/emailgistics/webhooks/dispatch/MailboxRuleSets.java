@@ -24,18 +24,27 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MailboxRuleSets {
   /** A mailbox's rules, ready to evaluate. */
-  record Prepared(Set<MailboxRule> sources, RuleSet rules, List<RuleReport> invalid, Map<String, MailboxRule> byName) {}
+  record Prepared(
+      Set<MailboxRule> sources,
+      RuleSet rules,
+      List<RuleReport> invalid,
+      Map<String, MailboxRule> byName) {}
 
-  private record CompiledEntry(String resourceVersion, CompiledRule rule, InvalidRuleException problem) {}
+  private record CompiledEntry(
+      String resourceVersion, CompiledRule rule, InvalidRuleException problem) {}
 
   private final Map<String, Prepared> byMailbox = new ConcurrentHashMap<>();
   private final Map<String, CompiledEntry> byRule = new ConcurrentHashMap<>();
 
-  /** The prepared rules of {@code mailbox}, whose rule objects in the informer are {@code current}. */
+  /**
+   * The prepared rules of {@code mailbox}, whose rule objects in the informer are {@code current}.
+   */
   Prepared get(Mailbox mailbox, List<MailboxRule> current) {
     String uid = mailbox.getMetadata().getUid();
     Prepared cached = byMailbox.get(uid);
-    if (cached != null && cached.sources().size() == current.size() && cached.sources().containsAll(current)) {
+    if (cached != null
+        && cached.sources().size() == current.size()
+        && cached.sources().containsAll(current)) {
       return cached;
     }
     Prepared fresh = prepare(current);
@@ -55,8 +64,12 @@ final class MailboxRuleSets {
       if (entry.rule() != null) {
         valid.add(entry.rule());
       } else {
-        invalid.add(new RuleReport(rule.getMetadata().getName(), rule.getSpec().getPriority(), false,
-            "rule is invalid: " + entry.problem().getMessage()));
+        invalid.add(
+            new RuleReport(
+                rule.getMetadata().getName(),
+                rule.getSpec().getPriority(),
+                false,
+                "rule is invalid: " + entry.problem().getMessage()));
       }
     }
     return new Prepared(sources, new RuleSet(valid), List.copyOf(invalid), Map.copyOf(byName));
@@ -70,7 +83,9 @@ final class MailboxRuleSets {
     }
     CompiledEntry fresh;
     try {
-      fresh = new CompiledEntry(version, RuleCompiler.compile(rule.getMetadata().getName(), rule.getSpec()), null);
+      fresh =
+          new CompiledEntry(
+              version, RuleCompiler.compile(rule.getMetadata().getName(), rule.getSpec()), null);
     } catch (InvalidRuleException e) {
       fresh = new CompiledEntry(version, null, e);
     }

@@ -21,12 +21,12 @@ import java.util.Map;
  * Reads a posted message (the fields of spec section 4) in one pass over the request bytes, naming
  * the first field that is wrong. Unknown fields are skipped, as the product's versioning rules ask.
  * What is required and what is derived (docs/design-decisions.md, "Dispatch endpoint"): {@code id}
- * and a sender ({@code from} or {@code sender}) are required; {@code received} and
- * {@code timestamp} default to the arrival time, {@code event} to "received", the other strings
- * to "". Addresses must be well formed and date-times RFC 3339, so a payload never carries a null,
- * a malformed date-time or a malformed address. {@code bodyHtml} is delivered as its plain text.
- * Duplicate keys, nesting deeper than {@link Json#MAX_NESTING} and keys longer than
- * {@link Json#MAX_NAME_LENGTH} are malformed JSON.
+ * and a sender ({@code from} or {@code sender}) are required; {@code received} and {@code
+ * timestamp} default to the arrival time, {@code event} to "received", the other strings to "".
+ * Addresses must be well formed and date-times RFC 3339, so a payload never carries a null, a
+ * malformed date-time or a malformed address. {@code bodyHtml} is delivered as its plain text.
+ * Duplicate keys, nesting deeper than {@link Json#MAX_NESTING} and keys longer than {@link
+ * Json#MAX_NAME_LENGTH} are malformed JSON.
  */
 final class MessageParser {
   private final Clock clock;
@@ -42,14 +42,25 @@ final class MessageParser {
       }
       Message message = readMessage(json);
       if (json.nextToken() != null) {
-        throw badRequest("malformed JSON: content after the message object (line "
-            + json.currentLocation().getLineNr() + ", column " + json.currentLocation().getColumnNr() + ")");
+        throw badRequest(
+            "malformed JSON: content after the message object (line "
+                + json.currentLocation().getLineNr()
+                + ", column "
+                + json.currentLocation().getColumnNr()
+                + ")");
       }
       return message;
     } catch (JsonProcessingException e) {
-      throw badRequest("malformed JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"));
+      throw badRequest(
+          "malformed JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"));
     } catch (IOException e) {
       throw badRequest("unreadable body: " + e.getMessage());
     }
@@ -104,8 +115,10 @@ final class MessageParser {
     if (bodyText != null && bodyHtml != null) {
       throw badRequest("give the body as 'bodyText' or as 'bodyHtml', not both");
     }
-    String arrival = received == null || timestamp == null ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
-        : null;
+    String arrival =
+        received == null || timestamp == null
+            ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
+            : null;
     return new Message(
         id,
         event == null || event.isBlank() ? Message.RECEIVED : event,
@@ -120,7 +133,9 @@ final class MessageParser {
         hasAttachments,
         timestamp == null ? arrival : dateTime(timestamp, "timestamp"),
         orEmpty(conversationId),
-        bodyHtml != null ? BodyText.fromHtml(bodyHtml) : bodyText == null ? null : BodyText.capped(bodyText),
+        bodyHtml != null
+            ? BodyText.fromHtml(bodyHtml)
+            : bodyText == null ? null : BodyText.capped(bodyText),
         customFields);
   }
 
@@ -130,8 +145,11 @@ final class MessageParser {
 
   private static String dateTime(String text, String field) throws DispatchException {
     if (!DateTimes.isRfc3339(text)) {
-      throw badRequest("field '" + field + "' must be an RFC 3339 date-time such as 2025-03-14T15:09:26Z, not "
-          + excerpt(text));
+      throw badRequest(
+          "field '"
+              + field
+              + "' must be an RFC 3339 date-time such as 2025-03-14T15:09:26Z, not "
+              + excerpt(text));
     }
     return text;
   }
@@ -149,12 +167,15 @@ final class MessageParser {
     return switch (json.currentToken()) {
       case VALUE_NULL, VALUE_FALSE -> false;
       case VALUE_TRUE -> true;
-      default -> throw badRequest("field '" + path + "' must be true or false, not " + kind(json.currentToken()));
+      default ->
+          throw badRequest(
+              "field '" + path + "' must be true or false, not " + kind(json.currentToken()));
     };
   }
 
   /** {@code {"emailAddress": {"name": ..., "address": ...}}}; null for JSON null. */
-  private static EmailAddress address(JsonParser json, String path) throws IOException, DispatchException {
+  private static EmailAddress address(JsonParser json, String path)
+      throws IOException, DispatchException {
     if (json.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
@@ -187,8 +208,12 @@ final class MessageParser {
         throw badRequest("field '" + path + ".emailAddress.address' is required");
       }
       if (!EmailAddress.isWellFormed(value)) {
-        throw badRequest("field '" + path + ".emailAddress.address' must be an email address such as"
-            + " pat@customer.example, not " + excerpt(value));
+        throw badRequest(
+            "field '"
+                + path
+                + ".emailAddress.address' must be an email address such as"
+                + " pat@customer.example, not "
+                + excerpt(value));
       }
       address = new EmailAddress(orEmpty(name), value);
     }
@@ -198,7 +223,8 @@ final class MessageParser {
     return address;
   }
 
-  private static List<EmailAddress> addresses(JsonParser json, String path) throws IOException, DispatchException {
+  private static List<EmailAddress> addresses(JsonParser json, String path)
+      throws IOException, DispatchException {
     if (json.currentToken() == JsonToken.VALUE_NULL) {
       return List.of();
     }
@@ -217,7 +243,8 @@ final class MessageParser {
     return addresses;
   }
 
-  private static Map<String, String> customFields(JsonParser json) throws IOException, DispatchException {
+  private static Map<String, String> customFields(JsonParser json)
+      throws IOException, DispatchException {
     if (json.currentToken() == JsonToken.VALUE_NULL) {
       return Map.of();
     }
@@ -244,11 +271,15 @@ final class MessageParser {
   }
 
   private static DispatchException notAnAddress(String path) {
-    return badRequest("field '" + path + "' must be an object {\"emailAddress\": {\"name\": ..., \"address\": ...}}");
+    return badRequest(
+        "field '"
+            + path
+            + "' must be an object {\"emailAddress\": {\"name\": ..., \"address\": ...}}");
   }
 
   private static DispatchException wrongType(JsonParser json, String path, String expected) {
-    return badRequest("field '" + path + "' must be " + expected + ", not " + kind(json.currentToken()));
+    return badRequest(
+        "field '" + path + "' must be " + expected + ", not " + kind(json.currentToken()));
   }
 
   private static String kind(JsonToken token) {

@@ -12,14 +12,15 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
- * Writes a {@link DispatchReport} straight into the answer's buffer, field by field in the order
- * of docs/dispatch-openapi.yaml; absent (null) fields, empty notes and empty values are left out.
+ * Writes a {@link DispatchReport} straight into the answer's buffer, field by field in the order of
+ * docs/dispatch-openapi.yaml; absent (null) fields, empty notes and empty values are left out.
  */
 final class ReportWriter {
   private ReportWriter() {}
 
   static Buffer write(DispatchReport report) {
-    int sizeHint = 512 + 256 * (report.rules().size() + report.deliveries().size() + report.actions().size());
+    int sizeHint =
+        512 + 256 * (report.rules().size() + report.deliveries().size() + report.actions().size());
     return Json.write(sizeHint, json -> write(report, json));
   }
 
@@ -100,7 +101,8 @@ final class ReportWriter {
     json.writeEndObject();
   }
 
-  private static void reference(JsonGenerator json, String field, NamespacedReference reference) throws IOException {
+  private static void reference(JsonGenerator json, String field, NamespacedReference reference)
+      throws IOException {
     if (reference != null) {
       json.writeObjectFieldStart(field);
       json.writeStringField("namespace", reference.getNamespace());

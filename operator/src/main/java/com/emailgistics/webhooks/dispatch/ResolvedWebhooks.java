@@ -16,14 +16,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Resolves each Webhook once per version of itself and of its Secrets (decoding the token,
- * parsing the CA bundle, indexing the mailboxes it permits). The informer replaces an object when
- * it changes, so comparing the objects by identity tells whether anything changed; a rotated
- * Secret is a new object and is resolved again for the very next delivery.
+ * Resolves each Webhook once per version of itself and of its Secrets (decoding the token, parsing
+ * the CA bundle, indexing the mailboxes it permits). The informer replaces an object when it
+ * changes, so comparing the objects by identity tells whether anything changed; a rotated Secret is
+ * a new object and is resolved again for the very next delivery.
  */
 final class ResolvedWebhooks {
   /** A Webhook ready to deliver to, or the reason it cannot be. */
-  record Target(Webhook webhook, ResolvedWebhook resolved, Set<String> permittedMailboxes, ConfigurationProblem problem) {
+  record Target(
+      Webhook webhook,
+      ResolvedWebhook resolved,
+      Set<String> permittedMailboxes,
+      ConfigurationProblem problem) {
     boolean permits(String namespace, String name) {
       return permittedMailboxes.contains(References.key(namespace, name));
     }
@@ -55,9 +59,13 @@ final class ResolvedWebhooks {
       return cached.target();
     }
     Map<String, Secret> secrets = new HashMap<>();
-    referenced.stream().filter(Objects::nonNull).forEach(secret -> secrets.put(secret.getMetadata().getName(), secret));
-    Set<String> permitted = webhook.getSpec().getMailboxes().stream().map(NamespacedReference::key)
-        .collect(Collectors.toUnmodifiableSet());
+    referenced.stream()
+        .filter(Objects::nonNull)
+        .forEach(secret -> secrets.put(secret.getMetadata().getName(), secret));
+    Set<String> permitted =
+        webhook.getSpec().getMailboxes().stream()
+            .map(NamespacedReference::key)
+            .collect(Collectors.toUnmodifiableSet());
     Target target;
     try {
       target = new Target(webhook, ResolvedWebhook.resolve(webhook, secrets), permitted, null);

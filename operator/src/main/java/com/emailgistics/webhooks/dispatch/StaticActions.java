@@ -31,7 +31,9 @@ final class StaticActions {
       case Forward -> {
         node.put("type", "forwardMessage");
         ArrayNode to = value.putArray("toAddresses");
-        action.getForwardTo().forEach(address -> to.addObject().putObject("emailAddress").put("address", address));
+        action
+            .getForwardTo()
+            .forEach(address -> to.addObject().putObject("emailAddress").put("address", address));
       }
       case UseWebhook -> throw new IllegalArgumentException("UseWebhook is not a built-in action");
     }

@@ -19,21 +19,25 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps slow or numerous clients from holding a server's resources. Beyond {@code maxConnections}
- * open connections a new connection's first request is answered 503 and the connection closed
- * (so the client learns why; up to twice the limit, beyond which connections are closed at once).
- * A request head must arrive completely within {@code headTimeout} of its first byte, or the
+ * open connections a new connection's first request is answered 503 and the connection closed (so
+ * the client learns why; up to twice the limit, beyond which connections are closed at once). A
+ * request head must arrive completely within {@code headTimeout} of its first byte, or the
  * connection gets a 408 and is closed. An idle kept-alive connection is not timed here (the
  * server's idle timeout is); a client trickling a header line per second is.
  *
- * <p>The head timer needs the first byte, which Vert.x does not report, so a small Netty handler
- * is put in front of each connection's pipeline (Vert.x's ConnectionBase gives the channel).
+ * <p>The head timer needs the first byte, which Vert.x does not report, so a small Netty handler is
+ * put in front of each connection's pipeline (Vert.x's ConnectionBase gives the channel).
  */
 public final class ConnectionGuard {
-  private static final AttributeKey<HeadTimer> HEAD_TIMER = AttributeKey.valueOf("emailgistics-head-timer");
-  private static final AttributeKey<Boolean> OVER_LIMIT = AttributeKey.valueOf("emailgistics-over-limit");
-  private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
-      + "Connection: close\r\nContent-Length: 60\r\n\r\n"
-      + "{\"error\":\"the request head did not arrive in time; closed\"}\n").getBytes(StandardCharsets.US_ASCII);
+  private static final AttributeKey<HeadTimer> HEAD_TIMER =
+      AttributeKey.valueOf("emailgistics-head-timer");
+  private static final AttributeKey<Boolean> OVER_LIMIT =
+      AttributeKey.valueOf("emailgistics-over-limit");
+  private static final byte[] REQUEST_TIMEOUT =
+      ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
+              + "Connection: close\r\nContent-Length: 60\r\n\r\n"
+              + "{\"error\":\"the request head did not arrive in time; closed\"}\n")
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final int maxConnections;
   private final long headTimeoutMillis;
@@ -68,8 +72,8 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Call when a request's head has been parsed. False when the request came on a connection
-   * beyond the limit: answer it 503 and close the connection.
+   * Call when a request's head has been parsed. False when the request came on a connection beyond
+   * the limit: answer it 503 and close the connection.
    */
   public boolean headReceived(HttpServerRequest request) {
     Channel channel = channel(request.connection());
@@ -146,7 +150,9 @@ public final class ConnectionGuard {
       deadline = null;
       if (awaitingHead && context.channel().isActive()) {
         headTimeouts.increment();
-        context.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        context
+            .writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT))
+            .addListener(ChannelFutureListener.CLOSE);
       }
     }
   }

@@ -1,8 +1,8 @@
 package com.emailgistics.webhooks.eventloop;
 
-import io.vertx.core.Context;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -41,8 +41,11 @@ public final class EventLoops implements AutoCloseable {
     for (int i = 0; i < lanes.size(); i++) {
       int lane = i;
       lastBeat.set(lane, System.nanoTime());
-      lanes.get(lane).runOnContext(ignored ->
-          vertx.setPeriodic(HEARTBEAT_MILLIS, id -> lastBeat.set(lane, System.nanoTime())));
+      lanes
+          .get(lane)
+          .runOnContext(
+              ignored ->
+                  vertx.setPeriodic(HEARTBEAT_MILLIS, id -> lastBeat.set(lane, System.nanoTime())));
     }
   }
 
@@ -51,24 +54,34 @@ public final class EventLoops implements AutoCloseable {
    * @param count event loops; each is one lane
    */
   public static EventLoops start(String name, int count) {
-    VertxOptions options = new VertxOptions()
-        .setEventLoopPoolSize(count)
-        // Nothing here blocks on purpose: no worker threads beyond Vert.x's minimum.
-        .setWorkerPoolSize(1)
-        .setInternalBlockingPoolSize(1)
-        .setPreferNativeTransport(true)
-        .setBlockedThreadCheckInterval(2)
-        .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS)
-        .setMaxEventLoopExecuteTime(200)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+    VertxOptions options =
+        new VertxOptions()
+            .setEventLoopPoolSize(count)
+            // Nothing here blocks on purpose: no worker threads beyond Vert.x's minimum.
+            .setWorkerPoolSize(1)
+            .setInternalBlockingPoolSize(1)
+            .setPreferNativeTransport(true)
+            .setBlockedThreadCheckInterval(2)
+            .setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS)
+            .setMaxEventLoopExecuteTime(200)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
     VertxInternal vertx = (VertxInternal) Vertx.builder().with(options).build();
     // One context per event loop, named explicitly: Vert.x 5 gives every context created from a
     // thread outside Vert.x the same ("sticky") event loop.
     List<Context> lanes = new ArrayList<>();
     for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
-      lanes.add(vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).withEventLoop((EventLoop) loop).build());
+      lanes.add(
+          vertx
+              .contextBuilder()
+              .withThreadingModel(ThreadingModel.EVENT_LOOP)
+              .withEventLoop((EventLoop) loop)
+              .build());
     }
-    LOG.info("{}: {} event loop(s), {} transport", name, count, vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
+    LOG.info(
+        "{}: {} event loop(s), {} transport",
+        name,
+        count,
+        vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
     return new EventLoops(vertx, lanes);
   }
 
@@ -81,8 +94,8 @@ public final class EventLoops implements AutoCloseable {
   }
 
   /**
-   * Whether every event loop has run a task within {@code limit}: an event loop stuck in a task
-   * (a bug) makes the process not alive, so Kubernetes restarts it.
+   * Whether every event loop has run a task within {@code limit}: an event loop stuck in a task (a
+   * bug) makes the process not alive, so Kubernetes restarts it.
    */
   public boolean responsive(Duration limit) {
     long now = System.nanoTime();
@@ -110,7 +123,10 @@ public final class EventLoops implements AutoCloseable {
   public void close(Duration timeout) {
     Future<Void> closed = vertx.close();
     try {
-      closed.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      closed
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.debug("Vert.x did not close within {}: {}", timeout, e.toString());
     }
@@ -124,7 +140,8 @@ public final class EventLoops implements AutoCloseable {
         LOG.info("TLS through OpenSSL (netty-tcnative BoringSSL)");
         return new OpenSSLEngineOptions();
       }
-      LOG.warn("OpenSSL (netty-tcnative) cannot be loaded on this platform; TLS through the JDK's engine");
+      LOG.warn(
+          "OpenSSL (netty-tcnative) cannot be loaded on this platform; TLS through the JDK's engine");
       return new JdkSSLEngineOptions();
     }
   }

@@ -23,13 +23,20 @@ public final class Servers {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       // The JDK says BindException, Netty's native transport "Address already in use".
-      if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
-        throw new StartupException("port " + port + " is already in use; stop what holds it or choose another port with "
-            + setting, cause);
+      if (cause instanceof BindException
+          || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        throw new StartupException(
+            "port "
+                + port
+                + " is already in use; stop what holds it or choose another port with "
+                + setting,
+            cause);
       }
-      throw new StartupException("cannot listen on port " + port + " (" + setting + "): " + cause, cause);
+      throw new StartupException(
+          "cannot listen on port " + port + " (" + setting + "): " + cause, cause);
     } catch (TimeoutException e) {
-      throw new StartupException("listening on port " + port + " (" + setting + ") did not complete within 30 s", e);
+      throw new StartupException(
+          "listening on port " + port + " (" + setting + ") did not complete within 30 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while binding port " + port, e);

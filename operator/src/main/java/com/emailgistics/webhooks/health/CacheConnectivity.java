@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Whether the informers are connected to the API server, and for how long they have not been.
  * Dispatch keeps serving from the caches while they are disconnected, so this is a metric
- * (staleness), not a readiness input: an API server restart must not take every replica out of
- * its Service at once.
+ * (staleness), not a readiness input: an API server restart must not take every replica out of its
+ * Service at once.
  */
 public final class CacheConnectivity {
   private final BooleanSupplier connected;
@@ -26,8 +26,10 @@ public final class CacheConnectivity {
     Gauge.builder("emailgistics_informers_connected", this, c -> c.connectedNow ? 1 : 0)
         .description("1 while every informer is connected to the API server, else 0")
         .register(metrics);
-    Gauge.builder("emailgistics_cache_staleness_seconds", this, c -> c.staleness().toMillis() / 1000.0)
-        .description("Seconds since the informers were last all connected (0 while connected): how old dispatch's view may be")
+    Gauge.builder(
+            "emailgistics_cache_staleness_seconds", this, c -> c.staleness().toMillis() / 1000.0)
+        .description(
+            "Seconds since the informers were last all connected (0 while connected): how old dispatch's view may be")
         .register(metrics);
   }
 

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes Kubernetes Events about custom resources. Events are best effort: a failure to record
- * one is logged and never fails a reconciliation. Callers pass texts already free of secrets.
+ * Writes Kubernetes Events about custom resources. Events are best effort: a failure to record one
+ * is logged and never fails a reconciliation. Callers pass texts already free of secrets.
  */
 public class EventRecorder {
   public static final String NORMAL = "Normal";
@@ -39,7 +39,8 @@ public class EventRecorder {
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withName(object.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
+                  .withName(
+                      object.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
                   .withNamespace(namespace)
                   .endMetadata()
                   .withNewInvolvedObject()
@@ -62,7 +63,11 @@ public class EventRecorder {
     } catch (KubernetesClientException e) {
       LOG.warn(
           "Could not record {} event {} for {}/{}: {}",
-          type, reason, namespace, object.getMetadata().getName(), e.getMessage());
+          type,
+          reason,
+          namespace,
+          object.getMetadata().getName(),
+          e.getMessage());
     }
   }
 }

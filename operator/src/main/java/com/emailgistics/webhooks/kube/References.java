@@ -3,8 +3,8 @@ package com.emailgistics.webhooks.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,17 +24,22 @@ public final class References {
   /** The primaries that an index maps {@code key} to, as ResourceIDs. */
   public static <P extends HasMetadata> Set<ResourceID> byIndex(
       IndexerResourceCache<P> cache, String index, String key) {
-    return cache.byIndex(index, key).stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+    return cache.byIndex(index, key).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   /** An update filter passing only spec changes, not the object's own status updates. */
   public static <R extends HasMetadata> OnUpdateFilter<R> specChanged() {
-    return (updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration());
+    return (updated, old) ->
+        !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration());
   }
 
   /** Restricts an informer to the given namespaces, or all when the set is empty. */
   public static <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> inNamespaces(
       InformerEventSourceConfiguration.Builder<R> builder, Set<String> namespaces) {
-    return namespaces.isEmpty() ? builder.withWatchAllNamespaces() : builder.withNamespaces(namespaces);
+    return namespaces.isEmpty()
+        ? builder.withWatchAllNamespaces()
+        : builder.withNamespaces(namespaces);
   }
 }

@@ -13,7 +13,9 @@ import org.jsoup.select.NodeVisitor;
  * in docs/design-decisions.md.
  */
 public final class BodyText {
-  /** Longer text is cut here (never inside a surrogate pair); rules and payloads see the same text. */
+  /**
+   * Longer text is cut here (never inside a surrogate pair); rules and payloads see the same text.
+   */
   public static final int MAX_CHARS = 65_536;
 
   private BodyText() {}

@@ -29,21 +29,32 @@ public final class DateTimes {
       }
     }
     boolean zulu = offsetStart == length - 1 && text.charAt(offsetStart) == 'Z';
-    boolean numeric = offsetStart == length - 6 && (text.charAt(offsetStart) == '+' || text.charAt(offsetStart) == '-')
-        && layout(text, "dd:dd", offsetStart + 1);
+    boolean numeric =
+        offsetStart == length - 6
+            && (text.charAt(offsetStart) == '+' || text.charAt(offsetStart) == '-')
+            && layout(text, "dd:dd", offsetStart + 1);
     if (!zulu && !numeric) {
       return false;
     }
     int year = number(text, 0, 4);
     int month = number(text, 5, 7);
     int day = number(text, 8, 10);
-    return month >= 1 && month <= 12
-        && day >= 1 && day <= Month.of(month).length(Year.isLeap(year))
-        && number(text, 11, 13) <= 23 && number(text, 14, 16) <= 59 && number(text, 17, 19) <= 59
-        && (zulu || number(text, offsetStart + 1, offsetStart + 3) <= 18 && number(text, offsetStart + 4, offsetStart + 6) <= 59);
+    return month >= 1
+        && month <= 12
+        && day >= 1
+        && day <= Month.of(month).length(Year.isLeap(year))
+        && number(text, 11, 13) <= 23
+        && number(text, 14, 16) <= 59
+        && number(text, 17, 19) <= 59
+        && (zulu
+            || number(text, offsetStart + 1, offsetStart + 3) <= 18
+                && number(text, offsetStart + 4, offsetStart + 6) <= 59);
   }
 
-  /** Whether {@code text} from {@code start} has {@code pattern}'s shape ('d' a digit, else that character). */
+  /**
+   * Whether {@code text} from {@code start} has {@code pattern}'s shape ('d' a digit, else that
+   * character).
+   */
   private static boolean layout(String text, String pattern, int start) {
     if (text.length() < start + pattern.length()) {
       return false;

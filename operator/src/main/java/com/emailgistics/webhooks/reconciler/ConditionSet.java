@@ -28,7 +28,8 @@ public final class ConditionSet {
 
   public ConditionSet(List<StatusCondition> previous, Long generation, Clock clock) {
     this.previous =
-        previous.stream().collect(Collectors.toMap(StatusCondition::getType, Function.identity(), (a, b) -> b));
+        previous.stream()
+            .collect(Collectors.toMap(StatusCondition::getType, Function.identity(), (a, b) -> b));
     this.generation = generation;
     this.clock = clock;
   }

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Whether this replica may reconcile. With leader election the replicas compete for a Lease; the
  * one holding it reconciles, the others keep their caches warm and serve dispatch. A replica that
  * loses the Lease (for instance when it cannot renew it through an API server outage) stops
- * reconciling, not running: dispatch never depended on the Lease. It then competes again, and
- * when it leads again it reconciles every resource once, since it did not act on the events it
- * saw meanwhile.
+ * reconciling, not running: dispatch never depended on the Lease. It then competes again, and when
+ * it leads again it reconciles every resource once, since it did not act on the events it saw
+ * meanwhile.
  */
 public final class Leadership implements AutoCloseable {
   public static final Duration LEASE_DURATION = Duration.ofSeconds(15);
@@ -43,11 +43,16 @@ public final class Leadership implements AutoCloseable {
     this.lock = lock;
     this.identity = identity;
     this.leading = leading;
-    this.threads = lock == null ? null : Executors.newScheduledThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "leader-election");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.threads =
+        lock == null
+            ? null
+            : Executors.newScheduledThreadPool(
+                2,
+                runnable -> {
+                  Thread thread = new Thread(runnable, "leader-election");
+                  thread.setDaemon(true);
+                  return thread;
+                });
   }
 
   /** Without leader election: this replica always reconciles. */
@@ -56,7 +61,8 @@ public final class Leadership implements AutoCloseable {
   }
 
   /** Competes for the Lease {@code name} in {@code namespace} as {@code identity}. */
-  public static Leadership elect(KubernetesClient client, String namespace, String name, String identity) {
+  public static Leadership elect(
+      KubernetesClient client, String namespace, String name, String identity) {
     return new Leadership(client, new LeaseLock(namespace, name, identity), identity, false);
   }
 
@@ -79,19 +85,31 @@ public final class Leadership implements AutoCloseable {
     if (closed) {
       return;
     }
-    LeaderCallbacks callbacks = new LeaderCallbacks(this::elected, () -> stepDown("could not renew it"),
-        leader -> LOG.info("The leader is now {}", leader));
-    round = new LeaderElectorBuilder(client, threads)
-        .withConfig(new LeaderElectionConfig(lock, LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, callbacks, true,
-            lock.describe()))
-        .build()
-        .start();
-    round.whenComplete((ignored, failure) -> {
-      stepDown(failure == null ? "its round ended" : failure.toString());
-      if (!closed) {
-        threads.schedule(this::compete, RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    });
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            this::elected,
+            () -> stepDown("could not renew it"),
+            leader -> LOG.info("The leader is now {}", leader));
+    round =
+        new LeaderElectorBuilder(client, threads)
+            .withConfig(
+                new LeaderElectionConfig(
+                    lock,
+                    LEASE_DURATION,
+                    RENEW_DEADLINE,
+                    RETRY_PERIOD,
+                    callbacks,
+                    true,
+                    lock.describe()))
+            .build()
+            .start();
+    round.whenComplete(
+        (ignored, failure) -> {
+          stepDown(failure == null ? "its round ended" : failure.toString());
+          if (!closed) {
+            threads.schedule(this::compete, RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+          }
+        });
   }
 
   private void elected() {
@@ -104,8 +122,11 @@ public final class Leadership implements AutoCloseable {
     if (leading) {
       leading = false;
       if (!closed) {
-        LOG.warn("{} lost the lease {} ({}): reconciliation paused, dispatch goes on; competing for the lease again",
-            identity, lock.describe(), why);
+        LOG.warn(
+            "{} lost the lease {} ({}): reconciliation paused, dispatch goes on; competing for the lease again",
+            identity,
+            lock.describe(),
+            why);
       }
     }
   }

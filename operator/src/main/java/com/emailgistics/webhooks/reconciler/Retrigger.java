@@ -9,8 +9,8 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 
 /**
  * Makes a controller reconcile a resource again without a change in the cluster: when a test
- * delivery's result arrives, or when this replica becomes the leader (events seen while it was
- * not leading were not acted upon).
+ * delivery's result arrives, or when this replica becomes the leader (events seen while it was not
+ * leading were not acted upon).
  */
 public final class Retrigger<P extends HasMetadata> {
   private final SimpleInboundEventSource<P> source = new SimpleInboundEventSource<>("retrigger");

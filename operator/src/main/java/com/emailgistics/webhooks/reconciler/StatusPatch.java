@@ -16,10 +16,10 @@ import java.util.Objects;
  * an event arriving before the informer has seen the patch is not reconciled against the older
  * status (which would, for instance, drop a test result just recorded).
  *
- * <p>With server-side apply (production) the patch holds nothing but name, namespace and the
- * status fields this reconciler owns; "foreign" status fields written by someone else are neither
- * compared nor sent, so they are left alone. The fabric8 mock server used by the fast tests has
- * no server-side apply; there a JSON patch computed against the current object is sent, with the
+ * <p>With server-side apply (production) the patch holds nothing but name, namespace and the status
+ * fields this reconciler owns; "foreign" status fields written by someone else are neither compared
+ * nor sent, so they are left alone. The fabric8 mock server used by the fast tests has no
+ * server-side apply; there a JSON patch computed against the current object is sent, with the
  * current values of the foreign fields kept.
  */
 public final class StatusPatch {
@@ -33,13 +33,20 @@ public final class StatusPatch {
     if (Objects.equals(owned(resource.getStatus(), foreign), owned(status, foreign))) {
       return UpdateControl.noUpdate();
     }
-    if (context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(resource, statusOnly(resource, status), context);
+    if (context
+        .getControllerConfiguration()
+        .getConfigurationService()
+        .useSSAToPatchPrimaryResource()) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          resource, statusOnly(resource, status), context);
     } else {
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, current -> {
-        current.setStatus(withForeignFieldsOf(current.getStatus(), status, foreign));
-        return current;
-      });
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          resource,
+          context,
+          current -> {
+            current.setStatus(withForeignFieldsOf(current.getStatus(), status, foreign));
+            return current;
+          });
     }
     return UpdateControl.noUpdate();
   }
@@ -62,7 +69,9 @@ public final class StatusPatch {
     }
     Map<String, Object> merged = new LinkedHashMap<>(SERIALIZATION.convertValue(status, Map.class));
     Map<String, Object> existing = SERIALIZATION.convertValue(current, Map.class);
-    foreign.stream().filter(existing::containsKey).forEach(field -> merged.put(field, existing.get(field)));
+    foreign.stream()
+        .filter(existing::containsKey)
+        .forEach(field -> merged.put(field, existing.get(field)));
     return (S) SERIALIZATION.convertValue(merged, status.getClass());
   }
 

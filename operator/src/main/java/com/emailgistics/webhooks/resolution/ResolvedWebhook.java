@@ -19,7 +19,8 @@ import java.util.Optional;
  * A Webhook with its Secret references resolved to values, plus the versions of those Secrets
  * (which decide when a rotation triggers a new test delivery).
  */
-public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, String secretVersions) {
+public record ResolvedWebhook(
+    WebhookEndpoint endpoint, PayloadOptions options, String secretVersions) {
 
   static final String SECRET_NOT_FOUND = "SecretNotFound";
   static final String SECRET_KEY_NOT_FOUND = "SecretKeyNotFound";
@@ -34,12 +35,22 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
       throws ConfigurationProblem {
     WebhookSpec spec = webhook.getSpec();
     Optional<String> bearer =
-        read(spec.getSecretRef(), secretsByName, SECRET_NOT_FOUND, SECRET_KEY_NOT_FOUND, "secretRef");
+        read(
+            spec.getSecretRef(),
+            secretsByName,
+            SECRET_NOT_FOUND,
+            SECRET_KEY_NOT_FOUND,
+            "secretRef");
     if (bearer.isPresent()) {
       bearer = Optional.of(checkHeaderSafe(stripLineEnd(bearer.get())));
     }
     Optional<String> caBundle =
-        read(spec.getCaBundleRef(), secretsByName, CA_BUNDLE_NOT_FOUND, CA_BUNDLE_NOT_FOUND, "caBundleRef");
+        read(
+            spec.getCaBundleRef(),
+            secretsByName,
+            CA_BUNDLE_NOT_FOUND,
+            CA_BUNDLE_NOT_FOUND,
+            "caBundleRef");
     if (caBundle.isPresent()) {
       try {
         WebhookHttpClient.parseCertificates(caBundle.get());
@@ -48,28 +59,42 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
             INVALID_CA_BUNDLE, "caBundleRef " + spec.getCaBundleRef() + ": " + e.getMessage());
       }
     }
-    SecretKeyReference signingRef = spec.getSigning() == null ? null : spec.getSigning().getSecretRef();
+    SecretKeyReference signingRef =
+        spec.getSigning() == null ? null : spec.getSigning().getSecretRef();
     Optional<DeliverySigner> signer = Optional.empty();
     Optional<String> signingSecrets =
-        read(signingRef, secretsByName, SECRET_NOT_FOUND, SECRET_KEY_NOT_FOUND, "signing.secretRef");
+        read(
+            signingRef, secretsByName, SECRET_NOT_FOUND, SECRET_KEY_NOT_FOUND, "signing.secretRef");
     if (signingSecrets.isPresent()) {
       try {
         signer = Optional.of(DeliverySigner.parse(signingSecrets.get()));
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationProblem(INVALID_SIGNING_SECRET, "signing.secretRef " + signingRef + ": " + e.getMessage());
+        throw new ConfigurationProblem(
+            INVALID_SIGNING_SECRET, "signing.secretRef " + signingRef + ": " + e.getMessage());
       }
     }
     WebhookEndpoint endpoint;
     try {
-      endpoint = new WebhookEndpoint(spec.getUrl(), bearer, caBundle, Duration.ofSeconds(spec.getTimeoutSeconds()), signer);
+      endpoint =
+          new WebhookEndpoint(
+              spec.getUrl(),
+              bearer,
+              caBundle,
+              Duration.ofSeconds(spec.getTimeoutSeconds()),
+              signer);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationProblem(INVALID_URL, e.getMessage());
     }
-    PayloadOptions options = new PayloadOptions(spec.isIncludeMessageText(), spec.isIncludeCustomFields());
-    // The signing part only when signing is on: fingerprints of Webhooks without it stay as they were.
-    String versions = "secret=" + version(spec.getSecretRef(), secretsByName) + ",ca="
-        + version(spec.getCaBundleRef(), secretsByName)
-        + (signingRef == null ? "" : ",signing=" + version(signingRef, secretsByName));
+    PayloadOptions options =
+        new PayloadOptions(spec.isIncludeMessageText(), spec.isIncludeCustomFields());
+    // The signing part only when signing is on: fingerprints of Webhooks without it stay as they
+    // were.
+    String versions =
+        "secret="
+            + version(spec.getSecretRef(), secretsByName)
+            + ",ca="
+            + version(spec.getCaBundleRef(), secretsByName)
+            + (signingRef == null ? "" : ",signing=" + version(signingRef, secretsByName));
     return new ResolvedWebhook(endpoint, options, versions);
   }
 
@@ -86,8 +111,14 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
     Secret secret = secretsByName.get(ref.getName());
     if (secret == null) {
       throw new ConfigurationProblem(
-          notFound, field + ": Secret \"" + ref.getName() + "\" does not exist in this namespace or lacks the label"
-              + " the operator reads Secrets by (" + Webhook.SECRET_LABEL + "=true unless the operator's"
+          notFound,
+          field
+              + ": Secret \""
+              + ref.getName()
+              + "\" does not exist in this namespace or lacks the label"
+              + " the operator reads Secrets by ("
+              + Webhook.SECRET_LABEL
+              + "=true unless the operator's"
               + " EMAILGISTICS_SECRET_LABEL_SELECTOR says otherwise)");
     }
     String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
@@ -124,6 +155,8 @@ public record ResolvedWebhook(WebhookEndpoint endpoint, PayloadOptions options, 
   }
 
   private static String version(SecretKeyReference ref, Map<String, Secret> secretsByName) {
-    return ref == null ? "none" : secretsByName.get(ref.getName()).getMetadata().getResourceVersion();
+    return ref == null
+        ? "none"
+        : secretsByName.get(ref.getName()).getMetadata().getResourceVersion();
   }
 }

@@ -4,14 +4,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Regular expressions from tenants applied to text from anyone (a mail body) with bounded cost:
- * at most {@link #MAX_CHARS} characters are searched, the engine may read characters at most
- * {@link #STEP_BUDGET} times in all, and a pattern that recurses too deep for the stack (such as
- * {@code (.|\s)*} on a long text) is stopped too. Whatever is stopped is {@link Match#TOO_COSTLY}.
+ * Regular expressions from tenants applied to text from anyone (a mail body) with bounded cost: at
+ * most {@link #MAX_CHARS} characters are searched, the engine may read characters at most {@link
+ * #STEP_BUDGET} times in all, and a pattern that recurses too deep for the stack (such as {@code
+ * (.|\s)*} on a long text) is stopped too. Whatever is stopped is {@link Match#TOO_COSTLY}.
  */
 public final class BoundedRegex {
   /** Character reads one evaluation may make (catastrophic backtracking needs far more). */
   public static final int STEP_BUDGET = 1_000_000;
+
   /** Longer texts are searched in their first {@code MAX_CHARS} characters only. */
   public static final int MAX_CHARS = 65_536;
 
@@ -24,7 +25,9 @@ public final class BoundedRegex {
 
   private BoundedRegex() {}
 
-  /** Whether {@code pattern} is found in (the first {@link #MAX_CHARS} characters of) {@code text}. */
+  /**
+   * Whether {@code pattern} is found in (the first {@link #MAX_CHARS} characters of) {@code text}.
+   */
   public static Match find(Pattern pattern, String text) {
     return run(pattern, text, false);
   }

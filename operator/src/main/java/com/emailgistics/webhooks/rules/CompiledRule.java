@@ -84,19 +84,26 @@ public final class CompiledRule {
         }
       }
       if (match == MatchMode.Any && !anyMatched) {
-        return RuleEvaluation.notMatched(name, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
+        return RuleEvaluation.notMatched(
+            name, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
       }
       if (match == MatchMode.All && firstFailed != null) {
-        String reason = tooCostly != null
-            ? "condition " + firstFailed.label() + " is counted as not matched (match All)" + budgetNote(tooCostly)
-            : "condition " + firstFailed.label() + " did not match (match All)";
+        String reason =
+            tooCostly != null
+                ? "condition "
+                    + firstFailed.label()
+                    + " is counted as not matched (match All)"
+                    + budgetNote(tooCostly)
+                : "condition " + firstFailed.label() + " did not match (match All)";
         return RuleEvaluation.notMatched(name, reason, tooCostly != null);
       }
     }
     for (CompiledCondition exception : exceptions) {
       Match result = exception.evaluate(message);
       if (result == Match.YES) {
-        return RuleEvaluation.notMatched(name, "exception " + exception.label() + " matched" + budgetNote(tooCostly),
+        return RuleEvaluation.notMatched(
+            name,
+            "exception " + exception.label() + " matched" + budgetNote(tooCostly),
             tooCostly != null);
       }
       if (result == Match.TOO_COSTLY && tooCostly == null) {
@@ -108,7 +115,11 @@ public final class CompiledRule {
   }
 
   private static String budgetNote(String stopped) {
-    return stopped == null ? "" : "; " + stopped + ": the regular expression exceeded its budget on this message"
-        + " and was counted as not matching";
+    return stopped == null
+        ? ""
+        : "; "
+            + stopped
+            + ": the regular expression exceeded its budget on this message"
+            + " and was counted as not matching";
   }
 }

@@ -53,14 +53,18 @@ public final class RuleCompiler {
     boolean caseSensitive = condition.isCaseSensitive();
     CompiledCondition.Test test =
         switch (condition.getType()) {
-          case SubjectMatches -> textMatches(Message::subject, patterns(field, values, caseSensitive));
-          case BodyMatches -> textMatches(Message::bodyText, patterns(field, values, caseSensitive));
-          default -> CompiledCondition.Test.of(predicate(condition.getType(), values, caseSensitive));
+          case SubjectMatches ->
+              textMatches(Message::subject, patterns(field, values, caseSensitive));
+          case BodyMatches ->
+              textMatches(Message::bodyText, patterns(field, values, caseSensitive));
+          default ->
+              CompiledCondition.Test.of(predicate(condition.getType(), values, caseSensitive));
         };
     return new CompiledCondition(label, test);
   }
 
-  private static Predicate<Message> predicate(RuleConditionType type, List<String> values, boolean caseSensitive) {
+  private static Predicate<Message> predicate(
+      RuleConditionType type, List<String> values, boolean caseSensitive) {
     return switch (type) {
       case SubjectContains -> textContains(Message::subject, values, caseSensitive);
       case BodyContains -> textContains(Message::bodyText, values, caseSensitive);
@@ -71,9 +75,12 @@ public final class RuleCompiler {
       case ToContains -> recipientContains(Message::to, values);
       case CcContains -> recipientContains(Message::cc, values);
       case RecipientContains ->
-          recipientContains(message -> Stream.concat(message.to().stream(), message.cc().stream()).toList(), values);
+          recipientContains(
+              message -> Stream.concat(message.to().stream(), message.cc().stream()).toList(),
+              values);
       case HasAttachments -> Message::hasAttachments;
-      case SubjectMatches, BodyMatches -> throw new IllegalArgumentException(type + " is a regular expression");
+      case SubjectMatches, BodyMatches ->
+          throw new IllegalArgumentException(type + " is a regular expression");
     };
   }
 
@@ -97,7 +104,9 @@ public final class RuleCompiler {
           && needles.stream()
               .anyMatch(
                   needle ->
-                      caseSensitive ? haystack.contains(needle) : Text.containsIgnoreCase(haystack, needle));
+                      caseSensitive
+                          ? haystack.contains(needle)
+                          : Text.containsIgnoreCase(haystack, needle));
     };
   }
 
@@ -118,7 +127,8 @@ public final class RuleCompiler {
   }
 
   /** Any pattern found is a match; otherwise a pattern stopped by its budget makes it undecided. */
-  private static CompiledCondition.Test textMatches(Function<Message, String> text, List<Pattern> patterns) {
+  private static CompiledCondition.Test textMatches(
+      Function<Message, String> text, List<Pattern> patterns) {
     return message -> {
       String haystack = text.apply(message);
       if (haystack == null) {
@@ -138,7 +148,8 @@ public final class RuleCompiler {
     };
   }
 
-  private static Predicate<Message> addressIs(Function<Message, EmailAddress> who, List<String> values) {
+  private static Predicate<Message> addressIs(
+      Function<Message, EmailAddress> who, List<String> values) {
     List<String> addresses = values.stream().map(String::trim).toList();
     return message -> {
       EmailAddress address = who.apply(message);
@@ -148,7 +159,8 @@ public final class RuleCompiler {
     };
   }
 
-  private static Predicate<Message> domainIs(Function<Message, EmailAddress> who, List<String> values) {
+  private static Predicate<Message> domainIs(
+      Function<Message, EmailAddress> who, List<String> values) {
     List<String> domains =
         values.stream()
             .map(v -> v.trim().toLowerCase(Locale.ROOT))

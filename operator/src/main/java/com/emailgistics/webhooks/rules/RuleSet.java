@@ -29,7 +29,8 @@ public final class RuleSet {
     for (CompiledRule rule : rules) {
       if (stoppedBy != null) {
         evaluations.add(
-            RuleEvaluation.notMatched(rule.name(), "not evaluated: rule " + stoppedBy + " stopped processing"));
+            RuleEvaluation.notMatched(
+                rule.name(), "not evaluated: rule " + stoppedBy + " stopped processing"));
         continue;
       }
       RuleEvaluation evaluation = rule.evaluate(message);

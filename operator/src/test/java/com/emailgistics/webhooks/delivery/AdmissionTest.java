@@ -55,7 +55,8 @@ class AdmissionTest {
     assertThat(second.cancel()).isTrue();
     a.release();
 
-    Admission.Slot granted = first.slot().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    Admission.Slot granted =
+        first.slot().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(granted).isNotNull();
     assertThat(second.slot().isComplete()).isFalse();
     assertThat(first.cancel()).as("already granted").isFalse();

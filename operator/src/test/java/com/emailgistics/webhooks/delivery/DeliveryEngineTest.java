@@ -24,14 +24,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The retry and validation rules of spec section 7, against real HTTPS endpoints. */
 class DeliveryEngineTest {
   private static final EventLoops LOOPS = EventLoops.start("test", 1);
-  private static final String OK = "{\"status\":\"success\",\"message\":\"done\",\"actions\":[{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\"]}}]}";
-  /** What dispatch sends (the endpoints check every payload against the payload schema). */
-  private static final Buffer PAYLOAD = PayloadWriter.write(SampleMessage.MESSAGE, new PayloadOptions(true, true));
+  private static final String OK =
+      "{\"status\":\"success\",\"message\":\"done\",\"actions\":[{\"type\":\"tag\",\"value\":{\"tags\":[\"VIP\"]}}]}";
 
-  private static final DeliveryEngine ENGINE = new DeliveryEngine(
-      new WebhookHttpClient(LOOPS.lanes().get(0), "Emailgistics/test",
-          new WebhookHttpClient.ClientSettings(10, true, 100, EventLoops.tlsEngine())),
-      new RetryPolicy(Clock.systemUTC()));
+  /** What dispatch sends (the endpoints check every payload against the payload schema). */
+  private static final Buffer PAYLOAD =
+      PayloadWriter.write(SampleMessage.MESSAGE, new PayloadOptions(true, true));
+
+  private static final DeliveryEngine ENGINE =
+      new DeliveryEngine(
+          new WebhookHttpClient(
+              LOOPS.lanes().get(0),
+              "Emailgistics/test",
+              new WebhookHttpClient.ClientSettings(10, true, 100, EventLoops.tlsEngine())),
+          new RetryPolicy(Clock.systemUTC()));
   private HttpsEndpoint endpoint;
 
   @BeforeEach
@@ -52,8 +58,14 @@ class DeliveryEngineTest {
   /** Delivers on the engine's event loop, as dispatch does, and waits for the result. */
   private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-    LOOPS.lanes().get(0).runOnContext(onLane -> ENGINE.deliver(target, "msg_engine_test", PAYLOAD, deadline)
-        .onComplete(done -> result.complete(done.result())));
+    LOOPS
+        .lanes()
+        .get(0)
+        .runOnContext(
+            onLane ->
+                ENGINE
+                    .deliver(target, "msg_engine_test", PAYLOAD, deadline)
+                    .onComplete(done -> result.complete(done.result())));
     return result.join();
   }
 
@@ -62,7 +74,12 @@ class DeliveryEngineTest {
   }
 
   private WebhookEndpoint target(Duration timeout) {
-    return new WebhookEndpoint(endpoint.url("/hook"), Optional.of("t0ken-Value!2024"), Optional.of(endpoint.caPem()), timeout, Optional.empty());
+    return new WebhookEndpoint(
+        endpoint.url("/hook"),
+        Optional.of("t0ken-Value!2024"),
+        Optional.of(endpoint.caPem()),
+        timeout,
+        Optional.empty());
   }
 
   private DeliveryResult deliver() {
@@ -80,7 +97,9 @@ class DeliveryEngineTest {
     assertThat(result.httpStatus()).isEqualTo(200);
     assertThat(result.message()).isEqualTo("done");
     assertThat(result.actions()).hasSize(1);
-    assertThat(endpoint.requests()).hasSize(3).extracting(r -> r.getBody().utf8())
+    assertThat(endpoint.requests())
+        .hasSize(3)
+        .extracting(r -> r.getBody().utf8())
         .containsOnly(PAYLOAD.toString(StandardCharsets.UTF_8));
     assertThat(endpoint.millisBetween(0, 1)).isBetween(900L, 2500L);
     assertThat(endpoint.millisBetween(1, 2)).isBetween(1900L, 3500L);
@@ -94,13 +113,16 @@ class DeliveryEngineTest {
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.attempts()).isEqualTo(3);
-    assertThat(result.message()).startsWith("Endpoint answered HTTP 502 (expected 200)").endsWith("(after 3 attempts)");
+    assertThat(result.message())
+        .startsWith("Endpoint answered HTTP 502 (expected 200)")
+        .endsWith("(after 3 attempts)");
     assertThat(endpoint.requests()).hasSize(3);
   }
 
   @Test
   void tooManyRequestsWaitsForRetryAfterCappedAtTenSeconds() {
-    endpoint.script(new MockResponse.Builder().code(429).setHeader("Retry-After", "30").build(), json(200, OK));
+    endpoint.script(
+        new MockResponse.Builder().code(429).setHeader("Retry-After", "30").build(), json(200, OK));
 
     DeliveryResult result = deliver();
 
@@ -124,7 +146,8 @@ class DeliveryEngineTest {
 
   @Test
   void timeoutIsAConnectionErrorAndRetried() {
-    endpoint.respond(new MockResponse.Builder().code(200).body(OK).headersDelay(3, TimeUnit.SECONDS).build());
+    endpoint.respond(
+        new MockResponse.Builder().code(200).body(OK).headersDelay(3, TimeUnit.SECONDS).build());
 
     DeliveryResult result = deliver(target(Duration.ofSeconds(1)));
 
@@ -137,7 +160,13 @@ class DeliveryEngineTest {
   @Test
   void endpointOfferingOnlyTls11IsRefused() throws Exception {
     try (HttpsEndpoint legacy = new HttpsEndpoint(new String[] {"TLSv1.1"})) {
-      WebhookEndpoint target = new WebhookEndpoint(legacy.url("/hook"), Optional.empty(), Optional.of(legacy.caPem()), Duration.ofSeconds(5), Optional.empty());
+      WebhookEndpoint target =
+          new WebhookEndpoint(
+              legacy.url("/hook"),
+              Optional.empty(),
+              Optional.of(legacy.caPem()),
+              Duration.ofSeconds(5),
+              Optional.empty());
 
       DeliveryResult result = deliver(target);
 
@@ -150,7 +179,13 @@ class DeliveryEngineTest {
   @Test
   void sameEndpointWithModernTlsIsAccepted() throws Exception {
     try (HttpsEndpoint modern = new HttpsEndpoint(new String[] {"TLSv1.1", "TLSv1.2"})) {
-      WebhookEndpoint target = new WebhookEndpoint(modern.url("/hook"), Optional.empty(), Optional.of(modern.caPem()), Duration.ofSeconds(5), Optional.empty());
+      WebhookEndpoint target =
+          new WebhookEndpoint(
+              modern.url("/hook"),
+              Optional.empty(),
+              Optional.of(modern.caPem()),
+              Duration.ofSeconds(5),
+              Optional.empty());
 
       assertThat(deliver(target).outcome()).isEqualTo(DeliveryOutcome.Succeeded);
       assertThat(modern.lastRequest().getHandshake().tlsVersion().javaName()).isEqualTo("TLSv1.2");
@@ -159,7 +194,13 @@ class DeliveryEngineTest {
 
   @Test
   void untrustedCertificateIsRefused() {
-    WebhookEndpoint untrusted = new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Optional.empty());
+    WebhookEndpoint untrusted =
+        new WebhookEndpoint(
+            endpoint.url("/hook"),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofSeconds(5),
+            Optional.empty());
 
     DeliveryResult result = deliver(untrusted);
 
@@ -170,22 +211,26 @@ class DeliveryEngineTest {
 
   @ParameterizedTest
   @CsvSource({
-      "https://169.254.169.254/latest/meta-data, 169.254.169.254, a link-local address",
-      "https://[fe80::1]:8443/hook, fe80:0:0:0:0:0:0:1, a link-local address",
-      "https://[::ffff:169.254.169.254]/hook, 169.254.169.254, a link-local address",
-      "https://0.0.0.0:8443/hook, 0.0.0.0, the unspecified address",
-      "https://224.0.0.1/hook, 224.0.0.1, a multicast address"})
-  void deliveriesToMetadataServicesAndOtherNonUnicastAddressesAreRefusedWithoutConnecting(String url, String address,
-      String why) {
-    WebhookEndpoint target = new WebhookEndpoint(url, Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-        Optional.empty());
+    "https://169.254.169.254/latest/meta-data, 169.254.169.254, a link-local address",
+    "https://[fe80::1]:8443/hook, fe80:0:0:0:0:0:0:1, a link-local address",
+    "https://[::ffff:169.254.169.254]/hook, 169.254.169.254, a link-local address",
+    "https://0.0.0.0:8443/hook, 0.0.0.0, the unspecified address",
+    "https://224.0.0.1/hook, 224.0.0.1, a multicast address"
+  })
+  void deliveriesToMetadataServicesAndOtherNonUnicastAddressesAreRefusedWithoutConnecting(
+      String url, String address, String why) {
+    WebhookEndpoint target =
+        new WebhookEndpoint(
+            url, Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Optional.empty());
 
     DeliveryResult result = deliver(target);
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.category()).isEqualTo(Outcome.ConnectionError);
     assertThat(result.attempts()).as("a refusal is final").isEqualTo(1);
-    assertThat(result.message()).startsWith("Connection error: Refused to connect to ").contains("(" + address + "): " + why);
+    assertThat(result.message())
+        .startsWith("Connection error: Refused to connect to ")
+        .contains("(" + address + "): " + why);
   }
 
   @Test
@@ -201,7 +246,9 @@ class DeliveryEngineTest {
 
   @Test
   void statusErrorIsALogicalFailureWhoseActionsAreIgnored() {
-    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
+    endpoint.respond(
+        200,
+        "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
 
     DeliveryResult result = deliver();
 
@@ -214,18 +261,22 @@ class DeliveryEngineTest {
   @Test
   void anEndpointsTextIsKeptRedactedAndShortened() {
     String secretEcho = "x".repeat(DeliveryEngine.MAX_ENDPOINT_TEXT - 5) + "t0ken-Value!2024";
-    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"" + secretEcho + "y".repeat(200_000) + "\"}");
+    endpoint.respond(
+        200, "{\"status\":\"error\",\"message\":\"" + secretEcho + "y".repeat(200_000) + "\"}");
 
     DeliveryResult result = deliver();
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.EndpointError);
-    assertThat(result.message()).hasSize(DeliveryEngine.MAX_ENDPOINT_TEXT + 3).endsWith("x[REDA...")
+    assertThat(result.message())
+        .hasSize(DeliveryEngine.MAX_ENDPOINT_TEXT + 3)
+        .endsWith("x[REDA...")
         .doesNotContain("t0k");
   }
 
   @Test
   void statusOtherThanSuccessOrErrorIsALogicalFailure() {
-    endpoint.respond(200, "{\"status\":\"SUCCESS\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]}");
+    endpoint.respond(
+        200, "{\"status\":\"SUCCESS\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]}");
 
     DeliveryResult result = deliver();
 
@@ -236,14 +287,17 @@ class DeliveryEngineTest {
 
   @Test
   void redirectIsNotFollowed() {
-    endpoint.respond(new MockResponse.Builder().code(307).setHeader("Location", endpoint.url("/other")).build());
+    endpoint.respond(
+        new MockResponse.Builder().code(307).setHeader("Location", endpoint.url("/other")).build());
 
     DeliveryResult result = deliver();
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.httpStatus()).isEqualTo(307);
     assertThat(result.attempts()).isEqualTo(1);
-    assertThat(endpoint.requests()).extracting(r -> r.getUrl().encodedPath()).containsExactly("/hook");
+    assertThat(endpoint.requests())
+        .extracting(r -> r.getUrl().encodedPath())
+        .containsExactly("/hook");
   }
 
   @Test
@@ -254,12 +308,19 @@ class DeliveryEngineTest {
     assertThat(headers.get("User-Agent")).isEqualTo("Emailgistics/test");
     assertThat(headers.get("Content-Type")).isEqualTo("application/json");
     assertThat(headers.get("Authorization")).isEqualTo("Bearer t0ken-Value!2024");
-    assertThat(endpoint.lastRequest().getBody().utf8()).isEqualTo(PAYLOAD.toString(StandardCharsets.UTF_8));
+    assertThat(endpoint.lastRequest().getBody().utf8())
+        .isEqualTo(PAYLOAD.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void noSecretMeansNoAuthorizationHeader() {
-    deliver(new WebhookEndpoint(endpoint.url("/hook"), Optional.empty(), Optional.of(endpoint.caPem()), Duration.ofSeconds(5), Optional.empty()));
+    deliver(
+        new WebhookEndpoint(
+            endpoint.url("/hook"),
+            Optional.empty(),
+            Optional.of(endpoint.caPem()),
+            Duration.ofSeconds(5),
+            Optional.empty()));
 
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
   }
@@ -273,7 +334,11 @@ class DeliveryEngineTest {
 
   @Test
   void answerOverOneMebibyteIsRefusedUnread() {
-    endpoint.respond(200, "{\"status\":\"success\",\"message\":\"" + "x".repeat(WebhookHttpClient.MAX_RESPONSE_BYTES) + "\"}");
+    endpoint.respond(
+        200,
+        "{\"status\":\"success\",\"message\":\""
+            + "x".repeat(WebhookHttpClient.MAX_RESPONSE_BYTES)
+            + "\"}");
 
     DeliveryResult result = deliver();
 
@@ -284,10 +349,18 @@ class DeliveryEngineTest {
 
   @Test
   void timeoutCoversTheBodyToo() {
-    endpoint.respond(new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(OK)
-        .throttleBody(4, 1, TimeUnit.SECONDS).build());
+    endpoint.respond(
+        new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "application/json")
+            .body(OK)
+            .throttleBody(4, 1, TimeUnit.SECONDS)
+            .build());
 
-    DeliveryResult result = deliver(target(Duration.ofSeconds(1)), Deadline.in(Duration.ofSeconds(2), "the test's deadline"));
+    DeliveryResult result =
+        deliver(
+            target(Duration.ofSeconds(1)),
+            Deadline.in(Duration.ofSeconds(2), "the test's deadline"));
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
     assertThat(result.message()).startsWith("Connection error: Timed out after 1s");
@@ -298,24 +371,35 @@ class DeliveryEngineTest {
   void noRetryStartsAfterTheDeadline() {
     endpoint.respond(500, "{}");
 
-    DeliveryResult result = deliver(target(Duration.ofSeconds(5)), Deadline.in(Duration.ofMillis(1500), "the test's deadline"));
+    DeliveryResult result =
+        deliver(
+            target(Duration.ofSeconds(5)),
+            Deadline.in(Duration.ofMillis(1500), "the test's deadline"));
 
     assertThat(result.attempts()).isEqualTo(2);
-    assertThat(result.message()).endsWith("(after 2 attempts) (not retried: the next attempt would start after the test's deadline)");
+    assertThat(result.message())
+        .endsWith(
+            "(after 2 attempts) (not retried: the next attempt would start after the test's deadline)");
     assertThat(endpoint.requests()).hasSize(2);
   }
 
   @Test
   void deadlineCutShortCancelsTheAttemptInFlight() {
-    endpoint.respond(new MockResponse.Builder().code(200).body(OK).headersDelay(10, TimeUnit.SECONDS).build());
+    endpoint.respond(
+        new MockResponse.Builder().code(200).body(OK).headersDelay(10, TimeUnit.SECONDS).build());
     Deadline deadline = Deadline.in(Duration.ofMinutes(1), "the test's deadline");
-    LOOPS.lanes().get(0).owner().setTimer(300, id -> deadline.expire("the operator is shutting down"));
+    LOOPS
+        .lanes()
+        .get(0)
+        .owner()
+        .setTimer(300, id -> deadline.expire("the operator is shutting down"));
     long start = System.nanoTime();
 
     DeliveryResult result = deliver(target(Duration.ofSeconds(30)), deadline);
 
     assertThat(result.outcome()).isEqualTo(DeliveryOutcome.Failed);
-    assertThat(result.message()).isEqualTo("Connection error: Cut short: the operator is shutting down");
+    assertThat(result.message())
+        .isEqualTo("Connection error: Cut short: the operator is shutting down");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 }

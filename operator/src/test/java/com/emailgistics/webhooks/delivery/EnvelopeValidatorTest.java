@@ -15,30 +15,42 @@ class EnvelopeValidatorTest {
   }
 
   private static EnvelopeVerdict validate(int status, String body, Optional<String> secret) {
-    return EnvelopeValidator.validate(status, body == null ? null : body.getBytes(StandardCharsets.UTF_8), new Redactor(secret));
+    return EnvelopeValidator.validate(
+        status, body == null ? null : body.getBytes(StandardCharsets.UTF_8), new Redactor(secret));
   }
-
 
   @Test
   void successCarriesTheActionsInOrder() {
-    EnvelopeVerdict verdict = validate(200, """
+    EnvelopeVerdict verdict =
+        validate(
+            200,
+            """
         {"status":"success","message":"done","unknownField":1,"actions":[
           {"type":"tag","value":{"tags":["VIP"]}},{"type":"assign","name":"A","value":{}}]}""");
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.Succeeded);
     assertThat(verdict.message()).isEqualTo("done");
-    assertThat(verdict.actions()).extracting(a -> a.get("type").asText()).containsExactly("tag", "assign");
+    assertThat(verdict.actions())
+        .extracting(a -> a.get("type").asText())
+        .containsExactly("tag", "assign");
   }
 
   @Test
   void successWithoutActionsHasNone() {
-    assertThat(validate(200, "{\"status\":\"success\",\"message\":\"No CRM record; nothing to enrich.\"}").actions()).isEmpty();
+    assertThat(
+            validate(
+                    200,
+                    "{\"status\":\"success\",\"message\":\"No CRM record; nothing to enrich.\"}")
+                .actions())
+        .isEmpty();
   }
 
   @Test
   void errorStatusIgnoresActionsAndKeepsTheMessageVerbatim() {
-    EnvelopeVerdict verdict = validate(200,
-        "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
+    EnvelopeVerdict verdict =
+        validate(
+            200,
+            "{\"status\":\"error\",\"message\":\"CRM service unavailable.\",\"actions\":[{\"type\":\"tag\"}]}");
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.EndpointError);
     assertThat(verdict.message()).isEqualTo("CRM service unavailable.");
@@ -46,19 +58,21 @@ class EnvelopeValidatorTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "201 | {\"status\":\"success\",\"message\":\"m\"} | HTTPStatus",
-    "404 | not found | HTTPStatus",
-    "301 | '' | HTTPStatus",
-    "200 | {\"status\":\"success\" | MalformedJSON",
-    "200 | '' | MalformedJSON",
-    "200 | [1,2] | MalformedJSON",
-    "200 | {\"status\":\"success\",\"message\":\"m\"} trailing | MalformedJSON",
-    "200 | {\"message\":\"m\"} | MissingFields",
-    "200 | {\"status\":\"success\",\"message\":7} | MissingFields",
-    "200 | {\"status\":\"Success\",\"message\":\"m\"} | InvalidStatus",
-    "200 | {\"status\":\"ok\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]} | InvalidStatus",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "201 | {\"status\":\"success\",\"message\":\"m\"} | HTTPStatus",
+        "404 | not found | HTTPStatus",
+        "301 | '' | HTTPStatus",
+        "200 | {\"status\":\"success\" | MalformedJSON",
+        "200 | '' | MalformedJSON",
+        "200 | [1,2] | MalformedJSON",
+        "200 | {\"status\":\"success\",\"message\":\"m\"} trailing | MalformedJSON",
+        "200 | {\"message\":\"m\"} | MissingFields",
+        "200 | {\"status\":\"success\",\"message\":7} | MissingFields",
+        "200 | {\"status\":\"Success\",\"message\":\"m\"} | InvalidStatus",
+        "200 | {\"status\":\"ok\",\"message\":\"m\",\"actions\":[{\"type\":\"tag\"}]} | InvalidStatus",
+      })
   void failuresAreCategorised(int status, String body, Outcome expected) {
     EnvelopeVerdict verdict = validate(status, body);
     assertThat(verdict.outcome()).isEqualTo(expected);
@@ -87,7 +101,9 @@ class EnvelopeValidatorTest {
   @Test
   void longErrorBodiesAreShortened() {
     String message = validate(500, "x".repeat(1000)).message();
-    assertThat(message).startsWith("Endpoint answered HTTP 500 (expected 200): xxx").endsWith("...");
+    assertThat(message)
+        .startsWith("Endpoint answered HTTP 500 (expected 200): xxx")
+        .endsWith("...");
     assertThat(message.length()).isLessThan(260);
   }
 
@@ -99,17 +115,22 @@ class EnvelopeValidatorTest {
 
     String message = validate(500, body, Optional.of(secret)).message();
 
-    assertThat(message).doesNotContain(secret.substring(0, 3)).startsWith("Endpoint answered HTTP 500 (expected 200): xxx")
+    assertThat(message)
+        .doesNotContain(secret.substring(0, 3))
+        .startsWith("Endpoint answered HTTP 500 (expected 200): xxx")
         .endsWith("...");
   }
 
   @Test
   void aSecretEchoedInsideAJsonStringIsMaskedToo() {
     String secret = "a\"quoted\\token-0123456789";
-    String body = "{\"error\":\"bad token " + secret.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    String body =
+        "{\"error\":\"bad token " + secret.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
 
     String message = validate(401, body, Optional.of(secret)).message();
 
-    assertThat(message).isEqualTo("Endpoint answered HTTP 401 (expected 200): {\"error\":\"bad token [REDACTED]\"}");
+    assertThat(message)
+        .isEqualTo(
+            "Endpoint answered HTTP 401 (expected 200): {\"error\":\"bad token [REDACTED]\"}");
   }
 }

@@ -17,15 +17,27 @@ class PayloadWriterTest {
 
   private static Message message(String body, Map<String, String> customFields) {
     return new Message(
-        "AAMk-1", "received", "<CAF1@mail>", "2025-03-14T15:09:26Z", "claims@insurer.example",
-        EmailAddress.of("Pat Doe", "pat@customer.example"), EmailAddress.of(null, "pat@customer.example"),
-        List.of(EmailAddress.of("Claims Team", "claims@insurer.example")), List.of(),
-        "Question", false, "2025-03-14T15:09:27Z", "2L8WYB89Z", body, customFields);
+        "AAMk-1",
+        "received",
+        "<CAF1@mail>",
+        "2025-03-14T15:09:26Z",
+        "claims@insurer.example",
+        EmailAddress.of("Pat Doe", "pat@customer.example"),
+        EmailAddress.of(null, "pat@customer.example"),
+        List.of(EmailAddress.of("Claims Team", "claims@insurer.example")),
+        List.of(),
+        "Question",
+        false,
+        "2025-03-14T15:09:27Z",
+        "2L8WYB89Z",
+        body,
+        customFields);
   }
 
   @Test
   void alwaysPresentFieldsFollowTheSpec() throws Exception {
-    JsonNode payload = payload(message("Hello", Map.of("claimNumber", "CLM-1")), new PayloadOptions(false, false));
+    JsonNode payload =
+        payload(message("Hello", Map.of("claimNumber", "CLM-1")), new PayloadOptions(false, false));
 
     assertThat(payload.get("id").asText()).isEqualTo("AAMk-1");
     assertThat(payload.get("event").asText()).isEqualTo("received");
@@ -33,7 +45,8 @@ class PayloadWriterTest {
     assertThat(payload.at("/sender/emailAddress/name").asText()).isEqualTo("Pat Doe");
     assertThat(payload.at("/from/emailAddress/address").asText()).isEqualTo("pat@customer.example");
     assertThat(payload.at("/from/emailAddress/name").asText()).isEmpty();
-    assertThat(payload.at("/to/0/emailAddress/address").asText()).isEqualTo("claims@insurer.example");
+    assertThat(payload.at("/to/0/emailAddress/address").asText())
+        .isEqualTo("claims@insurer.example");
     assertThat(payload.get("cc").isArray()).isTrue();
     assertThat(payload.get("hasAttachments").isBoolean()).isTrue();
     assertThat(payload.get("conversationId").asText()).isEqualTo("2L8WYB89Z");
@@ -49,13 +62,17 @@ class PayloadWriterTest {
 
   @Test
   void customFieldsOnlyWhenIncludedAndValuesExist() throws Exception {
-    assertThat(payload(message(null, Map.of()), new PayloadOptions(false, true)).has("customFields")).isFalse();
-    JsonNode payload = payload(message(null, Map.of("claimNumber", "CLM-1")), new PayloadOptions(false, true));
+    assertThat(
+            payload(message(null, Map.of()), new PayloadOptions(false, true)).has("customFields"))
+        .isFalse();
+    JsonNode payload =
+        payload(message(null, Map.of("claimNumber", "CLM-1")), new PayloadOptions(false, true));
     assertThat(payload.at("/customFields/claimNumber").asText()).isEqualTo("CLM-1");
   }
 
   @Test
   void missingBodyIsNotInventedEvenWhenIncluded() throws Exception {
-    assertThat(payload(message(null, Map.of()), new PayloadOptions(true, true)).has("bodyText")).isFalse();
+    assertThat(payload(message(null, Map.of()), new PayloadOptions(true, true)).has("bodyText"))
+        .isFalse();
   }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private static final Clock NOW = Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
   private final RetryPolicy policy = new RetryPolicy(NOW);
 
   private static EndpointAnswer status(int code, String retryAfter) {
@@ -19,7 +20,8 @@ class RetryPolicyTest {
 
   @Test
   void connectionErrorsAndServerErrorsBackOffOneThenTwoSeconds() {
-    assertThat(policy.retryDelay(1, EndpointAnswer.failed("refused", 1))).contains(Duration.ofSeconds(1));
+    assertThat(policy.retryDelay(1, EndpointAnswer.failed("refused", 1)))
+        .contains(Duration.ofSeconds(1));
     assertThat(policy.retryDelay(2, status(503, null))).contains(Duration.ofSeconds(2));
     assertThat(policy.retryDelay(3, status(503, null))).isEmpty();
   }
@@ -28,7 +30,8 @@ class RetryPolicyTest {
   void tooManyRequestsHonoursRetryAfterUpToTenSeconds() {
     assertThat(policy.retryDelay(1, status(429, "3"))).contains(Duration.ofSeconds(3));
     assertThat(policy.retryDelay(1, status(429, "30"))).contains(Duration.ofSeconds(10));
-    assertThat(policy.retryDelay(1, status(429, "Thu, 01 Jan 2026 10:00:05 GMT"))).contains(Duration.ofSeconds(5));
+    assertThat(policy.retryDelay(1, status(429, "Thu, 01 Jan 2026 10:00:05 GMT")))
+        .contains(Duration.ofSeconds(5));
     assertThat(policy.retryDelay(1, status(429, null))).contains(Duration.ofSeconds(1));
     assertThat(policy.retryDelay(1, status(429, "soon"))).contains(Duration.ofSeconds(1));
     assertThat(policy.retryDelay(3, status(429, "1"))).isEmpty();

@@ -61,37 +61,69 @@ class DispatchDrainTest {
   void everyMessageInFlightIsAnsweredAndNewOnesAreTurnedAway() throws Exception {
     slow = new HttpsEndpoint();
     stuck = new HttpsEndpoint();
-    OperatorFixture operator = new OperatorFixture(client, OperatorConfig.fromEnvironment(Map.of(
-        OperatorConfig.ENABLED, "true", OperatorConfig.DRAIN_SECONDS, "4")));
+    OperatorFixture operator =
+        new OperatorFixture(
+            client,
+            OperatorConfig.fromEnvironment(
+                Map.of(OperatorConfig.ENABLED, "true", OperatorConfig.DRAIN_SECONDS, "4")));
     DispatchClient dispatch = new DispatchClient(operator.dispatchUrl());
     NamespacedReference claims = new NamespacedReference(TEAM, "claims");
     createWebhook("slow", slow, claims);
     createWebhook("stuck", stuck, claims);
     client.resource(mailbox(TEAM, "claims")).create();
     client.resource(rule(TEAM, "to-slow", "claims", RuleAction.useWebhook(ADMIN, "slow"))).create();
-    client.resource(rule(TEAM, "to-stuck", "claims", RuleAction.useWebhook(ADMIN, "stuck"))).create();
-    await().atMost(OperatorFixture.WAIT).until(() -> dispatch.post("/v1/rules/team/to-slow/messages",
-        message("warm-up", "x", "a@customer.example")).statusCode() == 200);
+    client
+        .resource(rule(TEAM, "to-stuck", "claims", RuleAction.useWebhook(ADMIN, "stuck")))
+        .create();
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(
+            () ->
+                dispatch
+                        .post(
+                            "/v1/rules/team/to-slow/messages",
+                            message("warm-up", "x", "a@customer.example"))
+                        .statusCode()
+                    == 200);
     for (String name : List.of("slow", "stuck")) {
-      operator.awaitCondition(Webhook.class, ADMIN, name, w -> w.getStatus().getConditions(), "TestSucceeded",
+      operator.awaitCondition(
+          Webhook.class,
+          ADMIN,
+          name,
+          w -> w.getStatus().getConditions(),
+          "TestSucceeded",
           condition -> "True".equals(condition.getStatus()));
     }
-    slow.respond(HttpsEndpoint.json(200, OK).newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
-    stuck.respond(HttpsEndpoint.json(200, OK).newBuilder().headersDelay(30, TimeUnit.SECONDS).build());
+    slow.respond(
+        HttpsEndpoint.json(200, OK).newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
+    stuck.respond(
+        HttpsEndpoint.json(200, OK).newBuilder().headersDelay(30, TimeUnit.SECONDS).build());
 
     List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
     for (int i = 0; i < IN_FLIGHT; i++) {
-      inFlight.add(dispatch.postAsync("/v1/rules/team/to-slow/messages", message("drain-" + i, "x", "a@customer.example")));
+      inFlight.add(
+          dispatch.postAsync(
+              "/v1/rules/team/to-slow/messages", message("drain-" + i, "x", "a@customer.example")));
     }
     CompletableFuture<HttpResponse<String>> outlasting =
-        dispatch.postAsync("/v1/rules/team/to-stuck/messages", message("outlasting", "x", "a@customer.example"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> slow.requests().size() >= IN_FLIGHT && !stuck.requests().isEmpty()
-        && stuck.requests().stream().anyMatch(r -> r.getBody().utf8().contains("outlasting")));
+        dispatch.postAsync(
+            "/v1/rules/team/to-stuck/messages", message("outlasting", "x", "a@customer.example"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                slow.requests().size() >= IN_FLIGHT
+                    && !stuck.requests().isEmpty()
+                    && stuck.requests().stream()
+                        .anyMatch(r -> r.getBody().utf8().contains("outlasting")));
 
     CompletableFuture<Void> shutdown = CompletableFuture.runAsync(operator::shutdownGracefully);
     await().atMost(Duration.ofSeconds(1)).until(() -> probe(operator, "/readyz") == 503);
-    assertError(dispatch.post("/v1/rules/team/to-slow/messages", message("late", "x", "a@customer.example")),
-        503, "the operator is shutting down; send the message to another replica");
+    assertError(
+        dispatch.post(
+            "/v1/rules/team/to-slow/messages", message("late", "x", "a@customer.example")),
+        503,
+        "the operator is shutting down; send the message to another replica");
 
     for (CompletableFuture<HttpResponse<String>> answer : inFlight) {
       HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
@@ -102,11 +134,13 @@ class DispatchDrainTest {
     JsonNode report = json(cut);
     assertThat(cut.statusCode()).isEqualTo(200);
     assertThat(report.get("complete").asBoolean()).isFalse();
-    assertThat(report.at("/deliveries/0/message").asText()).isEqualTo("Connection error: Cut short: the operator is shutting down");
+    assertThat(report.at("/deliveries/0/message").asText())
+        .isEqualTo("Connection error: Cut short: the operator is shutting down");
     shutdown.get(15, TimeUnit.SECONDS);
   }
 
-  private static void createWebhook(String name, HttpsEndpoint endpoint, NamespacedReference mailbox) {
+  private static void createWebhook(
+      String name, HttpsEndpoint endpoint, NamespacedReference mailbox) {
     client.resource(secret(ADMIN, name + "-ca", Map.of("ca.crt", endpoint.caPem()))).create();
     Webhook webhook = webhook(ADMIN, name, endpoint.url("/" + name), null, mailbox);
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
@@ -115,8 +149,13 @@ class DispatchDrainTest {
 
   private static int probe(OperatorFixture operator, String path) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(operator.healthUrl() + path))
-          .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(operator.healthUrl() + path))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       return -1;
     }

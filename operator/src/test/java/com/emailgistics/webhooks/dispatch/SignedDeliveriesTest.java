@@ -59,10 +59,14 @@ class SignedDeliveriesTest {
     dispatch = new DispatchClient(operator.dispatchUrl());
     client.resource(secret(ADMIN, "receiver-ca", Map.of("ca.crt", receiver.caPem()))).create();
     // Rotation in progress: the old and the new secret both sign.
-    client.resource(secret(ADMIN, "signing", Map.of("secrets", OLD_SECRET + " " + NEW_SECRET))).create();
+    client
+        .resource(secret(ADMIN, "signing", Map.of("secrets", OLD_SECRET + " " + NEW_SECRET)))
+        .create();
     client.resource(signedWebhook("signed", new SecretKeyReference("signing", "secrets"))).create();
     client.resource(mailbox(TEAM, "claims")).create();
-    client.resource(rule(TEAM, "every-message", "claims", RuleAction.useWebhook(ADMIN, "signed"))).create();
+    client
+        .resource(rule(TEAM, "every-message", "claims", RuleAction.useWebhook(ADMIN, "signed")))
+        .create();
   }
 
   private static String whsec(String key) {
@@ -76,7 +80,9 @@ class SignedDeliveriesTest {
   }
 
   private static Webhook signedWebhook(String name, SecretKeyReference signing) {
-    Webhook webhook = webhook(ADMIN, name, receiver.url("/" + name), null, new NamespacedReference(TEAM, "claims"));
+    Webhook webhook =
+        webhook(
+            ADMIN, name, receiver.url("/" + name), null, new NamespacedReference(TEAM, "claims"));
     webhook.getSpec().setCaBundleRef(new SecretKeyReference("receiver-ca", "ca.crt"));
     webhook.getSpec().setSigning(new WebhookSigning(signing));
     return webhook;
@@ -84,27 +90,51 @@ class SignedDeliveriesTest {
 
   @Test
   void theTestDeliveryIsSignedWithEverySecretAndVerifiesWithTheReferenceLibrary() throws Exception {
-    operator.awaitCondition(Webhook.class, ADMIN, "signed", w -> w.getStatus() == null ? null : w.getStatus().getConditions(),
-        "TestSucceeded", c -> "True".equals(c.getStatus()));
-    RecordedRequest test = receiver.requests().stream().filter(r -> r.getUrl().encodedPath().equals("/signed"))
-        .filter(r -> r.getBody().utf8().contains("sample-message-0001")).findFirst().orElseThrow();
+    operator.awaitCondition(
+        Webhook.class,
+        ADMIN,
+        "signed",
+        w -> w.getStatus() == null ? null : w.getStatus().getConditions(),
+        "TestSucceeded",
+        c -> "True".equals(c.getStatus()));
+    RecordedRequest test =
+        receiver.requests().stream()
+            .filter(r -> r.getUrl().encodedPath().equals("/signed"))
+            .filter(r -> r.getBody().utf8().contains("sample-message-0001"))
+            .findFirst()
+            .orElseThrow();
 
     assertThat(test.getHeaders().get("webhook-id")).startsWith("msg_test_");
     assertThat(StandardWebhooksVerifier.verify(OLD_SECRET, test)).isEqualTo("verified");
     assertThat(StandardWebhooksVerifier.verify(NEW_SECRET, test)).isEqualTo("verified");
-    assertThat(StandardWebhooksVerifier.verify(UNRELATED_SECRET, test)).contains("No matching signature found");
-    assertThat(StandardWebhooksVerifier.verify(NEW_SECRET, test, test.getBody().utf8().replace("sample", "tampered")))
+    assertThat(StandardWebhooksVerifier.verify(UNRELATED_SECRET, test))
+        .contains("No matching signature found");
+    assertThat(
+            StandardWebhooksVerifier.verify(
+                NEW_SECRET, test, test.getBody().utf8().replace("sample", "tampered")))
         .contains("No matching signature found");
   }
 
   @Test
-  void deliveriesAreSignedAndAMessageKeepsItsIdAcrossCallsSoReceiversCanDropReplays() throws Exception {
-    await().atMost(OperatorFixture.WAIT).until(() -> dispatch.post(PATH, message("warm-up", "s", "pat@customer.example"))
-        .statusCode() == 200 && receiver.requests().stream().anyMatch(r -> r.getBody().utf8().contains("warm-up")));
+  void deliveriesAreSignedAndAMessageKeepsItsIdAcrossCallsSoReceiversCanDropReplays()
+      throws Exception {
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(
+            () ->
+                dispatch.post(PATH, message("warm-up", "s", "pat@customer.example")).statusCode()
+                        == 200
+                    && receiver.requests().stream()
+                        .anyMatch(r -> r.getBody().utf8().contains("warm-up")));
 
-    assertThat(dispatch.post(PATH, message("AAMk-signed-1", "claim", "pat@customer.example")).statusCode()).isEqualTo(200);
+    assertThat(
+            dispatch
+                .post(PATH, message("AAMk-signed-1", "claim", "pat@customer.example"))
+                .statusCode())
+        .isEqualTo(200);
     RecordedRequest first = deliveryOf(receiver, "AAMk-signed-1");
-    assertThat(first.getHeaders().get("webhook-id")).isEqualTo(DeliverySigner.deliveryId("AAMk-signed-1"));
+    assertThat(first.getHeaders().get("webhook-id"))
+        .isEqualTo(DeliverySigner.deliveryId("AAMk-signed-1"));
     assertThat(Long.parseLong(first.getHeaders().get("webhook-timestamp")))
         .isCloseTo(System.currentTimeMillis() / 1000, Offset.offset(60L));
     assertThat(first.getHeaders().get("Authorization")).isNull();
@@ -113,16 +143,40 @@ class SignedDeliveriesTest {
 
   @Test
   void anInvalidSigningSecretMakesTheWebhookNotReadyWithoutShowingIt() {
-    client.resource(secret(ADMIN, "bad-signing", Map.of("secrets", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))).create();
-    client.resource(signedWebhook("badly-signed", new SecretKeyReference("bad-signing", "secrets"))).create();
+    client
+        .resource(
+            secret(ADMIN, "bad-signing", Map.of("secrets", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
+        .create();
+    client
+        .resource(signedWebhook("badly-signed", new SecretKeyReference("bad-signing", "secrets")))
+        .create();
 
-    StatusCondition ready = operator.awaitCondition(Webhook.class, ADMIN, "badly-signed",
-        w -> w.getStatus() == null ? null : w.getStatus().getConditions(), "Ready", c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Webhook.class,
+            ADMIN,
+            "badly-signed",
+            w -> w.getStatus() == null ? null : w.getStatus().getConditions(),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("InvalidSigningSecret");
-    assertThat(ready.getMessage()).isEqualTo("signing.secretRef " + new SecretKeyReference("bad-signing", "secrets")
-        + ": the signing secret does not start with whsec_").doesNotContain("MfKQ");
-    assertThat(Resources.condition(client.resources(Webhook.class).inNamespace(ADMIN).withName("badly-signed").get()
-        .getStatus().getConditions(), "TestSucceeded")).hasValueSatisfying(c -> assertThat(c.getStatus()).isNotEqualTo("True"));
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "signing.secretRef "
+                + new SecretKeyReference("bad-signing", "secrets")
+                + ": the signing secret does not start with whsec_")
+        .doesNotContain("MfKQ");
+    assertThat(
+            Resources.condition(
+                client
+                    .resources(Webhook.class)
+                    .inNamespace(ADMIN)
+                    .withName("badly-signed")
+                    .get()
+                    .getStatus()
+                    .getConditions(),
+                "TestSucceeded"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isNotEqualTo("True"));
   }
 }

@@ -17,10 +17,11 @@ class EventLoopsTest {
       Set<Thread> threads = ConcurrentHashMap.newKeySet();
       for (Context lane : loops.lanes()) {
         CompletableFuture<Void> ran = new CompletableFuture<>();
-        lane.runOnContext(ignored -> {
-          threads.add(Thread.currentThread());
-          ran.complete(null);
-        });
+        lane.runOnContext(
+            ignored -> {
+              threads.add(Thread.currentThread());
+              ran.complete(null);
+            });
         ran.get(5, TimeUnit.SECONDS);
       }
 

@@ -10,15 +10,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConditionSetTest {
-  private static final Clock T1 = Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
-  private static final Clock T2 = Clock.fixed(Instant.parse("2026-01-01T11:00:00Z"), ZoneOffset.UTC);
+  private static final Clock T1 =
+      Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock T2 =
+      Clock.fixed(Instant.parse("2026-01-01T11:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void transitionTimeIsKeptWhileTheStatusStaysTheSame() {
-    List<StatusCondition> first = new ConditionSet(List.of(), 1L, T1).set("Ready", false, "SecretNotFound", "a").toList();
+    List<StatusCondition> first =
+        new ConditionSet(List.of(), 1L, T1).set("Ready", false, "SecretNotFound", "a").toList();
 
-    List<StatusCondition> same = new ConditionSet(first, 2L, T2).set("Ready", false, "SecretKeyNotFound", "b").toList();
-    List<StatusCondition> flipped = new ConditionSet(first, 2L, T2).set("Ready", true, "Ready", "ok").toList();
+    List<StatusCondition> same =
+        new ConditionSet(first, 2L, T2).set("Ready", false, "SecretKeyNotFound", "b").toList();
+    List<StatusCondition> flipped =
+        new ConditionSet(first, 2L, T2).set("Ready", true, "Ready", "ok").toList();
 
     assertThat(same.get(0).getLastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
     assertThat(same.get(0).getReason()).isEqualTo("SecretKeyNotFound");

@@ -44,8 +44,11 @@ class HangingTestDeliveriesTest {
   @BeforeAll
   static void start() throws Exception {
     silent = new HttpsEndpoint();
-    silent.respond(HttpsEndpoint.json(200, "{\"status\":\"success\",\"message\":\"late\"}").newBuilder()
-        .headersDelay(100, TimeUnit.SECONDS).build());
+    silent.respond(
+        HttpsEndpoint.json(200, "{\"status\":\"success\",\"message\":\"late\"}")
+            .newBuilder()
+            .headersDelay(100, TimeUnit.SECONDS)
+            .build());
     operator = new OperatorFixture(client, OperatorConfig.defaults().withWebhooksEnabled(true));
   }
 
@@ -67,16 +70,29 @@ class HangingTestDeliveriesTest {
     }
     await().atMost(OperatorFixture.WAIT).until(() -> silent.requests().size() == HANGING);
     for (int i = 0; i < HANGING; i++) {
-      StatusCondition test = operator.awaitCondition(Webhook.class, ADMIN, "hanging-" + i,
-          w -> w.getStatus() == null ? null : w.getStatus().getConditions(), "TestSucceeded", c -> true);
+      StatusCondition test =
+          operator.awaitCondition(
+              Webhook.class,
+              ADMIN,
+              "hanging-" + i,
+              w -> w.getStatus() == null ? null : w.getStatus().getConditions(),
+              "TestSucceeded",
+              c -> true);
       assertThat(test.getReason()).isEqualTo("TestInProgress");
     }
 
     long start = System.nanoTime();
     client.resource(mailbox(TEAM, "claims")).create();
-    client.resource(rule(TEAM, "enrich", "claims", RuleAction.useWebhook(ADMIN, "hanging-0"))).create();
-    operator.awaitCondition(MailboxRule.class, TEAM, "enrich",
-        r -> r.getStatus() == null ? null : r.getStatus().getConditions(), "Ready", c -> "Ready".equals(c.getReason()));
+    client
+        .resource(rule(TEAM, "enrich", "claims", RuleAction.useWebhook(ADMIN, "hanging-0")))
+        .create();
+    operator.awaitCondition(
+        MailboxRule.class,
+        TEAM,
+        "enrich",
+        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
+        "Ready",
+        c -> "Ready".equals(c.getReason()));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(silent.requests()).as("no test started twice").hasSize(HANGING);

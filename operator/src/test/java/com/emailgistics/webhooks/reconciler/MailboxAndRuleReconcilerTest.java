@@ -14,18 +14,18 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.RuleCondition;
 import com.emailgistics.webhooks.api.RuleConditionType;
+import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
-import com.emailgistics.webhooks.testing.OperatorFixture;
-import com.emailgistics.webhooks.api.StatusCondition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import com.emailgistics.webhooks.testing.MockApiServer;
-import org.junit.jupiter.api.extension.ExtendWith;
+import com.emailgistics.webhooks.testing.OperatorFixture;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Mailbox status (available webhooks) and MailboxRule readiness with the feature on. The webhook
@@ -51,18 +51,27 @@ class MailboxAndRuleReconcilerTest {
 
   private static List<AvailableWebhook> available(String namespace, String name) {
     Mailbox mailbox = client.resources(Mailbox.class).inNamespace(namespace).withName(name).get();
-    return mailbox == null || mailbox.getStatus() == null ? List.of() : mailbox.getStatus().getAvailableWebhooks();
+    return mailbox == null || mailbox.getStatus() == null
+        ? List.of()
+        : mailbox.getStatus().getAvailableWebhooks();
   }
 
   private static StatusCondition ruleReady(String namespace, String name, String reason) {
-    return operator.awaitCondition(MailboxRule.class, namespace, name,
-        r -> r.getStatus() == null ? null : r.getStatus().getConditions(), "Ready", c -> reason.equals(c.getReason()));
+    return operator.awaitCondition(
+        MailboxRule.class,
+        namespace,
+        name,
+        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
+        "Ready",
+        c -> reason.equals(c.getReason()));
   }
 
   @Test
   void mailboxStatusListsTheWebhooksThatPermitItAndFollowsChanges() {
     client.resource(mailbox("team-a", "claims")).create();
-    client.resource(webhook(ADMIN, "crm", URL, null, new NamespacedReference("team-a", "claims"))).create();
+    client
+        .resource(webhook(ADMIN, "crm", URL, null, new NamespacedReference("team-a", "claims")))
+        .create();
     Webhook other = webhook(ADMIN, "fraud", URL, null, new NamespacedReference("team-b", "sales"));
     other.getSpec().setDisplayName("Fraud check");
     client.resource(other).create();
@@ -74,21 +83,44 @@ class MailboxAndRuleReconcilerTest {
     assertThat(listed.getDisplayName()).isEqualTo("Display crm");
     assertThat(listed.getWebhook()).isEqualTo(new NamespacedReference(ADMIN, "crm"));
     await().atMost(OperatorFixture.WAIT).until(() -> available("team-b", "sales").size() == 1);
-    assertThat(client.resources(Mailbox.class).inNamespace("team-a").withName("claims").get()
-        .getStatus().getAvailableWebhookCount()).isEqualTo(1);
+    assertThat(
+            client
+                .resources(Mailbox.class)
+                .inNamespace("team-a")
+                .withName("claims")
+                .get()
+                .getStatus()
+                .getAvailableWebhookCount())
+        .isEqualTo(1);
 
     // The fraud webhook now also permits team-a's mailbox; the crm webhook drops it.
-    client.resources(Webhook.class).inNamespace(ADMIN).withName("fraud").edit(w -> {
-      w.getSpec().getMailboxes().add(new NamespacedReference("team-a", "claims"));
-      return w;
-    });
-    client.resources(Webhook.class).inNamespace(ADMIN).withName("crm").edit(w -> {
-      w.getSpec().setMailboxes(new ArrayList<>());
-      return w;
-    });
+    client
+        .resources(Webhook.class)
+        .inNamespace(ADMIN)
+        .withName("fraud")
+        .edit(
+            w -> {
+              w.getSpec().getMailboxes().add(new NamespacedReference("team-a", "claims"));
+              return w;
+            });
+    client
+        .resources(Webhook.class)
+        .inNamespace(ADMIN)
+        .withName("crm")
+        .edit(
+            w -> {
+              w.getSpec().setMailboxes(new ArrayList<>());
+              return w;
+            });
 
-    await().atMost(OperatorFixture.WAIT).until(() -> available("team-a", "claims").stream()
-        .map(AvailableWebhook::getDisplayName).toList().equals(List.of("Fraud check")));
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(
+            () ->
+                available("team-a", "claims").stream()
+                    .map(AvailableWebhook::getDisplayName)
+                    .toList()
+                    .equals(List.of("Fraud check")));
 
     client.resources(Webhook.class).inNamespace(ADMIN).withName("fraud").delete();
     await().atMost(OperatorFixture.WAIT).until(() -> available("team-a", "claims").isEmpty());
@@ -100,12 +132,18 @@ class MailboxAndRuleReconcilerTest {
     mailbox.getSpec().getCustomFields().add(new CustomFieldDefinition("policy", "POL-(\\d+"));
     client.resource(mailbox).create();
 
-    StatusCondition ready = operator.awaitCondition(Mailbox.class, "team-c", "bad-fields",
-        m -> m.getStatus() == null ? null : m.getStatus().getConditions(), "Ready",
-        c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Mailbox.class,
+            "team-c",
+            "bad-fields",
+            m -> m.getStatus() == null ? null : m.getStatus().getConditions(),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("InvalidCustomField");
-    assertThat(ready.getMessage()).startsWith("spec.customFields[1].validationPattern: invalid regular expression");
+    assertThat(ready.getMessage())
+        .startsWith("spec.customFields[1].validationPattern: invalid regular expression");
   }
 
   @Test
@@ -123,30 +161,46 @@ class MailboxAndRuleReconcilerTest {
   @Test
   void ruleUsingAnUnknownWebhookIsNotReady() {
     client.resource(mailbox("team-e", "support")).create();
-    client.resource(rule("team-e", "enrich", "support", RuleAction.useWebhook(ADMIN, "nope"))).create();
+    client
+        .resource(rule("team-e", "enrich", "support", RuleAction.useWebhook(ADMIN, "nope")))
+        .create();
 
     StatusCondition ready = ruleReady("team-e", "enrich", "WebhookNotAvailable");
 
-    assertThat(ready.getMessage()).isEqualTo("Webhook emailgistics-admin/nope does not exist or does not list Mailbox"
-        + " team-e/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+    assertThat(ready.getMessage())
+        .isEqualTo(
+            "Webhook emailgistics-admin/nope does not exist or does not list Mailbox"
+                + " team-e/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
   }
 
   @Test
   void ruleUsingAWebhookThatDoesNotListItsMailboxIsNotPermittedUntilTheWebhookDoes() {
     client.resource(mailbox("team-f", "support")).create();
-    client.resource(webhook(ADMIN, "restricted", URL, null, new NamespacedReference("team-x", "other"))).create();
-    client.resource(rule("team-f", "enrich", "support", RuleAction.useWebhook(ADMIN, "restricted"))).create();
+    client
+        .resource(
+            webhook(ADMIN, "restricted", URL, null, new NamespacedReference("team-x", "other")))
+        .create();
+    client
+        .resource(rule("team-f", "enrich", "support", RuleAction.useWebhook(ADMIN, "restricted")))
+        .create();
 
     StatusCondition denied = ruleReady("team-f", "enrich", "WebhookNotAvailable");
     assertThat(denied.getStatus()).isEqualTo("False");
     // Word for word what a webhook that does not exist gets: no existence oracle.
-    assertThat(denied.getMessage()).isEqualTo("Webhook emailgistics-admin/restricted does not exist or does not list"
-        + " Mailbox team-f/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
+    assertThat(denied.getMessage())
+        .isEqualTo(
+            "Webhook emailgistics-admin/restricted does not exist or does not list"
+                + " Mailbox team-f/support in spec.mailboxes; the Mailbox's status.availableWebhooks shows the webhooks it may use");
 
-    client.resources(Webhook.class).inNamespace(ADMIN).withName("restricted").edit(w -> {
-      w.getSpec().getMailboxes().add(new NamespacedReference("team-f", "support"));
-      return w;
-    });
+    client
+        .resources(Webhook.class)
+        .inNamespace(ADMIN)
+        .withName("restricted")
+        .edit(
+            w -> {
+              w.getSpec().getMailboxes().add(new NamespacedReference("team-f", "support"));
+              return w;
+            });
     assertThat(ruleReady("team-f", "enrich", "Ready").getStatus()).isEqualTo("True");
   }
 
@@ -154,14 +208,18 @@ class MailboxAndRuleReconcilerTest {
   void invalidRegularExpressionIsReportedWithTheOffendingField() {
     client.resource(mailbox("team-g", "support")).create();
     MailboxRule rule = rule("team-g", "regex", "support", tag());
-    rule.getSpec().setConditions(new ArrayList<>(List.of(
-        new RuleCondition(RuleConditionType.SubjectContains, "claim"),
-        new RuleCondition(RuleConditionType.SubjectMatches, "ok", "CLM-(\\d+"))));
+    rule.getSpec()
+        .setConditions(
+            new ArrayList<>(
+                List.of(
+                    new RuleCondition(RuleConditionType.SubjectContains, "claim"),
+                    new RuleCondition(RuleConditionType.SubjectMatches, "ok", "CLM-(\\d+"))));
     client.resource(rule).create();
 
     StatusCondition ready = ruleReady("team-g", "regex", "InvalidCondition");
 
-    assertThat(ready.getMessage()).startsWith("spec.conditions[1].values[1]: invalid regular expression");
+    assertThat(ready.getMessage())
+        .startsWith("spec.conditions[1].values[1]: invalid regular expression");
   }
 
   private static RuleAction tag() {

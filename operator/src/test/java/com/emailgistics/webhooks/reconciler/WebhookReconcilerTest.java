@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookStatus;
 import com.emailgistics.webhooks.api.WebhookTestResult;
@@ -13,15 +14,13 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.TestDelivery;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
+import com.emailgistics.webhooks.testing.MockApiServer;
 import com.emailgistics.webhooks.testing.OperatorFixture;
 import com.emailgistics.webhooks.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import com.emailgistics.webhooks.testing.MockApiServer;
-import org.junit.jupiter.api.extension.ExtendWith;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,7 +83,8 @@ class WebhookReconcilerTest {
   }
 
   private StatusCondition awaitTest(java.util.function.Predicate<StatusCondition> check) {
-    return operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "TestSucceeded", check);
+    return operator.awaitCondition(
+        Webhook.class, NS, name, w -> conditions(w), "TestSucceeded", check);
   }
 
   private static java.util.List<StatusCondition> conditions(Webhook webhook) {
@@ -104,7 +105,9 @@ class WebhookReconcilerTest {
 
   @Test
   void successfulTestSendsCannedPayloadWithBearerAndSummarisesActions() throws Exception {
-    endpoint.respond(200, """
+    endpoint.respond(
+        200,
+        """
         {"status":"success","message":"sample handled","actions":[
           {"type":"tag","name":"Mark VIP","value":{"tags":["VIP"]}},
           {"type":"assign","value":{"mainAssignment":{"assignToAnyUser":true}}}]}""");
@@ -114,16 +117,20 @@ class WebhookReconcilerTest {
 
     assertThat(tested.getReason()).isEqualTo("TestSucceeded");
     assertThat(tested.getMessage())
-        .isEqualTo(TestDelivery.SUCCESS_MESSAGE + " Actions returned: 2 actions: tag \"Mark VIP\", assign.");
+        .isEqualTo(
+            TestDelivery.SUCCESS_MESSAGE
+                + " Actions returned: 2 actions: tag \"Mark VIP\", assign.");
     WebhookTestResult lastTest = status().getLastTest();
-    assertThat(lastTest.getMessage()).isEqualTo("Success! Mock request sent and webhook response received and validated.");
+    assertThat(lastTest.getMessage())
+        .isEqualTo("Success! Mock request sent and webhook response received and validated.");
     assertThat(lastTest.getOutcome()).isEqualTo("Succeeded");
     assertThat(lastTest.getHttpStatus()).isEqualTo(200);
     assertThat(lastTest.getDurationMillis()).isNotNull().isNotNegative();
     assertThat(lastTest.getTime()).isNotBlank();
     assertThat(lastTest.getTrigger()).isEqualTo("Initial");
     assertThat(lastTest.getActions()).isEqualTo("2 actions: tag \"Mark VIP\", assign");
-    assertThat(Resources.condition(status().getConditions(), "Ready").orElseThrow().getStatus()).isEqualTo("True");
+    assertThat(Resources.condition(status().getConditions(), "Ready").orElseThrow().getStatus())
+        .isEqualTo("True");
 
     RecordedRequest request = endpoint.lastRequest();
     assertThat(request.getMethod()).isEqualTo("POST");
@@ -137,8 +144,20 @@ class WebhookReconcilerTest {
     assertThat(payload.get("from").get("emailAddress").get("address").asText()).contains("@");
     assertThat(payload.has("bodyText")).isFalse();
     assertThat(payload.has("customFields")).isFalse();
-    for (String field : new String[] {"id", "internetMessageId", "received", "mailbox", "sender", "to", "cc",
-        "subject", "hasAttachments", "timestamp", "conversationId"}) {
+    for (String field :
+        new String[] {
+          "id",
+          "internetMessageId",
+          "received",
+          "mailbox",
+          "sender",
+          "to",
+          "cc",
+          "subject",
+          "hasAttachments",
+          "timestamp",
+          "conversationId"
+        }) {
       assertThat(payload.has(field)).as(field).isTrue();
     }
   }
@@ -165,12 +184,19 @@ class WebhookReconcilerTest {
     awaitTestOutcome("TestSucceeded");
 
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isNull();
-    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong =
+        Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getStatus()).isEqualTo("False");
     assertThat(strong.getReason()).isEqualTo("NoSecret");
-    assertThat(Resources.condition(status().getConditions(), "Ready").orElseThrow().getStatus()).isEqualTo("True");
-    await().atMost(OperatorFixture.WAIT).until(() -> operator.events(NS, name).stream()
-        .anyMatch(e -> "Warning".equals(e.getType()) && "NoSecret".equals(e.getReason())));
+    assertThat(Resources.condition(status().getConditions(), "Ready").orElseThrow().getStatus())
+        .isEqualTo("True");
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(
+            () ->
+                operator.events(NS, name).stream()
+                    .anyMatch(
+                        e -> "Warning".equals(e.getType()) && "NoSecret".equals(e.getReason())));
   }
 
   @Test
@@ -179,12 +205,17 @@ class WebhookReconcilerTest {
 
     awaitTestOutcome("TestSucceeded");
 
-    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong =
+        Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getReason()).isEqualTo("SecretTooShort");
     assertThat(strong.getStatus()).isEqualTo("False");
     assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer Sh0rt!");
-    await().atMost(OperatorFixture.WAIT).until(() -> operator.events(NS, name).stream()
-        .anyMatch(e -> "SecretTooShort".equals(e.getReason())));
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(
+            () ->
+                operator.events(NS, name).stream()
+                    .anyMatch(e -> "SecretTooShort".equals(e.getReason())));
   }
 
   @Test
@@ -193,7 +224,8 @@ class WebhookReconcilerTest {
 
     awaitTestOutcome("TestSucceeded");
 
-    assertThat(Resources.condition(status().getConditions(), "SecretStrong").orElseThrow().getReason())
+    assertThat(
+            Resources.condition(status().getConditions(), "SecretStrong").orElseThrow().getReason())
         .isEqualTo("SecretNotMixed");
   }
 
@@ -203,7 +235,8 @@ class WebhookReconcilerTest {
 
     awaitTestOutcome("TestSucceeded");
 
-    StatusCondition strong = Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
+    StatusCondition strong =
+        Resources.condition(status().getConditions(), "SecretStrong").orElseThrow();
     assertThat(strong.getStatus()).isEqualTo("True");
     assertThat(strong.getReason()).isEqualTo("Strong");
   }
@@ -214,8 +247,14 @@ class WebhookReconcilerTest {
     webhook.getSpec().setSecretRef(new SecretKeyReference("does-not-exist", "token"));
     client.resource(webhook).create();
 
-    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
-        c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Webhook.class,
+            NS,
+            name,
+            w -> conditions(w),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("SecretNotFound");
     assertThat(ready.getMessage()).contains("does-not-exist");
@@ -228,8 +267,14 @@ class WebhookReconcilerTest {
     webhook.getSpec().setSecretRef(new SecretKeyReference(name + "-token", "bearer"));
     client.resource(webhook).create();
 
-    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
-        c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Webhook.class,
+            NS,
+            name,
+            w -> conditions(w),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("SecretKeyNotFound");
     assertThat(ready.getMessage()).contains("\"bearer\"");
@@ -243,13 +288,19 @@ class WebhookReconcilerTest {
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
     webhook.getSpec().setSecretRef(new SecretKeyReference(name + "-token", "token"));
     client.resource(webhook).create();
-    operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
+    operator.awaitCondition(
+        Webhook.class,
+        NS,
+        name,
+        w -> conditions(w),
+        "Ready",
         c -> "SecretNotFound".equals(c.getReason()));
 
     client.resource(secret(NS, name + "-token", Map.of("token", STRONG_SECRET))).create();
 
     awaitTestOutcome("TestSucceeded");
-    assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + STRONG_SECRET);
+    assertThat(endpoint.lastRequest().getHeaders().get("Authorization"))
+        .isEqualTo("Bearer " + STRONG_SECRET);
   }
 
   @Test
@@ -262,8 +313,11 @@ class WebhookReconcilerTest {
     client.resource(secret(NS, name + "-token", Map.of("token", rotated))).update();
 
     await().atMost(OperatorFixture.WAIT).until(() -> endpoint.requests().size() == 2);
-    assertThat(endpoint.lastRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + rotated);
-    await().atMost(OperatorFixture.WAIT).until(() -> "SecretChanged".equals(status().getLastTest().getTrigger()));
+    assertThat(endpoint.lastRequest().getHeaders().get("Authorization"))
+        .isEqualTo("Bearer " + rotated);
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(() -> "SecretChanged".equals(status().getLastTest().getTrigger()));
     assertNoFurtherRequests(2);
   }
 
@@ -282,10 +336,14 @@ class WebhookReconcilerTest {
       client.resource(other).create();
       awaitTestOutcome("TestSucceeded");
 
-      client.resource(secret(NS, first + "-token", Map.of("token", "r0tated-Secret!value"))).update();
+      client
+          .resource(secret(NS, first + "-token", Map.of("token", "r0tated-Secret!value")))
+          .update();
 
       await().atMost(OperatorFixture.WAIT).until(() -> endpoint.requests().size() == 2);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> otherEndpoint.requests().size() == 1);
     }
   }
@@ -295,10 +353,28 @@ class WebhookReconcilerTest {
     client.resource(trustedWebhook(STRONG_SECRET)).create();
     awaitTestOutcome("TestSucceeded");
     await().atMost(OperatorFixture.WAIT).until(() -> status().getObservedGeneration() != null);
-    String version = client.resources(Webhook.class).inNamespace(NS).withName(name).get().getMetadata().getResourceVersion();
+    String version =
+        client
+            .resources(Webhook.class)
+            .inNamespace(NS)
+            .withName(name)
+            .get()
+            .getMetadata()
+            .getResourceVersion();
 
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(
-        client.resources(Webhook.class).inNamespace(NS).withName(name).get().getMetadata().getResourceVersion()));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                version.equals(
+                    client
+                        .resources(Webhook.class)
+                        .inNamespace(NS)
+                        .withName(name)
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion()));
   }
 
   @Test
@@ -307,8 +383,15 @@ class WebhookReconcilerTest {
     awaitTestOutcome("TestSucceeded");
     endpoint.respond(200, "{\"status\":\"error\",\"message\":\"CRM service unavailable.\"}");
 
-    client.resources(Webhook.class).inNamespace(NS).withName(name)
-        .edit(w -> { w.getMetadata().getAnnotations().put(Webhook.TEST_REQUEST_ANNOTATION, "1"); return w; });
+    client
+        .resources(Webhook.class)
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            w -> {
+              w.getMetadata().getAnnotations().put(Webhook.TEST_REQUEST_ANNOTATION, "1");
+              return w;
+            });
 
     awaitTestOutcome("EndpointError");
     assertThat(status().getLastTest().getTrigger()).isEqualTo("Requested");
@@ -320,11 +403,20 @@ class WebhookReconcilerTest {
     client.resource(trustedWebhook(STRONG_SECRET)).create();
     awaitTestOutcome("TestSucceeded");
 
-    client.resources(Webhook.class).inNamespace(NS).withName(name)
-        .edit(w -> { w.getSpec().setIncludeMessageText(true); return w; });
+    client
+        .resources(Webhook.class)
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            w -> {
+              w.getSpec().setIncludeMessageText(true);
+              return w;
+            });
 
     await().atMost(OperatorFixture.WAIT).until(() -> endpoint.requests().size() == 2);
-    await().atMost(OperatorFixture.WAIT).until(() -> "SpecChanged".equals(status().getLastTest().getTrigger()));
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .until(() -> "SpecChanged".equals(status().getLastTest().getTrigger()));
     assertThat(endpoint.lastRequest().getBody().utf8()).contains("\"bodyText\"");
   }
 
@@ -343,13 +435,19 @@ class WebhookReconcilerTest {
 
   @Test
   void redirectIsNotFollowed() {
-    endpoint.respond(new MockResponse.Builder().code(302).setHeader("Location", endpoint.url("/elsewhere")).build());
+    endpoint.respond(
+        new MockResponse.Builder()
+            .code(302)
+            .setHeader("Location", endpoint.url("/elsewhere"))
+            .build());
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
     StatusCondition tested = awaitTestOutcome("HTTPStatus");
 
     assertThat(tested.getMessage()).contains("HTTP 302").contains("redirects are not followed");
-    assertThat(endpoint.requests()).extracting(r -> r.getUrl().encodedPath()).containsExactly("/hooks/emailgistics");
+    assertThat(endpoint.requests())
+        .extracting(r -> r.getUrl().encodedPath())
+        .containsExactly("/hooks/emailgistics");
   }
 
   @Test
@@ -369,7 +467,8 @@ class WebhookReconcilerTest {
 
     StatusCondition tested = awaitTestOutcome("MissingFields");
 
-    assertThat(tested.getMessage()).isEqualTo("Response lacks the required string field(s): message");
+    assertThat(tested.getMessage())
+        .isEqualTo("Response lacks the required string field(s): message");
   }
 
   @Test
@@ -431,8 +530,12 @@ class WebhookReconcilerTest {
 
   @Test
   void slowEndpointTimesOut() {
-    endpoint.respond(new MockResponse.Builder().code(200).body("{\"status\":\"success\",\"message\":\"late\"}")
-        .headersDelay(5, java.util.concurrent.TimeUnit.SECONDS).build());
+    endpoint.respond(
+        new MockResponse.Builder()
+            .code(200)
+            .body("{\"status\":\"success\",\"message\":\"late\"}")
+            .headersDelay(5, java.util.concurrent.TimeUnit.SECONDS)
+            .build());
     Webhook webhook = trustedWebhook(STRONG_SECRET);
     webhook.getSpec().setTimeoutSeconds(1);
     client.resource(webhook).create();
@@ -445,7 +548,8 @@ class WebhookReconcilerTest {
 
   @Test
   void secretValueNeverAppearsInStatusOrEventsEvenWhenTheEndpointEchoesIt() {
-    endpoint.respond(200, "{\"status\":\"error\",\"message\":\"rejected token " + STRONG_SECRET + "\"}");
+    endpoint.respond(
+        200, "{\"status\":\"error\",\"message\":\"rejected token " + STRONG_SECRET + "\"}");
     client.resource(trustedWebhook(STRONG_SECRET)).create();
 
     StatusCondition tested = awaitTestOutcome("EndpointError");
@@ -469,7 +573,8 @@ class WebhookReconcilerTest {
     assertThat(tested.getMessage()).hasSizeLessThan(1100).endsWith("e...");
     assertThat(status().getLastTest().getMessage()).hasSize(DeliveryEngine.MAX_ENDPOINT_TEXT + 3);
     await().atMost(OperatorFixture.WAIT).until(() -> !operator.events(NS, name).isEmpty());
-    assertThat(operator.events(NS, name)).allSatisfy(event -> assertThat(event.getMessage()).hasSizeLessThan(1200));
+    assertThat(operator.events(NS, name))
+        .allSatisfy(event -> assertThat(event.getMessage()).hasSizeLessThan(1200));
   }
 
   @Test
@@ -479,8 +584,14 @@ class WebhookReconcilerTest {
     webhook.getSpec().setCaBundleRef(new SecretKeyReference(name + "-ca", "ca.crt"));
     client.resource(webhook).create();
 
-    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
-        c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Webhook.class,
+            NS,
+            name,
+            w -> conditions(w),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("InvalidCABundle");
     assertThat(endpoint.requests()).isEmpty();
@@ -491,8 +602,14 @@ class WebhookReconcilerTest {
   void aUrlTheSchemaLetsThroughButNoClientCanUseIsReported(String url) {
     client.resource(webhook(NS, name, url)).create();
 
-    StatusCondition ready = operator.awaitCondition(Webhook.class, NS, name, w -> conditions(w), "Ready",
-        c -> "False".equals(c.getStatus()));
+    StatusCondition ready =
+        operator.awaitCondition(
+            Webhook.class,
+            NS,
+            name,
+            w -> conditions(w),
+            "Ready",
+            c -> "False".equals(c.getStatus()));
 
     assertThat(ready.getReason()).isEqualTo("InvalidURL");
     assertThat(ready.getMessage()).startsWith("url");
@@ -500,7 +617,9 @@ class WebhookReconcilerTest {
 
   /** No test delivery loop: the request count stays put. */
   private void assertNoFurtherRequests(int expected) {
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> endpoint.requests().size() == expected);
   }
 }

@@ -46,35 +46,48 @@ public final class DispatchClient {
 
   /** POSTs {@code body} as it is (which may not even be UTF-8) as JSON with the dispatch token. */
   public HttpResponse<String> post(String path, byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + OperatorFixture.DISPATCH_TOKEN)
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + OperatorFixture.DISPATCH_TOKEN)
+            .build();
     return checked(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
   public CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
-    return HTTP.sendAsync(request(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN).build(),
-        HttpResponse.BodyHandlers.ofString()).thenApply(DispatchClient::checked);
+    return HTTP.sendAsync(
+            request(path, "POST", body, "application/json", OperatorFixture.DISPATCH_TOKEN).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .thenApply(DispatchClient::checked);
   }
 
-  public HttpResponse<String> send(String path, String method, String body, String contentType, String token)
-      throws Exception {
-    return checked(HTTP.send(request(path, method, body, contentType, token).build(), HttpResponse.BodyHandlers.ofString()));
+  public HttpResponse<String> send(
+      String path, String method, String body, String contentType, String token) throws Exception {
+    return checked(
+        HTTP.send(
+            request(path, method, body, contentType, token).build(),
+            HttpResponse.BodyHandlers.ofString()));
   }
 
   private static HttpResponse<String> checked(HttpResponse<String> response) {
     if (response.statusCode() == 200 && response.uri().getPath().endsWith("/messages")) {
       assertThat(Schemas.DISPATCH_ANSWER.problems(response.body()))
-          .as("the answer against " + Schemas.DISPATCH_ANSWER.file() + ": " + response.body()).isEmpty();
+          .as("the answer against " + Schemas.DISPATCH_ANSWER.file() + ": " + response.body())
+          .isEmpty();
     }
     return response;
   }
 
-  private HttpRequest.Builder request(String path, String method, String body, String contentType, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  private HttpRequest.Builder request(
+      String path, String method, String body, String contentType, String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -98,7 +111,10 @@ public final class DispatchClient {
     assertThat(json(response).get("error").asText()).startsWith(messageStart);
   }
 
-  /** The one request {@code endpoint} received for message {@code id} (test deliveries may arrive meanwhile). */
+  /**
+   * The one request {@code endpoint} received for message {@code id} (test deliveries may arrive
+   * meanwhile).
+   */
   public static RecordedRequest deliveryOf(HttpsEndpoint endpoint, String id) throws IOException {
     RecordedRequest found = null;
     for (RecordedRequest request : endpoint.requests()) {

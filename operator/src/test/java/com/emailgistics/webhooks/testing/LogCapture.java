@@ -23,9 +23,14 @@ public final class LogCapture implements AutoCloseable {
   public List<Map<String, String>> fieldsOf(String message) {
     return appender.list.stream()
         .filter(event -> message.equals(event.getMessage()))
-        .map(event -> event.getKeyValuePairs() == null ? Map.<String, String>of()
-            : event.getKeyValuePairs().stream().collect(Collectors.toMap(
-                pair -> pair.key, pair -> String.valueOf(pair.value), (a, b) -> b)))
+        .map(
+            event ->
+                event.getKeyValuePairs() == null
+                    ? Map.<String, String>of()
+                    : event.getKeyValuePairs().stream()
+                        .collect(
+                            Collectors.toMap(
+                                pair -> pair.key, pair -> String.valueOf(pair.value), (a, b) -> b)))
         .toList();
   }
 

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * JUnit extension: the fabric8 CRUD mock API server for a test class, and a client for it in the
  * class's static {@link KubernetesClient} field (what {@code @EnableKubernetesMockClient(crud =
- * true)} does). The server is built on Vert.x 4 and the operator on Vert.x 5, so the server runs
- * in a class loader of its own (module mock-apiserver) and is reached over HTTPS only.
+ * true)} does). The server is built on Vert.x 4 and the operator on Vert.x 5, so the server runs in
+ * a class loader of its own (module mock-apiserver) and is reached over HTTPS only.
  */
 public final class MockApiServer implements BeforeAllCallback, AfterAllCallback {
-  private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(MockApiServer.class);
-  private static final String SERVER_CLASS = "com.emailgistics.webhooks.mockapiserver.CrudApiServer";
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(MockApiServer.class);
+  private static final String SERVER_CLASS =
+      "com.emailgistics.webhooks.mockapiserver.CrudApiServer";
 
   /** A running mock API server and a client for it; closing stops both. */
   public record Running(AutoCloseable server, KubernetesClient client) implements AutoCloseable {
@@ -43,13 +45,14 @@ public final class MockApiServer implements BeforeAllCallback, AfterAllCallback 
     Class<?> serverClass = Class.forName(SERVER_CLASS, true, isolated);
     AutoCloseable server = (AutoCloseable) serverClass.getMethod("start").invoke(null);
     String url = (String) serverClass.getMethod("url").invoke(server);
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url)
-        .withTrustCerts(true)
-        .withNamespace("test")
-        .withHttp2Disable(true)
-        .withOauthToken("secret")
-        .build();
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url)
+            .withTrustCerts(true)
+            .withNamespace("test")
+            .withHttp2Disable(true)
+            .withOauthToken("secret")
+            .build();
     return new Running(server, new KubernetesClientBuilder().withConfig(config).build());
   }
 
@@ -75,15 +78,18 @@ public final class MockApiServer implements BeforeAllCallback, AfterAllCallback 
     String classpathFile = System.getProperty("mock.apiserver.classpath");
     String classes = System.getProperty("mock.apiserver.classes");
     if (classpathFile == null || !Files.exists(Path.of(classpathFile)) || classes == null) {
-      throw new IllegalStateException("The mock API server is not built: run the tests through the reactor"
-          + " (mvn -pl operator -am verify), which builds module mock-apiserver first");
+      throw new IllegalStateException(
+          "The mock API server is not built: run the tests through the reactor"
+              + " (mvn -pl operator -am verify), which builds module mock-apiserver first");
     }
     List<URL> urls = new ArrayList<>();
     urls.add(url(Path.of(classes)));
-    for (String jar : Files.readString(Path.of(classpathFile)).trim().split(java.io.File.pathSeparator)) {
+    for (String jar :
+        Files.readString(Path.of(classpathFile)).trim().split(java.io.File.pathSeparator)) {
       urls.add(url(Path.of(jar)));
     }
-    return new URLClassLoader("mock-apiserver", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    return new URLClassLoader(
+        "mock-apiserver", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
   }
 
   private static URL url(Path path) throws MalformedURLException {

@@ -3,8 +3,8 @@ package com.emailgistics.webhooks.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.WebhookOperator;
-import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.api.StatusCondition;
+import com.emailgistics.webhooks.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +37,9 @@ public final class OperatorFixture implements AutoCloseable {
       Path token = Files.createTempFile("dispatch-token", "");
       Files.writeString(token, DISPATCH_TOKEN + "\n");
       token.toFile().deleteOnExit();
-      this.operator = WebhookOperator.create(client, config.withEphemeralPorts(token), false, Clock.systemUTC());
+      this.operator =
+          WebhookOperator.create(
+              client, config.withEphemeralPorts(token), false, Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,8 +68,12 @@ public final class OperatorFixture implements AutoCloseable {
 
   /** Waits until the object's condition of {@code type} satisfies {@code check}, and returns it. */
   public <T extends HasMetadata> StatusCondition awaitCondition(
-      Class<T> kind, String namespace, String name, Function<T, List<StatusCondition>> conditions,
-      String type, Predicate<StatusCondition> check) {
+      Class<T> kind,
+      String namespace,
+      String name,
+      Function<T, List<StatusCondition>> conditions,
+      String type,
+      Predicate<StatusCondition> check) {
     return await()
         .atMost(WAIT)
         .until(

@@ -9,9 +9,9 @@ import com.emailgistics.webhooks.api.MailboxUser;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.SecretKeyReference;
+import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookSpec;
-import com.emailgistics.webhooks.api.StatusCondition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -32,11 +32,20 @@ public final class Resources {
    */
   public static Secret secret(String namespace, String name, Map<String, String> values) {
     return new SecretBuilder()
-        .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
-            .withLabels(Map.of(Webhook.SECRET_LABEL, "true")).build())
-        .withData(values.entrySet().stream().collect(Collectors.toMap(
-            Map.Entry::getKey,
-            e -> Base64.getEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withLabels(Map.of(Webhook.SECRET_LABEL, "true"))
+                .build())
+        .withData(
+            values.entrySet().stream()
+                .collect(
+                    Collectors.toMap(
+                        Map.Entry::getKey,
+                        e ->
+                            Base64.getEncoder()
+                                .encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)))))
         .build();
   }
 
@@ -50,7 +59,12 @@ public final class Resources {
     return webhook;
   }
 
-  public static Webhook webhook(String namespace, String name, String url, String secretName, NamespacedReference... mailboxes) {
+  public static Webhook webhook(
+      String namespace,
+      String name,
+      String url,
+      String secretName,
+      NamespacedReference... mailboxes) {
     Webhook webhook = webhook(namespace, name, url);
     if (secretName != null) {
       webhook.getSpec().setSecretRef(new SecretKeyReference(secretName, "token"));
@@ -64,15 +78,18 @@ public final class Resources {
     spec.setAddress(name + "@insurer.example");
     spec.setDisplayName("Mailbox " + name);
     spec.setTags(new java.util.ArrayList<>(List.of("VIP", "Europe")));
-    spec.setCustomFields(new java.util.ArrayList<>(List.of(new CustomFieldDefinition("claimNumber", "CLM-\\d+"))));
-    spec.setUsers(new java.util.ArrayList<>(List.of(new MailboxUser("Joe Cool", "joe@insurer.example"))));
+    spec.setCustomFields(
+        new java.util.ArrayList<>(List.of(new CustomFieldDefinition("claimNumber", "CLM-\\d+"))));
+    spec.setUsers(
+        new java.util.ArrayList<>(List.of(new MailboxUser("Joe Cool", "joe@insurer.example"))));
     Mailbox mailbox = new Mailbox();
     mailbox.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     mailbox.setSpec(spec);
     return mailbox;
   }
 
-  public static MailboxRule rule(String namespace, String name, String mailbox, RuleAction... actions) {
+  public static MailboxRule rule(
+      String namespace, String name, String mailbox, RuleAction... actions) {
     MailboxRuleSpec spec = new MailboxRuleSpec();
     spec.setMailbox(mailbox);
     spec.setActions(new java.util.ArrayList<>(List.of(actions)));

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * etcd (and so every object and resourceVersion) kept.
  *
  * <p>kube-api-test 7.5.2 has no such operation: {@code KubeAPIServer} only offers {@code start()}
- * and {@code stop()}, and {@code stop()} kills etcd and deletes its data directories. Its
- * {@code KubeAPIServerProcess} would pick a new random port on every start (clients would have to
- * be rebuilt), and the process' exit handler calls {@link #processStopped}, which by default stops
+ * and {@code stop()}, and {@code stop()} kills etcd and deletes its data directories. Its {@code
+ * KubeAPIServerProcess} would pick a new random port on every start (clients would have to be
+ * rebuilt), and the process' exit handler calls {@link #processStopped}, which by default stops
  * everything. So the restart here: reads the running kube-apiserver's exact command line from
  * {@code /proc/<pid>/cmdline} (same port, same etcd, same certificates), marks the process' exit as
  * expected (overriding {@link #processStopped}), kills it and starts the same command again.
@@ -33,7 +33,8 @@ public final class RestartableKubeApiServer extends KubeAPIServer {
   private final Path logDir;
   private final Set<Long> expectedExits = ConcurrentHashMap.newKeySet();
   private volatile Process replacement;
-  private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private int restarts;
 
   public RestartableKubeApiServer(KubeAPIServerConfig config, Path logDir) {
@@ -43,12 +44,13 @@ public final class RestartableKubeApiServer extends KubeAPIServer {
 
   /**
    * Kills kube-apiserver (SIGKILL, like a crash; etcd keeps running) and starts it again on the
-   * same port. Returns once the new process has been started, not once it is ready: callers
-   * decide what to check while it comes up and wait with a readiness probe of its own.
+   * same port. Returns once the new process has been started, not once it is ready: callers decide
+   * what to check while it comes up and wait with a readiness probe of its own.
    *
    * @param downtime how long to leave the API server down before starting it again
    */
-  public synchronized ProcessHandle killAndRestartApiServer(Duration downtime) throws IOException, InterruptedException {
+  public synchronized ProcessHandle killAndRestartApiServer(Duration downtime)
+      throws IOException, InterruptedException {
     ProcessHandle running = apiServerProcess();
     List<String> command = commandLine(running.pid());
     expectedExits.add(running.pid());
@@ -62,10 +64,8 @@ public final class RestartableKubeApiServer extends KubeAPIServer {
     Thread.sleep(downtime.toMillis());
     Files.createDirectories(logDir);
     Path log = logDir.resolve("kube-apiserver-restart-" + (++restarts) + ".log");
-    replacement = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    replacement =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     LOG.info("Started kube-apiserver again (pid {}), output in {}", replacement.pid(), log);
     return replacement.toHandle();
   }
@@ -76,8 +76,11 @@ public final class RestartableKubeApiServer extends KubeAPIServer {
     if (current != null) {
       return current.toHandle();
     }
-    return ProcessHandle.current().children()
-        .filter(process -> process.info().command().map(c -> c.endsWith("/kube-apiserver")).orElse(false))
+    return ProcessHandle.current()
+        .children()
+        .filter(
+            process ->
+                process.info().command().map(c -> c.endsWith("/kube-apiserver")).orElse(false))
         .filter(ProcessHandle::isAlive)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no kube-apiserver child process found"));

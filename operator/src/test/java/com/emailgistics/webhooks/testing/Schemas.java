@@ -23,16 +23,26 @@ public enum Schemas {
   DISPATCH_REQUEST("dispatch-request.schema.json"),
   DISPATCH_ANSWER("dispatch-answer.schema.json");
 
-  private static final Path DIRECTORY = Path.of("..", "docs", "schemas").toAbsolutePath().normalize();
+  private static final Path DIRECTORY =
+      Path.of("..", "docs", "schemas").toAbsolutePath().normalize();
   private static final String BASE = DIRECTORY.toUri().toString();
+
   /**
    * Checks formats (date-time) as a strict receiver would, and resolves the schemas' relative
    * references to the files beside them (the validator reads no files itself).
    */
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-      builder -> builder
-          .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build())
-          .schemas(iri -> iri.startsWith(BASE) ? read(DIRECTORY.resolve(iri.substring(BASE.length()))) : null));
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          builder ->
+              builder
+                  .schemaRegistryConfig(
+                      SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build())
+                  .schemas(
+                      iri ->
+                          iri.startsWith(BASE)
+                              ? read(DIRECTORY.resolve(iri.substring(BASE.length())))
+                              : null));
 
   private final String file;
   private volatile Schema schema;
@@ -64,7 +74,8 @@ public enum Schemas {
     try {
       return Files.readString(path);
     } catch (IOException e) {
-      throw new UncheckedIOException("no schema at " + path + " (tests run from a module directory of the project)", e);
+      throw new UncheckedIOException(
+          "no schema at " + path + " (tests run from a module directory of the project)", e);
     }
   }
 }

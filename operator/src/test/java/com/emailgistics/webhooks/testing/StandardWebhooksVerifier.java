@@ -14,7 +14,8 @@ import mockwebserver3.RecordedRequest;
  * named by the system property {@code standardwebhooks.path}.
  */
 public final class StandardWebhooksVerifier {
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       import json, sys
       from standardwebhooks.webhooks import Webhook
       request = json.load(sys.stdin)
@@ -27,14 +28,20 @@ public final class StandardWebhooksVerifier {
 
   private StandardWebhooksVerifier() {}
 
-  /** "verified", or the library's complaint about {@code body} as signed in {@code request}'s headers. */
-  public static String verify(String secret, RecordedRequest request, String body) throws IOException, InterruptedException {
+  /**
+   * "verified", or the library's complaint about {@code body} as signed in {@code request}'s
+   * headers.
+   */
+  public static String verify(String secret, RecordedRequest request, String body)
+      throws IOException, InterruptedException {
     String library = System.getProperty("standardwebhooks.path");
     if (library == null || !Files.isDirectory(Path.of(library, "standardwebhooks"))) {
-      throw new IllegalStateException("the standardwebhooks Python package is not installed: run the tests with"
-          + " scripts/test.sh, which installs it and sets -Dstandardwebhooks.path");
+      throw new IllegalStateException(
+          "the standardwebhooks Python package is not installed: run the tests with"
+              + " scripts/test.sh, which installs it and sets -Dstandardwebhooks.path");
     }
-    ObjectNode input = DispatchClient.JSON.createObjectNode().put("secret", secret).put("body", body);
+    ObjectNode input =
+        DispatchClient.JSON.createObjectNode().put("secret", secret).put("body", body);
     ObjectNode headers = input.putObject("headers");
     for (String name : new String[] {"webhook-id", "webhook-timestamp", "webhook-signature"}) {
       if (request.getHeaders().get(name) != null) {
@@ -53,7 +60,8 @@ public final class StandardWebhooksVerifier {
     return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
   }
 
-  public static String verify(String secret, RecordedRequest request) throws IOException, InterruptedException {
+  public static String verify(String secret, RecordedRequest request)
+      throws IOException, InterruptedException {
     return verify(secret, request, request.getBody().utf8());
   }
 }

@@ -30,37 +30,60 @@ final class SampleReceiver implements AutoCloseable {
     this.caPem = caPem;
   }
 
-  static SampleReceiver start(Path projectRoot, Path stateDir, String... tokens) throws IOException {
-    HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).commonName("Sample receiver CA").build();
-    HeldCertificate server = new HeldCertificate.Builder()
-        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost")
-        .commonName("127.0.0.1").signedBy(ca).build();
+  static SampleReceiver start(Path projectRoot, Path stateDir, String... tokens)
+      throws IOException {
+    HeldCertificate ca =
+        new HeldCertificate.Builder()
+            .certificateAuthority(0)
+            .commonName("Sample receiver CA")
+            .build();
+    HeldCertificate server =
+        new HeldCertificate.Builder()
+            .addSubjectAlternativeName("127.0.0.1")
+            .addSubjectAlternativeName("localhost")
+            .commonName("127.0.0.1")
+            .signedBy(ca)
+            .build();
     Path dir = Files.createDirectories(stateDir.resolve("receiver"));
     Path cert = Files.writeString(dir.resolve("server.crt"), server.certificatePem());
     Path key = Files.writeString(dir.resolve("server.key"), server.privateKeyPkcs8Pem());
-    ProcessBuilder builder = new ProcessBuilder("python3", projectRoot.resolve("examples/receiver/receiver.py").toString(),
-        "--port", "0", "--cert", cert.toString(), "--key", key.toString())
-        .redirectError(dir.resolve("receiver.log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "python3",
+                projectRoot.resolve("examples/receiver/receiver.py").toString(),
+                "--port",
+                "0",
+                "--cert",
+                cert.toString(),
+                "--key",
+                key.toString())
+            .redirectError(dir.resolve("receiver.log").toFile());
     builder.environment().put("RECEIVER_TOKENS", String.join(",", tokens));
     Process process = builder.start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     try {
-      line = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (IOException e) {
-          return null;
-        }
-      }).get(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+      line =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return out.readLine();
+                    } catch (IOException e) {
+                      return null;
+                    }
+                  })
+              .get(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       process.destroyForcibly();
-      throw new IOException("the sample receiver did not start; see " + dir.resolve("receiver.log"), e);
+      throw new IOException(
+          "the sample receiver did not start; see " + dir.resolve("receiver.log"), e);
     }
     Matcher listening = line == null ? null : LISTENING.matcher(line);
     if (listening == null || !listening.find()) {
       process.destroyForcibly();
-      throw new IOException("the sample receiver did not start; see " + dir.resolve("receiver.log"));
+      throw new IOException(
+          "the sample receiver did not start; see " + dir.resolve("receiver.log"));
     }
     return new SampleReceiver(process, listening.group(1), ca.certificatePem());
   }

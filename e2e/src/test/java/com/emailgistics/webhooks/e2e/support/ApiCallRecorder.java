@@ -32,7 +32,10 @@ public final class ApiCallRecorder implements Interceptor {
   private final Set<String> verbs = ConcurrentHashMap.newKeySet();
 
   @Override
-  public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+  public void after(
+      HttpRequest request,
+      HttpResponse<?> response,
+      AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     calls.incrementAndGet();
     verbs.add(verb(request.method(), request.uri()));
     if (response.code() >= 400) {
@@ -71,14 +74,15 @@ public final class ApiCallRecorder implements Interceptor {
     boolean named = i + 1 < parts.length;
     String subresource = i + 2 < parts.length ? "/" + parts[i + 2] : "";
     boolean watch = uri.getQuery() != null && uri.getQuery().contains("watch=true");
-    String verb = switch (method) {
-      case "GET" -> watch ? "watch" : named ? "get" : "list";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> named ? "delete" : "deletecollection";
-      default -> method;
-    };
+    String verb =
+        switch (method) {
+          case "GET" -> watch ? "watch" : named ? "get" : "list";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> named ? "delete" : "deletecollection";
+          default -> method;
+        };
     return verb + " " + resource + subresource;
   }
 }

@@ -38,28 +38,56 @@ public final class Await {
     return conditions(object).stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
-  /** Waits until the object's condition {@code type} satisfies {@code check}; returns the object. */
+  /**
+   * Waits until the object's condition {@code type} satisfies {@code check}; returns the object.
+   */
   public static <T extends HasMetadata> T condition(
-      KubernetesClient client, Class<T> kind, String namespace, String name, String type,
+      KubernetesClient client,
+      Class<T> kind,
+      String namespace,
+      String name,
+      String type,
       Predicate<StatusCondition> check) {
-    return object(client, kind, namespace, name,
+    return object(
+        client,
+        kind,
+        namespace,
+        name,
         object -> condition(object, type).filter(check).isPresent(),
         kind.getSimpleName() + " " + namespace + "/" + name + " condition " + type);
   }
 
   /** Waits until {@code type} has {@code status} and {@code reason}; returns the object. */
   public static <T extends HasMetadata> T condition(
-      KubernetesClient client, Class<T> kind, String namespace, String name, String type, String status,
+      KubernetesClient client,
+      Class<T> kind,
+      String namespace,
+      String name,
+      String type,
+      String status,
       String reason) {
-    return condition(client, kind, namespace, name, type,
+    return condition(
+        client,
+        kind,
+        namespace,
+        name,
+        type,
         c -> status.equals(c.getStatus()) && reason.equals(c.getReason()));
   }
 
   public static <T extends HasMetadata> T object(
-      KubernetesClient client, Class<T> kind, String namespace, String name, Predicate<T> check, String what) {
+      KubernetesClient client,
+      Class<T> kind,
+      String namespace,
+      String name,
+      Predicate<T> check,
+      String what) {
     Supplier<T> get = () -> client.resources(kind).inNamespace(namespace).withName(name).get();
     try {
-      return await(what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+      return await(what)
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
           .until(get::get, object -> object != null && check.test(object));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       T last = null;
@@ -68,13 +96,21 @@ public final class Await {
       } catch (RuntimeException ignored) {
         // reported below as null
       }
-      throw new AssertionError(what + ": not reached within " + TIMEOUT + "; last seen conditions: "
-          + (last == null ? "(object missing)" : conditions(last)), e);
+      throw new AssertionError(
+          what
+              + ": not reached within "
+              + TIMEOUT
+              + "; last seen conditions: "
+              + (last == null ? "(object missing)" : conditions(last)),
+          e);
     }
   }
 
   /** Waits until {@code supplier} satisfies {@code check}. */
   public static <T> T until(String what, Supplier<T> supplier, Predicate<T> check) {
-    return await(what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(supplier::get, check);
+    return await(what)
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(supplier::get, check);
   }
 }

@@ -32,11 +32,14 @@ public final class ChartRelease {
     this.release = release;
   }
 
-  public static ChartRelease install(E2eCluster cluster, String namespace, UnaryOperator<InstallCommand> values) {
-    InstallCommand install = new Helm(Paths.chartDir()).install()
-        .withName(RELEASE)
-        .withNamespace(namespace)
-        .withKubeConfigContents(cluster.kubeConfigYaml());
+  public static ChartRelease install(
+      E2eCluster cluster, String namespace, UnaryOperator<InstallCommand> values) {
+    InstallCommand install =
+        new Helm(Paths.chartDir())
+            .install()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .withKubeConfigContents(cluster.kubeConfigYaml());
     Release release = values.apply(install).call();
     return new ChartRelease(cluster.admin(), namespace, release);
   }
@@ -50,10 +53,17 @@ public final class ChartRelease {
   }
 
   public Deployment deployment() {
-    List<Deployment> deployments = admin.apps().deployments().inNamespace(namespace)
-        .withLabel("app.kubernetes.io/instance", RELEASE).list().getItems();
+    List<Deployment> deployments =
+        admin
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withLabel("app.kubernetes.io/instance", RELEASE)
+            .list()
+            .getItems();
     if (deployments.size() != 1) {
-      throw new IllegalStateException("expected one Deployment of the release, found " + deployments.size());
+      throw new IllegalStateException(
+          "expected one Deployment of the release, found " + deployments.size());
     }
     return deployments.get(0);
   }
@@ -73,7 +83,8 @@ public final class ChartRelease {
 
   /** The groups the API server adds for every ServiceAccount token of this namespace. */
   public List<String> serviceAccountGroups() {
-    return List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
+    return List.of(
+        "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
   }
 
   /** The operator container's plain-valued environment variables, as the chart renders them. */

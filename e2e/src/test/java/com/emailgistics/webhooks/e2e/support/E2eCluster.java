@@ -1,7 +1,6 @@
 package com.emailgistics.webhooks.e2e.support;
 
 import com.emailgistics.webhooks.testing.RestartableKubeApiServer;
-
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -33,8 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class E2eCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(E2eCluster.class);
+
   /** kube-api-test's own switch crashes 7.5.2 when given as an environment variable; use this. */
   public static final String OFFLINE_PROPERTY = "e2e.kubeapitest.offline";
+
   public static final String VERSION_PROPERTY = "e2e.kubeapitest.version";
   public static final String FIELD_MANAGER = "e2e-test";
 
@@ -46,7 +47,8 @@ public final class E2eCluster implements AutoCloseable {
   private final Duration startup;
   private final Thread stopOnExit;
 
-  private E2eCluster(RestartableKubeApiServer server, Duration startup, Thread stopOnExit) throws IOException {
+  private E2eCluster(RestartableKubeApiServer server, Duration startup, Thread stopOnExit)
+      throws IOException {
     this.server = server;
     this.startup = startup;
     this.stopOnExit = stopOnExit;
@@ -54,28 +56,36 @@ public final class E2eCluster implements AutoCloseable {
     Files.createDirectories(Paths.workDir());
     this.kubeConfigFile = Paths.workDir().resolve("kubeconfig-admin.yaml");
     Files.writeString(kubeConfigFile, kubeConfigYaml);
-    this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+    this.admin =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
   }
 
   static E2eCluster start() throws IOException {
     boolean offline = Boolean.parseBoolean(System.getProperty(OFFLINE_PROPERTY, "true"));
-    KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withOfflineMode(offline)
-        .withStartupTimeout(180_000)
-        .withUpdateKubeConfig(false);
+    KubeAPIServerConfigBuilder config =
+        KubeAPIServerConfigBuilder.anAPIServerConfig()
+            .withOfflineMode(offline)
+            .withStartupTimeout(180_000)
+            .withUpdateKubeConfig(false);
     String version = System.getProperty(VERSION_PROPERTY, "");
     if (!version.isBlank()) {
       config.withApiServerVersion(version.trim());
     }
-    RestartableKubeApiServer server = new RestartableKubeApiServer(config.build(), Paths.workDir().resolve("logs"));
+    RestartableKubeApiServer server =
+        new RestartableKubeApiServer(config.build(), Paths.workDir().resolve("logs"));
     long started = System.nanoTime();
     try {
       server.start();
     } catch (KubeAPITestException e) {
       throw new IllegalStateException(
-          "kube-api-test could not start kube-apiserver + etcd (" + e.getMessage() + "). Build the binaries"
+          "kube-api-test could not start kube-apiserver + etcd ("
+              + e.getMessage()
+              + "). Build the binaries"
               + " offline with scripts/kube-binaries.sh, or let kube-api-test download them on a machine with"
-              + " internet: mvn -B verify -D" + OFFLINE_PROPERTY + "=false", e);
+              + " internet: mvn -B verify -D"
+              + OFFLINE_PROPERTY
+              + "=false",
+          e);
     }
     Duration startup = Duration.ofNanos(System.nanoTime() - started);
     LOG.info("kube-apiserver + etcd ready in {} ms", startup.toMillis());
@@ -120,26 +130,46 @@ public final class E2eCluster implements AutoCloseable {
     return as(user, List.of(groups), builder -> {});
   }
 
-  public KubernetesClient as(String user, List<String> groups, Consumer<HttpClient.Builder> httpClient) {
+  public KubernetesClient as(
+      String user, List<String> groups, Consumer<HttpClient.Builder> httpClient) {
     Config config = Config.fromKubeconfig(kubeConfigYaml);
     config.setImpersonateUsername(user);
     config.setImpersonateGroups(groups.toArray(String[]::new));
-    return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(httpClient).build();
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientBuilderConsumer(httpClient)
+        .build();
   }
 
   /** Creates a namespace with a unique name starting with {@code prefix}. */
   public String createNamespace(String prefix) {
-    String name = (prefix + "-" + namespaces.incrementAndGet() + "-"
-        + Long.toString(System.nanoTime() % 46656, 36)).toLowerCase(Locale.ROOT);
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .addToLabels("e2e.emailgistics.com/test", "true").endMetadata().build()).create();
+    String name =
+        (prefix
+                + "-"
+                + namespaces.incrementAndGet()
+                + "-"
+                + Long.toString(System.nanoTime() % 46656, 36))
+            .toLowerCase(Locale.ROOT);
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("e2e.emailgistics.com/test", "true")
+                .endMetadata()
+                .build())
+        .create();
     return name;
   }
 
   private void installCrds() throws IOException {
     List<Path> files;
     try (Stream<Path> list = Files.list(Paths.crdsDir())) {
-      files = list.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+      files =
+          list.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+              .sorted()
+              .toList();
     }
     if (files.isEmpty()) {
       throw new IllegalStateException("no CRDs in " + Paths.crdsDir());
@@ -157,10 +187,23 @@ public final class E2eCluster implements AutoCloseable {
       try (InputStream in = Files.newInputStream(file)) {
         crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       }
-      admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-              .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              60, TimeUnit.SECONDS);
+      admin
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              cond ->
+                                  "Established".equals(cond.getType())
+                                      && "True".equals(cond.getStatus())),
+              60,
+              TimeUnit.SECONDS);
     }
     LOG.info("Installed and established {} CRDs from {}", files.size(), Paths.crdsDir());
   }
@@ -175,7 +218,8 @@ public final class E2eCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> response =
-            http.sendAsync(http.newHttpRequestBuilder().uri(readyz).build(), String.class).get(5, TimeUnit.SECONDS);
+            http.sendAsync(http.newHttpRequestBuilder().uri(readyz).build(), String.class)
+                .get(5, TimeUnit.SECONDS);
         if (response.code() == 200) {
           return Duration.ofNanos(System.nanoTime() - start);
         }

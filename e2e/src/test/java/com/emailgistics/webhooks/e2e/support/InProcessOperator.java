@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The operator in the test JVM, wired exactly as {@code OperatorMain} wires it: server-side apply
- * for status, configuration parsed from environment variables. It keeps running, restricted to
- * its test's namespaces, until the JVM ends; tests that must stop or kill an operator run it as an
+ * for status, configuration parsed from environment variables. It keeps running, restricted to its
+ * test's namespaces, until the JVM ends; tests that must stop or kill an operator run it as an
  * {@link OperatorProcess}.
  */
 public final class InProcessOperator {

@@ -26,13 +26,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
   /** Every operator JVM started, killed when the test JVM ends so none outlives it. */
-  private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<Process> STARTED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> STARTED.stream().filter(Process::isAlive).forEach(Process::destroyForcibly), "e2e-kill-operators"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> STARTED.stream().filter(Process::isAlive).forEach(Process::destroyForcibly),
+                "e2e-kill-operators"));
   }
 
   private final String identity;
@@ -41,7 +47,8 @@ public final class OperatorProcess implements AutoCloseable {
   private final int dispatchPort;
   private final Path log;
 
-  private OperatorProcess(String identity, Process process, int healthPort, int dispatchPort, Path log) {
+  private OperatorProcess(
+      String identity, Process process, int healthPort, int dispatchPort, Path log) {
     this.identity = identity;
     this.process = process;
     this.healthPort = healthPort;
@@ -55,7 +62,8 @@ public final class OperatorProcess implements AutoCloseable {
    * @param identity the pod name: HOSTNAME, which JOSDK uses as the leader-election identity
    * @param env the operator's EMAILGISTICS_* configuration
    */
-  public static OperatorProcess start(E2eCluster cluster, String identity, Map<String, String> env) {
+  public static OperatorProcess start(
+      E2eCluster cluster, String identity, Map<String, String> env) {
     OperatorProcess operator = launch(cluster.kubeConfigFile(), identity, env);
     operator.awaitReady(Duration.ofSeconds(90));
     return operator;
@@ -69,14 +77,22 @@ public final class OperatorProcess implements AutoCloseable {
       Path logDir = Paths.workDir().resolve("logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve("operator-" + identity + "-" + System.currentTimeMillis() + ".log");
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          // Start-up speed on a 2-core machine; no effect on behaviour.
-          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-          "-jar", Paths.operatorJar().toString()));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  // Start-up speed on a 2-core machine; no effect on behaviour.
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "-Xmx256m",
+                  "-jar",
+                  Paths.operatorJar().toString()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> environment = builder.environment();
-      environment.keySet().removeIf(key -> key.startsWith("EMAILGISTICS_") || key.startsWith("KUBERNETES_"));
+      environment
+          .keySet()
+          .removeIf(key -> key.startsWith("EMAILGISTICS_") || key.startsWith("KUBERNETES_"));
       environment.put("KUBECONFIG", kubeconfig.toString());
       environment.put("HOSTNAME", identity);
       environment.put("EMAILGISTICS_HEALTH_PORT", Integer.toString(port));
@@ -95,24 +111,41 @@ public final class OperatorProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("operator " + identity + " exited with " + process.exitValue()
-            + " while starting; log " + log + ":\n" + logTail());
+        throw new IllegalStateException(
+            "operator "
+                + identity
+                + " exited with "
+                + process.exitValue()
+                + " while starting; log "
+                + log
+                + ":\n"
+                + logTail());
       }
       if (probe("/readyz") == 200) {
         return;
       }
       sleep(200);
     }
-    throw new IllegalStateException("operator " + identity + " not ready after " + timeout + "; log " + log
-        + ":\n" + logTail());
+    throw new IllegalStateException(
+        "operator "
+            + identity
+            + " not ready after "
+            + timeout
+            + "; log "
+            + log
+            + ":\n"
+            + logTail());
   }
 
   /** HTTP status of a health endpoint, or -1 when it does not answer. */
   public int probe(String path) {
     try {
       return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -147,7 +180,8 @@ public final class OperatorProcess implements AutoCloseable {
   /** Waits for the process to end; returns its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("operator " + identity + " still running after " + timeout + "; log:\n" + logTail());
+      throw new IllegalStateException(
+          "operator " + identity + " still running after " + timeout + "; log:\n" + logTail());
     }
     return process.exitValue();
   }

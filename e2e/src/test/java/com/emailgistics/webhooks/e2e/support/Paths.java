@@ -28,8 +28,10 @@ public final class Paths {
   public static Path operatorJar() {
     Path jar = path("e2e.operator.jar", "../operator/target/emailgistics-webhooks-operator.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build it with the operator module"
-          + " (mvn -B -pl e2e -am verify, or mvn -B verify from the root)");
+      throw new IllegalStateException(
+          jar
+              + " is missing: build it with the operator module"
+              + " (mvn -B -pl e2e -am verify, or mvn -B verify from the root)");
     }
     return jar;
   }

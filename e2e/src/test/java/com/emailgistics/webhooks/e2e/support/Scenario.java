@@ -38,14 +38,19 @@ public final class Scenario implements AutoCloseable {
     this.leaseNs = cluster.createNamespace(prefix + "-operator");
     this.receiver = new HttpsEndpoint();
     receiver.respond(200, Bodies.SUCCESS);
-    client.resource(Manifests.stringSecret(adminNs, CA_SECRET, Map.of(Manifests.CA_KEY, receiver.caPem()))).create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, CA_SECRET, Map.of(Manifests.CA_KEY, receiver.caPem())))
+        .create();
   }
 
   public static Scenario create(E2eCluster cluster, String prefix) throws IOException {
     return new Scenario(cluster, prefix);
   }
 
-  /** Production settings: feature on, leader election on, restricted to this scenario's namespaces. */
+  /**
+   * Production settings: feature on, leader election on, restricted to this scenario's namespaces.
+   */
   public Map<String, String> operatorEnv() {
     return Map.of(
         "EMAILGISTICS_WEBHOOKS_ENABLED", "true",
@@ -64,21 +69,42 @@ public final class Scenario implements AutoCloseable {
 
   /** Secret {@code <name>-token} and Webhook {@code name} posting to this scenario's receiver. */
   public void createWebhook(String name, String token, String... mailboxes) {
-    client.resource(Manifests.stringSecret(adminNs, name + "-token", Map.of(Manifests.TOKEN_KEY, token))).create();
-    NamespacedReference[] refs = java.util.Arrays.stream(mailboxes).map(m -> ref(teamNs, m)).toArray(NamespacedReference[]::new);
-    client.resource(Manifests.webhook(adminNs, name, receiver.url(path(name)), name + "-token", CA_SECRET, refs)).create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, name + "-token", Map.of(Manifests.TOKEN_KEY, token)))
+        .create();
+    NamespacedReference[] refs =
+        java.util.Arrays.stream(mailboxes)
+            .map(m -> ref(teamNs, m))
+            .toArray(NamespacedReference[]::new);
+    client
+        .resource(
+            Manifests.webhook(
+                adminNs, name, receiver.url(path(name)), name + "-token", CA_SECRET, refs))
+        .create();
   }
 
   /** A plain update of the token Secret (stringData), as `kubectl apply` of a new manifest does. */
   public void rotate(String webhook, String token) {
-    client.resource(Manifests.stringSecret(adminNs, webhook + "-token", Map.of(Manifests.TOKEN_KEY, token))).update();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, webhook + "-token", Map.of(Manifests.TOKEN_KEY, token)))
+        .update();
   }
 
   /** The "Test Webhook" button: a new value of the test-request annotation. */
   public String requestTest(String webhook) {
     String value = Instant.now().toString();
-    Manifests.mergePatch(client, Webhook.class, adminNs, webhook,
-        "{\"metadata\":{\"annotations\":{\"" + Webhook.TEST_REQUEST_ANNOTATION + "\":\"" + value + "\"}}}");
+    Manifests.mergePatch(
+        client,
+        Webhook.class,
+        adminNs,
+        webhook,
+        "{\"metadata\":{\"annotations\":{\""
+            + Webhook.TEST_REQUEST_ANNOTATION
+            + "\":\""
+            + value
+            + "\"}}}");
     return value;
   }
 
@@ -87,7 +113,9 @@ public final class Scenario implements AutoCloseable {
   }
 
   public void createRule(String name, String mailbox, String webhook) {
-    client.resource(Manifests.useWebhookRule(teamNs, name, mailbox, ref(adminNs, webhook))).create();
+    client
+        .resource(Manifests.useWebhookRule(teamNs, name, mailbox, ref(adminNs, webhook)))
+        .create();
   }
 
   /** Test deliveries the receiver got for {@code webhook}. */
@@ -105,12 +133,23 @@ public final class Scenario implements AutoCloseable {
 
   /** Waits until the recorded last test satisfies {@code check}. */
   public Webhook awaitLastTest(String webhook, String what, Predicate<WebhookTestResult> check) {
-    return Await.object(client, Webhook.class, adminNs, webhook,
-        w -> lastTest(w).filter(check).isPresent(), "Webhook " + webhook + ": " + what);
+    return Await.object(
+        client,
+        Webhook.class,
+        adminNs,
+        webhook,
+        w -> lastTest(w).filter(check).isPresent(),
+        "Webhook " + webhook + ": " + what);
   }
 
   public Webhook awaitTestSucceeded(String webhook) {
-    return Await.condition(client, Webhook.class, adminNs, webhook, "TestSucceeded", c -> "True".equals(c.getStatus()));
+    return Await.condition(
+        client,
+        Webhook.class,
+        adminNs,
+        webhook,
+        "TestSucceeded",
+        c -> "True".equals(c.getStatus()));
   }
 
   public MailboxRule awaitRuleReady(String rule) {
@@ -118,9 +157,15 @@ public final class Scenario implements AutoCloseable {
   }
 
   public Mailbox awaitAvailableWebhooks(String mailbox, int count) {
-    return Await.object(client, Mailbox.class, teamNs, mailbox,
-        m -> m.getStatus() != null && m.getStatus().getAvailableWebhookCount() != null
-            && m.getStatus().getAvailableWebhookCount() == count,
+    return Await.object(
+        client,
+        Mailbox.class,
+        teamNs,
+        mailbox,
+        m ->
+            m.getStatus() != null
+                && m.getStatus().getAvailableWebhookCount() != null
+                && m.getStatus().getAvailableWebhookCount() == count,
         "Mailbox " + mailbox + " lists " + count + " webhooks");
   }
 
@@ -140,11 +185,13 @@ public final class Scenario implements AutoCloseable {
 
   /** Receiver answers. */
   public static final class Bodies {
-    public static final String SUCCESS = """
+    public static final String SUCCESS =
+        """
         {"status":"success","message":"queued for enrichment",
          "actions":[{"type":"tag","name":"Mark VIP","value":{"tags":["VIP"]}}]}""";
-    public static final String SUCCESS_MESSAGE = "Success! Mock request sent and webhook response received and"
-        + " validated. Actions returned: 1 action: tag \"Mark VIP\".";
+    public static final String SUCCESS_MESSAGE =
+        "Success! Mock request sent and webhook response received and"
+            + " validated. Actions returned: 1 action: tag \"Mark VIP\".";
 
     private Bodies() {}
   }

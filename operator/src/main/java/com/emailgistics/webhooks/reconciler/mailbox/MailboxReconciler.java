@@ -7,9 +7,9 @@ import com.emailgistics.webhooks.api.MailboxStatus;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
-import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -41,6 +41,7 @@ import java.util.regex.PatternSyntaxException;
 public class MailboxReconciler implements Reconciler<Mailbox> {
   public static final String NAME = "mailbox";
   static final String LISTED_WEBHOOK_INDEX = "mailboxes-by-listed-webhook";
+
   /** Mailboxes by lower-cased address: the dispatch endpoint looks them up this way. */
   public static final String ADDRESS_INDEX = "mailboxes-by-address";
 
@@ -68,7 +69,9 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
         .addIndexer(
             LISTED_WEBHOOK_INDEX,
             mailbox ->
-                Optional.ofNullable(mailbox.getStatus()).map(MailboxStatus::getAvailableWebhooks).orElse(List.of())
+                Optional.ofNullable(mailbox.getStatus())
+                    .map(MailboxStatus::getAvailableWebhooks)
+                    .orElse(List.of())
                     .stream()
                     .map(available -> available.getWebhook().key())
                     .toList());
@@ -81,16 +84,25 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
             .withOnUpdateFilter(References.specChanged())
             .withSecondaryToPrimaryMapper(
                 webhook -> {
-                  // Mailboxes it lists now, and those that still show it (it may have dropped them).
+                  // Mailboxes it lists now, and those that still show it (it may have dropped
+                  // them).
                   Set<ResourceID> mailboxes =
                       new HashSet<>(
-                          References.byIndex(context.getPrimaryCache(), LISTED_WEBHOOK_INDEX, References.key(webhook)));
-                  webhook.getSpec().getMailboxes()
-                      .forEach(ref -> mailboxes.add(new ResourceID(ref.getName(), ref.getNamespace())));
+                          References.byIndex(
+                              context.getPrimaryCache(),
+                              LISTED_WEBHOOK_INDEX,
+                              References.key(webhook)));
+                  webhook
+                      .getSpec()
+                      .getMailboxes()
+                      .forEach(
+                          ref -> mailboxes.add(new ResourceID(ref.getName(), ref.getNamespace())));
                   return mailboxes;
                 });
-    return List.of(new InformerEventSource<>(
-        References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context), retrigger.eventSource(context));
+    return List.of(
+        new InformerEventSource<>(
+            References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context),
+        retrigger.eventSource(context));
   }
 
   public static String addressKey(String address) {
@@ -112,22 +124,28 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
     List<AvailableWebhook> available =
         context.getSecondaryResources(Webhook.class).stream()
             .filter(webhook -> webhook.getSpec().permitsMailbox(namespace, name))
-            .map(webhook ->
-                new AvailableWebhook(
-                    webhook.getSpec().getDisplayName(),
-                    new NamespacedReference(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName())))
-            .sorted(Comparator.comparing(AvailableWebhook::getDisplayName)
-                .thenComparing(a -> a.getWebhook().key()))
+            .map(
+                webhook ->
+                    new AvailableWebhook(
+                        webhook.getSpec().getDisplayName(),
+                        new NamespacedReference(
+                            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName())))
+            .sorted(
+                Comparator.comparing(AvailableWebhook::getDisplayName)
+                    .thenComparing(a -> a.getWebhook().key()))
             .toList();
 
     MailboxStatus status = new MailboxStatus();
     status.setObservedGeneration(mailbox.getMetadata().getGeneration());
     status.setAvailableWebhooks(available);
     status.setAvailableWebhookCount(available.size());
-    ConditionSet conditions = new ConditionSet(
-        Optional.ofNullable(mailbox.getStatus()).map(MailboxStatus::getConditions).orElse(List.of()),
-        mailbox.getMetadata().getGeneration(),
-        clock);
+    ConditionSet conditions =
+        new ConditionSet(
+            Optional.ofNullable(mailbox.getStatus())
+                .map(MailboxStatus::getConditions)
+                .orElse(List.of()),
+            mailbox.getMetadata().getGeneration(),
+            clock);
     List<String> problems = customFieldProblems(mailbox.getSpec().getCustomFields());
     if (problems.isEmpty()) {
       conditions.set(ConditionSet.READY, true, "Ready", "The mailbox configuration is valid.");
@@ -151,8 +169,12 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
         try {
           Pattern.compile(field.getValidationPattern());
         } catch (PatternSyntaxException e) {
-          problems.add(path + ".validationPattern: invalid regular expression: "
-              + e.getDescription() + " near index " + e.getIndex());
+          problems.add(
+              path
+                  + ".validationPattern: invalid regular expression: "
+                  + e.getDescription()
+                  + " near index "
+                  + e.getIndex());
         }
       }
     }

@@ -7,9 +7,9 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookAvailability;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
-import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
@@ -39,8 +39,10 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = MailboxRuleReconciler.NAME)
 public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   public static final String NAME = "mailboxrule";
+
   /** Rules by "namespace/mailbox": the dispatch endpoint evaluates a mailbox's rules this way. */
   public static final String MAILBOX_INDEX = "rules-by-mailbox";
+
   static final String WEBHOOK_INDEX = "rules-by-webhook";
 
   private final OperatorConfig config;
@@ -61,12 +63,15 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   }
 
   @Override
-  public List<EventSource<?, MailboxRule>> prepareEventSources(EventSourceContext<MailboxRule> context) {
+  public List<EventSource<?, MailboxRule>> prepareEventSources(
+      EventSourceContext<MailboxRule> context) {
     var rules = context.getPrimaryCache();
     this.rules = rules;
     rules.addIndexer(
         MAILBOX_INDEX,
-        rule -> List.of(References.key(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())));
+        rule ->
+            List.of(
+                References.key(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())));
     rules.addIndexer(
         WEBHOOK_INDEX,
         rule -> rule.getSpec().webhookReferences().stream().map(NamespacedReference::key).toList());
@@ -78,7 +83,9 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
             // Also map the other way: a rule created after its Mailbox must still find it.
             .withPrimaryToSecondaryMapper(
                 (MailboxRule rule) ->
-                    Set.of(new ResourceID(rule.getSpec().getMailbox(), rule.getMetadata().getNamespace())))
+                    Set.of(
+                        new ResourceID(
+                            rule.getSpec().getMailbox(), rule.getMetadata().getNamespace())))
             .build();
     var webhooks =
         InformerEventSourceConfiguration.from(Webhook.class, MailboxRule.class)
@@ -92,7 +99,8 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
                         .collect(Collectors.toSet()));
     return List.of(
         new InformerEventSource<>(mailboxes, context),
-        new InformerEventSource<>(References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context),
+        new InformerEventSource<>(
+            References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context),
         retrigger.eventSource(context));
   }
 
@@ -106,10 +114,13 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     if (!leadership.leading()) {
       return UpdateControl.noUpdate();
     }
-    ConditionSet conditions = new ConditionSet(
-        Optional.ofNullable(rule.getStatus()).map(MailboxRuleStatus::getConditions).orElse(List.of()),
-        rule.getMetadata().getGeneration(),
-        clock);
+    ConditionSet conditions =
+        new ConditionSet(
+            Optional.ofNullable(rule.getStatus())
+                .map(MailboxRuleStatus::getConditions)
+                .orElse(List.of()),
+            rule.getMetadata().getGeneration(),
+            clock);
     Verdict verdict = judge(rule, context);
     conditions.set(ConditionSet.READY, verdict.ready(), verdict.reason(), verdict.message());
     MailboxRuleStatus status = new MailboxRuleStatus();
@@ -129,10 +140,13 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     String mailboxName = rule.getSpec().getMailbox();
     boolean mailboxExists =
         context.getSecondaryResources(Mailbox.class).stream()
-            .anyMatch(mailbox -> mailbox.getMetadata().getName().equals(mailboxName)
-                && mailbox.getMetadata().getNamespace().equals(namespace));
+            .anyMatch(
+                mailbox ->
+                    mailbox.getMetadata().getName().equals(mailboxName)
+                        && mailbox.getMetadata().getNamespace().equals(namespace));
     if (!mailboxExists) {
-      return Verdict.notReady("MailboxNotFound",
+      return Verdict.notReady(
+          "MailboxNotFound",
           "spec.mailbox: Mailbox \"" + mailboxName + "\" does not exist in namespace " + namespace);
     }
     try {
@@ -142,24 +156,34 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     }
     Map<NamespacedReference, Webhook> webhooks =
         context.getSecondaryResources(Webhook.class).stream()
-            .collect(Collectors.toMap(
-                webhook -> new NamespacedReference(webhook.getMetadata().getNamespace(), webhook.getMetadata().getName()),
-                Function.identity(),
-                (a, b) -> a));
+            .collect(
+                Collectors.toMap(
+                    webhook ->
+                        new NamespacedReference(
+                            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName()),
+                    Function.identity(),
+                    (a, b) -> a));
     List<NamespacedReference> used = rule.getSpec().webhookReferences();
     for (NamespacedReference ref : used) {
       Webhook webhook = webhooks.get(ref);
       if (webhook == null || !webhook.getSpec().permitsMailbox(namespace, mailboxName)) {
-        String unwatched = config.watchesWebhookNamespace(ref.getNamespace())
-            ? "" : " (the operator does not watch namespace " + ref.getNamespace() + " for Webhooks)";
-        return Verdict.notReady(WebhookAvailability.NOT_AVAILABLE,
+        String unwatched =
+            config.watchesWebhookNamespace(ref.getNamespace())
+                ? ""
+                : " (the operator does not watch namespace "
+                    + ref.getNamespace()
+                    + " for Webhooks)";
+        return Verdict.notReady(
+            WebhookAvailability.NOT_AVAILABLE,
             WebhookAvailability.notAvailable(ref, namespace, mailboxName) + unwatched);
       }
     }
     if (!used.isEmpty() && !config.webhooksEnabled()) {
-      return Verdict.notReady("WebhooksFeatureDisabled",
+      return Verdict.notReady(
+          "WebhooksFeatureDisabled",
           "The rule uses webhooks but the webhooks feature is switched off in the operator configuration");
     }
-    return new Verdict(true, "Ready", "The rule is valid and its webhooks may be used by its mailbox.");
+    return new Verdict(
+        true, "Ready", "The rule is valid and its webhooks may be used by its mailbox.");
   }
 }

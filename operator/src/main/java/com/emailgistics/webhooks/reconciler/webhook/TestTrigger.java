@@ -23,13 +23,19 @@ record TestTrigger(String fingerprint, String cause) {
   private static final Pattern PLAIN_REQUEST = Pattern.compile("[A-Za-z0-9._:+-]{0,64}");
 
   /** The test due for {@code webhook}, if its inputs differ from the last tested ones. */
-  static Optional<TestTrigger> due(Webhook webhook, String secretVersions, String lastTestedFingerprint) {
+  static Optional<TestTrigger> due(
+      Webhook webhook, String secretVersions, String lastTestedFingerprint) {
     String requested =
         Optional.ofNullable(webhook.getMetadata().getAnnotations())
             .map(annotations -> annotations.get(Webhook.TEST_REQUEST_ANNOTATION))
             .orElse("");
-    String fingerprint = "generation=" + webhook.getMetadata().getGeneration() + ",requested=" + shown(requested) + ","
-        + secretVersions;
+    String fingerprint =
+        "generation="
+            + webhook.getMetadata().getGeneration()
+            + ",requested="
+            + shown(requested)
+            + ","
+            + secretVersions;
     if (fingerprint.equals(lastTestedFingerprint)) {
       return Optional.empty();
     }
@@ -38,15 +44,16 @@ record TestTrigger(String fingerprint, String cause) {
 
   /**
    * The request annotation as the fingerprint shows it: as written when it is a short token (a
-   * timestamp, a counter), else a digest, so the fingerprint stays small and parseable whatever
-   * a user writes there.
+   * timestamp, a counter), else a digest, so the fingerprint stays small and parseable whatever a
+   * user writes there.
    */
   private static String shown(String requested) {
     if (PLAIN_REQUEST.matcher(requested).matches()) {
       return requested;
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(requested.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(requested.getBytes(StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

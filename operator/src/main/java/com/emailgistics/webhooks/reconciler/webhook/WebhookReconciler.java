@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * this reconciler; the test fingerprint, not the generation, prevents repeated tests.
  *
  * <p>A test delivery runs on the data plane's event loops, not on a reconciler thread: the
- * reconciler starts it and reports it in progress, and its result re-triggers the reconciler,
- * which then records it.
+ * reconciler starts it and reports it in progress, and its result re-triggers the reconciler, which
+ * then records it.
  */
 @ControllerConfiguration(name = WebhookReconciler.NAME, generationAwareEventProcessing = false)
 public class WebhookReconciler implements Reconciler<Webhook> {
@@ -69,21 +69,30 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private final Leadership leadership;
   private final Clock clock;
   private final Retrigger<Webhook> retrigger = new Retrigger<>();
+
   /** Records test outcomes (Events are API calls) off the event loop that completes the test. */
   private final Executor testCompletions;
+
   /** Tests started and not yet finished, by Webhook uid. */
   private final Map<String, RunningTest> running = new ConcurrentHashMap<>();
+
   /**
    * Results of the tests this process ran, by Webhook uid. A test runs once per fingerprint even
    * when its status patch is lost (a failed patch is retried from the older status) or an event
    * arrives before the informer has seen the patch.
    */
   private final Map<String, WebhookTestResult> testResults = new ConcurrentHashMap<>();
+
   private volatile IndexerResourceCache<Webhook> webhooks;
   private volatile InformerEventSource<Secret, Webhook> secrets;
 
-  public WebhookReconciler(OperatorConfig config, TestDeliveries tests, EventRecorder events, Leadership leadership,
-      Executor testCompletions, Clock clock) {
+  public WebhookReconciler(
+      OperatorConfig config,
+      TestDeliveries tests,
+      EventRecorder events,
+      Leadership leadership,
+      Executor testCompletions,
+      Clock clock) {
     this.config = config;
     this.tests = tests;
     this.events = events;
@@ -108,7 +117,9 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         InformerEventSourceConfiguration.from(Secret.class, Webhook.class)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
-                secret -> References.byIndex(context.getPrimaryCache(), SECRET_INDEX, References.key(secret)))
+                secret ->
+                    References.byIndex(
+                        context.getPrimaryCache(), SECRET_INDEX, References.key(secret)))
             .withPrimaryToSecondaryMapper(
                 (Webhook webhook) -> referencedSecrets(webhook).collect(Collectors.toSet()));
     secrets.withLabelSelector(config.secretLabelSelector());
@@ -119,7 +130,8 @@ public class WebhookReconciler implements Reconciler<Webhook> {
 
   /** Forgets the test results of Webhooks that no longer exist. */
   public void forgetDeleted() {
-    Set<String> live = webhooks.list().map(webhook -> webhook.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> live =
+        webhooks.list().map(webhook -> webhook.getMetadata().getUid()).collect(Collectors.toSet());
     testResults.keySet().retainAll(live);
     running.keySet().retainAll(live);
   }
@@ -161,21 +173,31 @@ public class WebhookReconciler implements Reconciler<Webhook> {
 
     Map<String, Secret> secrets =
         context.getSecondaryResources(Secret.class).stream()
-            .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
+            .collect(
+                Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
     RunningTest inProgress = null;
     try {
       ResolvedWebhook resolved = ResolvedWebhook.resolve(webhook, secrets);
-      reportSecretQuality(webhook, conditions, SecretQuality.assess(resolved.endpoint().bearerToken().orElse(null)));
+      reportSecretQuality(
+          webhook,
+          conditions,
+          SecretQuality.assess(resolved.endpoint().bearerToken().orElse(null)));
       if (!config.webhooksEnabled()) {
-        setReady(webhook, conditions, false, FEATURE_DISABLED,
+        setReady(
+            webhook,
+            conditions,
+            false,
+            FEATURE_DISABLED,
             "The webhooks feature is switched off in the operator configuration; nothing is delivered.");
       } else {
         setReady(webhook, conditions, true, "Ready", "The webhook can receive deliveries.");
         Optional<TestTrigger> trigger =
-            TestTrigger.due(webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
+            TestTrigger.due(
+                webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
         if (trigger.isPresent()) {
           WebhookTestResult remembered = testResults.get(webhook.getMetadata().getUid());
-          if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
+          if (remembered != null
+              && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
             status.setLastTest(remembered);
           } else {
             inProgress = testInProgress(webhook, resolved, trigger.get());
@@ -183,14 +205,25 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         }
       }
     } catch (ConfigurationProblem problem) {
-      conditions.set(SECRET_STRONG, ConditionSet.UNKNOWN, "SecretUnavailable",
+      conditions.set(
+          SECRET_STRONG,
+          ConditionSet.UNKNOWN,
+          "SecretUnavailable",
           "Secret quality cannot be checked until the secret can be read.");
       setReady(webhook, conditions, false, problem.reason(), problem.getMessage());
     }
     if (inProgress != null) {
-      conditions.set(TEST_SUCCEEDED, ConditionSet.UNKNOWN, TEST_IN_PROGRESS, "A test delivery (" + inProgress.cause()
-          + ") started at " + inProgress.started() + " is waiting for the endpoint's answer (timeout "
-          + webhook.getSpec().getTimeoutSeconds() + " s).");
+      conditions.set(
+          TEST_SUCCEEDED,
+          ConditionSet.UNKNOWN,
+          TEST_IN_PROGRESS,
+          "A test delivery ("
+              + inProgress.cause()
+              + ") started at "
+              + inProgress.started()
+              + " is waiting for the endpoint's answer (timeout "
+              + webhook.getSpec().getTimeoutSeconds()
+              + " s).");
     } else {
       setTestCondition(conditions, status.getLastTest());
     }
@@ -200,31 +233,53 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   }
 
   /** The test of {@code trigger}: started now unless it already runs. */
-  private RunningTest testInProgress(Webhook webhook, ResolvedWebhook resolved, TestTrigger trigger) {
+  private RunningTest testInProgress(
+      Webhook webhook, ResolvedWebhook resolved, TestTrigger trigger) {
     String uid = webhook.getMetadata().getUid();
     RunningTest current = running.get(uid);
     if (current != null && current.fingerprint().equals(trigger.fingerprint())) {
       return current;
     }
-    RunningTest test = new RunningTest(trigger.fingerprint(), trigger.cause(), Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
+    RunningTest test =
+        new RunningTest(
+            trigger.fingerprint(),
+            trigger.cause(),
+            Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
     running.put(uid, test);
     ResourceID id = ResourceID.fromResource(webhook);
-    tests.start(References.key(webhook), resolved.endpoint(), resolved.options())
-        .whenCompleteAsync((result, failure) -> {
-          TestResult outcome = failure == null ? result
-              : new TestResult(Outcome.ConnectionError, "Internal error while testing; see the operator log", null, null, 0);
-          if (failure != null) {
-            LOG.error("Test delivery for Webhook {} failed unexpectedly", References.key(webhook), failure);
-          }
-          recordTest(webhook, test, outcome);
-          running.remove(uid, test);
-          retrigger.one(id);
-        }, testCompletions);
+    tests
+        .start(References.key(webhook), resolved.endpoint(), resolved.options())
+        .whenCompleteAsync(
+            (result, failure) -> {
+              TestResult outcome =
+                  failure == null
+                      ? result
+                      : new TestResult(
+                          Outcome.ConnectionError,
+                          "Internal error while testing; see the operator log",
+                          null,
+                          null,
+                          0);
+              if (failure != null) {
+                LOG.error(
+                    "Test delivery for Webhook {} failed unexpectedly",
+                    References.key(webhook),
+                    failure);
+              }
+              recordTest(webhook, test, outcome);
+              running.remove(uid, test);
+              retrigger.one(id);
+            },
+            testCompletions);
     return test;
   }
 
   private void recordTest(Webhook webhook, RunningTest test, TestResult result) {
-    LOG.info("Test delivery for Webhook {} ({}): {}", References.key(webhook), test.cause(), result.outcome());
+    LOG.info(
+        "Test delivery for Webhook {} ({}): {}",
+        References.key(webhook),
+        test.cause(),
+        result.outcome());
     events.record(
         webhook,
         result.outcome().succeeded() ? EventRecorder.NORMAL : EventRecorder.WARNING,
@@ -245,16 +300,21 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private void setTestCondition(ConditionSet conditions, WebhookTestResult lastTest) {
     if (lastTest == null) {
       String reason = config.webhooksEnabled() ? "NotTested" : FEATURE_DISABLED;
-      conditions.set(TEST_SUCCEEDED, ConditionSet.UNKNOWN, reason,
+      conditions.set(
+          TEST_SUCCEEDED,
+          ConditionSet.UNKNOWN,
+          reason,
           "No test delivery has run yet; it runs once the webhook is ready.");
       return;
     }
     boolean succeeded = "Succeeded".equals(lastTest.getOutcome());
     String message = TestResult.conditionMessage(lastTest.getMessage(), lastTest.getActions());
-    conditions.set(TEST_SUCCEEDED, succeeded, succeeded ? "TestSucceeded" : lastTest.getOutcome(), message);
+    conditions.set(
+        TEST_SUCCEEDED, succeeded, succeeded ? "TestSucceeded" : lastTest.getOutcome(), message);
   }
 
-  private void reportSecretQuality(Webhook webhook, ConditionSet conditions, SecretQuality quality) {
+  private void reportSecretQuality(
+      Webhook webhook, ConditionSet conditions, SecretQuality quality) {
     boolean strong = quality == SecretQuality.Strong;
     conditions.set(SECRET_STRONG, strong, quality.name(), quality.message());
     if (!strong && isNewReason(conditions.previous(SECRET_STRONG), quality.name())) {
@@ -262,7 +322,8 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     }
   }
 
-  private void setReady(Webhook webhook, ConditionSet conditions, boolean ready, String reason, String message) {
+  private void setReady(
+      Webhook webhook, ConditionSet conditions, boolean ready, String reason, String message) {
     conditions.set(ConditionSet.READY, ready, reason, message);
     if (!ready && isNewReason(conditions.previous(ConditionSet.READY), reason)) {
       events.record(webhook, EventRecorder.WARNING, reason, message);

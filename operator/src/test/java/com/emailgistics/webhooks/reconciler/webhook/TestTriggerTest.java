@@ -32,10 +32,15 @@ class TestTriggerTest {
   void eachChangedInputNamesItsCause() {
     String tested = TestTrigger.due(webhook(1, null), SECRETS, null).orElseThrow().fingerprint();
 
-    assertThat(TestTrigger.due(webhook(2, null), SECRETS, tested).orElseThrow().cause()).isEqualTo(TestTrigger.SPEC_CHANGED);
-    assertThat(TestTrigger.due(webhook(1, null), "secret=13,caBundle=none", tested).orElseThrow().cause())
+    assertThat(TestTrigger.due(webhook(2, null), SECRETS, tested).orElseThrow().cause())
+        .isEqualTo(TestTrigger.SPEC_CHANGED);
+    assertThat(
+            TestTrigger.due(webhook(1, null), "secret=13,caBundle=none", tested)
+                .orElseThrow()
+                .cause())
         .isEqualTo(TestTrigger.SECRET_CHANGED);
-    TestTrigger requested = TestTrigger.due(webhook(2, "2026-12-02T10:00:00Z"), SECRETS, tested).orElseThrow();
+    TestTrigger requested =
+        TestTrigger.due(webhook(2, "2026-12-02T10:00:00Z"), SECRETS, tested).orElseThrow();
     assertThat(requested.cause()).isEqualTo(TestTrigger.REQUESTED);
     assertThat(requested.fingerprint()).contains("requested=2026-12-02T10:00:00Z,");
   }
@@ -48,8 +53,11 @@ class TestTriggerTest {
     TestTrigger requested = TestTrigger.due(webhook(1, odd), SECRETS, tested).orElseThrow();
 
     assertThat(requested.cause()).isEqualTo(TestTrigger.REQUESTED);
-    assertThat(requested.fingerprint()).matches("generation=1,requested=sha256:[0-9a-f]{16}," + SECRETS).hasSizeLessThan(100);
+    assertThat(requested.fingerprint())
+        .matches("generation=1,requested=sha256:[0-9a-f]{16}," + SECRETS)
+        .hasSizeLessThan(100);
     assertThat(TestTrigger.due(webhook(1, odd), SECRETS, requested.fingerprint())).isEmpty();
-    assertThat(TestTrigger.due(webhook(1, odd + "!"), SECRETS, requested.fingerprint())).isPresent();
+    assertThat(TestTrigger.due(webhook(1, odd + "!"), SECRETS, requested.fingerprint()))
+        .isPresent();
   }
 }
