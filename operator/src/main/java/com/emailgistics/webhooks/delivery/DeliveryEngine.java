@@ -123,7 +123,7 @@ public final class DeliveryEngine {
       long start,
       String notRetried) {
     long duration = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    Redactor redactor = new Redactor(endpoint.bearerToken());
+    Redactor redactor = endpoint.redactor();
     String afterRetries =
         (attempts > 1 ? " (after " + attempts + " attempts)" : "")
             + (notRetried != null ? " (not retried: " + notRetried + ")" : "");

@@ -25,7 +25,7 @@ public final class TestDelivery {
         .map(
             result -> {
               boolean succeeded = result.category() == Outcome.Succeeded;
-              Redactor redactor = new Redactor(endpoint.bearerToken());
+              Redactor redactor = endpoint.redactor();
               return new TestResult(
                   result.category(),
                   succeeded ? SUCCESS_MESSAGE : result.message(),

@@ -21,6 +21,7 @@ public final class WebhookEndpoint {
   private final int port;
   private final String requestUri;
   private final String authorization;
+  private final Redactor redactor;
 
   public WebhookEndpoint(
       String url,
@@ -40,6 +41,7 @@ public final class WebhookEndpoint {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     this.requestUri = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     this.authorization = bearerToken.map(token -> "Bearer " + token).orElse(null);
+    this.redactor = new Redactor(bearerToken);
   }
 
   /**
@@ -65,6 +67,11 @@ public final class WebhookEndpoint {
 
   public Optional<String> bearerToken() {
     return bearerToken;
+  }
+
+  /** Scrubs this endpoint's secret from any text meant for status, Events, logs or answers. */
+  public Redactor redactor() {
+    return redactor;
   }
 
   public Optional<String> caBundlePem() {

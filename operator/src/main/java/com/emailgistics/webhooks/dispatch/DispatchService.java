@@ -198,22 +198,7 @@ public final class DispatchService {
     if (address.equals(message.mailbox())) {
       return message;
     }
-    return new Message(
-        message.id(),
-        message.event(),
-        message.internetMessageId(),
-        message.received(),
-        address,
-        message.sender(),
-        message.from(),
-        message.to(),
-        message.cc(),
-        message.subject(),
-        message.hasAttachments(),
-        message.timestamp(),
-        message.conversationId(),
-        message.bodyText(),
-        message.customFields());
+    return message.withMailbox(address);
   }
 
   /**
@@ -419,11 +404,7 @@ public final class DispatchService {
                   if (deadline.passed() && result.outcome() == DeliveryOutcome.Failed) {
                     complete = false;
                   }
-                  record(
-                      ruleName,
-                      ref,
-                      result,
-                      new Redactor(target.resolved().endpoint().bearerToken()));
+                  record(ruleName, ref, result, target.resolved().endpoint().redactor());
                   runSteps();
                 });
           });

@@ -31,4 +31,24 @@ public record Message(
     cc = cc == null ? List.of() : List.copyOf(cc);
     customFields = customFields == null ? Map.of() : Map.copyOf(customFields);
   }
+
+  /** This message as received by {@code address}'s mailbox. */
+  public Message withMailbox(String address) {
+    return new Message(
+        id,
+        event,
+        internetMessageId,
+        received,
+        address,
+        sender,
+        from,
+        to,
+        cc,
+        subject,
+        hasAttachments,
+        timestamp,
+        conversationId,
+        bodyText,
+        customFields);
+  }
 }

@@ -216,24 +216,8 @@ class MessageParserTest {
   }
 
   private static String payload(Message message) {
-    Message addressed =
-        new Message(
-            message.id(),
-            message.event(),
-            message.internetMessageId(),
-            message.received(),
-            "claims@insurer.example",
-            message.sender(),
-            message.from(),
-            message.to(),
-            message.cc(),
-            message.subject(),
-            message.hasAttachments(),
-            message.timestamp(),
-            message.conversationId(),
-            message.bodyText(),
-            message.customFields());
-    return PayloadWriter.write(addressed, new PayloadOptions(true, true))
+    return PayloadWriter.write(
+            message.withMailbox("claims@insurer.example"), new PayloadOptions(true, true))
         .toString(StandardCharsets.UTF_8);
   }
 }
