@@ -57,17 +57,17 @@ app.kubernetes.io/part-of: emailgistics-webhooks
 {{- end }}
 
 {{/*
-Namespaces holding Webhooks and their Secrets, as a JSON array (use with fromJsonArray).
-Unset: the release namespace. `get` rather than `.Values.webhookNamespaces` because the key is
-absent by default and strict rendering (helm lint --strict) rejects a missing key.
+Namespaces holding Webhooks and their Secrets, as a JSON array (use with fromJsonArray). There is
+no default: the release namespace holds the dispatch token and Helm's release Secrets, so it should
+not double as the place where Webhook authors work. `get` rather than `.Values.webhookNamespaces`
+because the key is absent by default and strict rendering (helm lint --strict) rejects a missing key.
 */}}
 {{- define "emailgistics-operator.webhookNamespaces" -}}
 {{- $namespaces := get .Values "webhookNamespaces" }}
-{{- if $namespaces }}
-{{- toJson $namespaces }}
-{{- else }}
-{{- list .Release.Namespace | toJson }}
+{{- if not $namespaces }}
+{{- fail "webhookNamespaces is not set: list the namespaces that hold your Webhooks and their Secrets, for example --set 'webhookNamespaces={emailgistics-admin}'. Use a namespace of its own, not the release namespace, which holds the dispatch token." }}
 {{- end }}
+{{- toJson $namespaces }}
 {{- end }}
 
 {{/* Name of the dispatch token Secret: the existing one from values, else the generated one. */}}

@@ -17,6 +17,7 @@ import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.reconciler.Leadership;
+import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -130,9 +132,14 @@ public final class WebhookOperator implements AutoCloseable {
             events,
             leadership,
             testCompletions,
+            new ReconcileErrors(metrics, WebhookReconciler.NAME),
             clock);
-    MailboxReconciler mailboxes = new MailboxReconciler(config, leadership, clock);
-    MailboxRuleReconciler rules = new MailboxRuleReconciler(config, leadership, clock);
+    MailboxReconciler mailboxes =
+        new MailboxReconciler(
+            config, leadership, new ReconcileErrors(metrics, MailboxReconciler.NAME), clock);
+    MailboxRuleReconciler rules =
+        new MailboxRuleReconciler(
+            config, leadership, new ReconcileErrors(metrics, MailboxRuleReconciler.NAME), clock);
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
     operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
     operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
@@ -167,6 +174,11 @@ public final class WebhookOperator implements AutoCloseable {
     summaries = new DeliverySummaryWriter(client, recorder, replicaName());
     connectivity = new CacheConnectivity(this::informersConnected, clock, metrics);
     health = new HealthServer(config.healthPort(), this::isAlive, this::isReady, metrics::scrape);
+    Gauge.builder("emailgistics_ready", this, operator -> operator.isReady() ? 1 : 0)
+        .description(
+            "1 while this replica is ready to serve dispatch (what /readyz answers), else 0")
+        .register(metrics);
+    ClusterGauges.register(metrics, webhooks, mailboxes, rules);
   }
 
   public static WebhookOperator create(

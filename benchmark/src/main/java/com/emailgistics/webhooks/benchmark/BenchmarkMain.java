@@ -11,6 +11,7 @@ import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.api.WebhookSpec;
 import com.emailgistics.webhooks.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -348,6 +349,11 @@ public final class BenchmarkMain {
     return String.format("mbx-%04d", i);
   }
 
+  /** The Webhook that lists the k-th group of scale mailboxes. */
+  static String scaleWebhook(int k) {
+    return String.format("bench-fast-scale-%d", k);
+  }
+
   static String scaleNamespace(int i) {
     return String.format("bench-team-%02d", i % TEAM_NAMESPACES);
   }
@@ -384,7 +390,7 @@ public final class BenchmarkMain {
     rules.addAll(Workload.matchingRules(TEAM_NAMESPACE, "ten", 10));
     rules.add(Workload.alwaysTo(TEAM_NAMESPACE, "slow", SLOW_WEBHOOK));
     rules.add(Workload.alwaysTo(TEAM_NAMESPACE, "paced", PACED_WEBHOOK));
-    rules.addAll(Workload.twentyRules(scaleNamespace(0), scaleMailbox(0)));
+    rules.addAll(Workload.twentyRules(scaleNamespace(0), scaleMailbox(0), FAST_WEBHOOK));
     rules.forEach(cluster::create);
   }
 
@@ -832,28 +838,19 @@ public final class BenchmarkMain {
   private void loadMailboxes() throws Exception {
     int count = settings.mailboxes();
     long start = System.nanoTime();
-    // The webhook lists every mailbox first (one spec change), so rules are Ready as they arrive.
-    Webhook fast =
-        cluster
-            .client()
-            .resources(Webhook.class)
-            .inNamespace(ADMIN_NAMESPACE)
-            .withName(FAST_WEBHOOK)
-            .get();
-    List<NamespacedReference> listed = new ArrayList<>(fast.getSpec().getMailboxes());
+    // Webhooks listing the new mailboxes come first, so rules are Ready as they arrive. One Webhook
+    // may list at most WebhookSpec.MAX_MAILBOXES, so the mailboxes are spread over as many as
+    // needed.
+    List<HasMetadata> webhooks = new ArrayList<>();
+    List<NamespacedReference> listed = new ArrayList<>();
     for (int i = 1; i < count; i++) {
       listed.add(new NamespacedReference(scaleNamespace(i), scaleMailbox(i)));
+      if (listed.size() == WebhookSpec.MAX_MAILBOXES || i == count - 1) {
+        webhooks.add(webhook(scaleWebhook(webhooks.size()), "/fast", listed));
+        listed.clear();
+      }
     }
-    // A merge patch of the list alone: the operator writes the Webhook's status meanwhile.
-    cluster
-        .client()
-        .resources(Webhook.class)
-        .inNamespace(ADMIN_NAMESPACE)
-        .withName(FAST_WEBHOOK)
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            JSON.writeValueAsString(Map.of("spec", Map.of("mailboxes", listed))));
+    cluster.createAll(webhooks, 8, Duration.ofMinutes(1));
     for (int n = 1; n < Math.min(TEAM_NAMESPACES, count); n++) {
       cluster.createNamespace(scaleNamespace(n));
     }
@@ -862,7 +859,11 @@ public final class BenchmarkMain {
     for (int i = 1; i < count; i++) {
       Mailbox mailbox = Resources.mailbox(scaleNamespace(i), scaleMailbox(i));
       mailboxes.add(mailbox);
-      rules.addAll(Workload.twentyRules(scaleNamespace(i), scaleMailbox(i)));
+      rules.addAll(
+          Workload.twentyRules(
+              scaleNamespace(i),
+              scaleMailbox(i),
+              scaleWebhook((i - 1) / WebhookSpec.MAX_MAILBOXES)));
     }
     Duration mailboxTime = cluster.createAll(mailboxes, 8, Duration.ofMinutes(10));
     System.out.printf(

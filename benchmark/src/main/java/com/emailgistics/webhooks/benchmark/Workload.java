@@ -44,8 +44,11 @@ final class Workload {
 
   private Workload() {}
 
-  /** The 20 rules of a "realistic" mailbox: rule 20 (priority 95) matches MESSAGE, 19 do not. */
-  static List<MailboxRule> twentyRules(String namespace, String mailbox) {
+  /**
+   * The 20 rules of a "realistic" mailbox, delivering to {@code webhook}: rule 20 (priority 95)
+   * matches MESSAGE, 19 do not.
+   */
+  static List<MailboxRule> twentyRules(String namespace, String mailbox, String webhook) {
     List<MailboxRule> rules = new ArrayList<>();
     rules.add(
         rule(
@@ -67,7 +70,7 @@ final class Workload {
             "claims",
             20,
             MatchMode.Any,
-            fast(),
+            to(webhook),
             c(RuleConditionType.SubjectContains, "claim", "policy", "damage"),
             c(RuleConditionType.BodyMatches, "CLM-\\d{6}")));
     rules.add(
@@ -95,7 +98,7 @@ final class Workload {
             "orders",
             50,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(RuleConditionType.SubjectMatches, "\\bORD-\\d{8}\\b")));
     rules.add(
         rule(
@@ -122,7 +125,7 @@ final class Workload {
             "legal",
             80,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(
                 RuleConditionType.RecipientContains,
                 "legal@insurer.example",
@@ -134,7 +137,7 @@ final class Workload {
             "partner-attachments",
             90,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(RuleConditionType.HasAttachments),
             c(RuleConditionType.FromDomainIs, "partner.example")));
     rules.add(
@@ -144,7 +147,7 @@ final class Workload {
             "complaints",
             100,
             MatchMode.Any,
-            fast(),
+            to(webhook),
             c(RuleConditionType.SubjectContains, "complaint", "refund", "cancel"),
             c(RuleConditionType.BodyContains, "complaint", "not satisfied", "money back")));
     rules.add(
@@ -172,7 +175,7 @@ final class Workload {
             "support",
             130,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(RuleConditionType.ToContains, "support@insurer.example", "helpdesk")));
     rules.add(
         rule(
@@ -190,10 +193,11 @@ final class Workload {
             "payment-fraud",
             150,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(RuleConditionType.SubjectContains, "payment"),
             c(RuleConditionType.BodyContains, "iban", "swift")));
-    MailboxRule disabled = rule(namespace, mailbox, "retired-archive", 160, MatchMode.All, fast());
+    MailboxRule disabled =
+        rule(namespace, mailbox, "retired-archive", 160, MatchMode.All, to(webhook));
     disabled.getSpec().setEnabled(false);
     rules.add(disabled);
     rules.add(
@@ -234,7 +238,7 @@ final class Workload {
             "invoices",
             95,
             MatchMode.All,
-            fast(),
+            to(webhook),
             c(RuleConditionType.SubjectContains, "invoice", "Rechnung"));
     invoices
         .getSpec()
@@ -255,7 +259,7 @@ final class Workload {
               String.format("invoices-%02d", i),
               10 * i,
               MatchMode.All,
-              fast(),
+              to(FAST_WEBHOOK),
               c(RuleConditionType.SubjectContains, "invoice")));
     }
     return rules;
@@ -293,8 +297,8 @@ final class Workload {
     return new RuleCondition(type, values);
   }
 
-  private static RuleAction fast() {
-    return RuleAction.useWebhook(ADMIN_NAMESPACE, FAST_WEBHOOK);
+  private static RuleAction to(String webhook) {
+    return RuleAction.useWebhook(ADMIN_NAMESPACE, webhook);
   }
 
   private static RuleAction tag(String tag) {

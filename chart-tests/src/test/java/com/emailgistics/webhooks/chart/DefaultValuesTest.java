@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.chart;
 
 import static com.emailgistics.webhooks.chart.HelmChart.FULLNAME;
 import static com.emailgistics.webhooks.chart.HelmChart.NAMESPACE;
+import static com.emailgistics.webhooks.chart.HelmChart.WEBHOOK_NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -167,7 +168,7 @@ class DefaultValuesTest {
 
     assertThat(env)
         .containsEntry("EMAILGISTICS_WEBHOOKS_ENABLED", "false")
-        .containsEntry("EMAILGISTICS_WEBHOOK_NAMESPACES", NAMESPACE)
+        .containsEntry("EMAILGISTICS_WEBHOOK_NAMESPACES", WEBHOOK_NAMESPACE)
         .containsEntry("EMAILGISTICS_MAILBOX_NAMESPACES", "")
         .containsEntry("EMAILGISTICS_LEADER_ELECTION_NAMESPACE", NAMESPACE)
         .containsEntry("EMAILGISTICS_HEALTH_PORT", "8081")
@@ -293,10 +294,10 @@ class DefaultValuesTest {
   }
 
   @Test
-  void operatorReadsSecretsOnlyInTheReleaseNamespace() {
+  void operatorReadsSecretsOnlyInTheWebhookNamespace() {
     for (String verb : READ_VERBS) {
-      assertThat(rbac.allows(operator, verb, "", "secrets", NAMESPACE)).as(verb).isTrue();
-      assertThat(rbac.allows(operator, verb, "", "secrets", "team-claims"))
+      assertThat(rbac.allows(operator, verb, "", "secrets", WEBHOOK_NAMESPACE)).as(verb).isTrue();
+      assertThat(rbac.allows(operator, verb, "", "secrets", NAMESPACE))
           .as(verb + " elsewhere")
           .isFalse();
       assertThat(rbac.allows(operator, verb, "", "secrets", null))
@@ -304,9 +305,9 @@ class DefaultValuesTest {
           .isFalse();
     }
     for (String verb : WRITE_VERBS) {
-      assertThat(rbac.allows(operator, verb, "", "secrets", NAMESPACE)).as(verb).isFalse();
+      assertThat(rbac.allows(operator, verb, "", "secrets", WEBHOOK_NAMESPACE)).as(verb).isFalse();
     }
-    Role role = rendered.one(Role.class, NAMESPACE, FULLNAME + "-read-secrets");
+    Role role = rendered.one(Role.class, WEBHOOK_NAMESPACE, FULLNAME + "-read-secrets");
     assertThat(role.getRules())
         .singleElement()
         .satisfies(
@@ -314,7 +315,8 @@ class DefaultValuesTest {
               assertThat(rule.getResources()).containsExactly("secrets");
               assertThat(rule.getVerbs()).containsExactlyInAnyOrderElementsOf(READ_VERBS);
             });
-    RoleBinding binding = rendered.one(RoleBinding.class, NAMESPACE, FULLNAME + "-read-secrets");
+    RoleBinding binding =
+        rendered.one(RoleBinding.class, WEBHOOK_NAMESPACE, FULLNAME + "-read-secrets");
     assertThat(binding.getSubjects())
         .singleElement()
         .satisfies(
@@ -405,7 +407,7 @@ class DefaultValuesTest {
 
   @Test
   void systemAdminsGetSecretsThroughARoleInTheWebhookNamespace() {
-    Role role = rendered.one(Role.class, NAMESPACE, FULLNAME + "-webhook-secrets");
+    Role role = rendered.one(Role.class, WEBHOOK_NAMESPACE, FULLNAME + "-webhook-secrets");
     for (String verb : List.of("get", "list", "create", "update", "patch", "delete")) {
       assertThat(Rbac.rulesAllow(role.getRules(), verb, "", "secrets")).as(verb).isTrue();
     }

@@ -26,6 +26,11 @@ final class HelmChart {
   static final String RELEASE = "emailgistics-operator";
   static final String NAMESPACE = "emailgistics-system";
 
+  /** The webhook namespace of values-required.yaml, the value the chart cannot default. */
+  static final String WEBHOOK_NAMESPACE = "emailgistics-admin";
+
+  private static final String REQUIRED_VALUES = "values-required.yaml";
+
   /** The release name contains the chart name, so it is also the prefix of every object name. */
   static final String FULLNAME = "emailgistics-operator";
 
@@ -70,6 +75,11 @@ final class HelmChart {
    * itself. Everything else in the copy is byte-for-byte the chart.
    */
   static TemplateCommand template() {
+    return templateWithoutRequiredValues().withValuesFile(resource(REQUIRED_VALUES));
+  }
+
+  /** template() without values-required.yaml, as a user who forgot webhookNamespaces runs it. */
+  static TemplateCommand templateWithoutRequiredValues() {
     return new Helm(renderableCopy()).template().withName(RELEASE).withNamespace(NAMESPACE);
   }
 
@@ -84,7 +94,8 @@ final class HelmChart {
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
             .dryRun()
-            .clientOnly();
+            .clientOnly()
+            .withValuesFile(resource(REQUIRED_VALUES));
     return options.apply(install).call().getOutput();
   }
 
@@ -147,7 +158,10 @@ final class HelmChart {
   static Path copyWithValues(String copyName, Map<String, Object> overrides) {
     Path target = copy(copyName);
     try {
-      Map<String, Object> values = yamlMap(Files.readString(DIR.resolve("values.yaml")));
+      Map<String, Object> values =
+          deepMerge(
+              yamlMap(Files.readString(DIR.resolve("values.yaml"))),
+              yamlMap(Files.readString(resource(REQUIRED_VALUES))));
       Files.writeString(
           target.resolve("values.yaml"), SERIALIZATION.asYaml(deepMerge(values, overrides)));
       return target;

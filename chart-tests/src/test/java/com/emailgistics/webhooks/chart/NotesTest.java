@@ -15,11 +15,11 @@ class NotesTest {
     assertThat(notes)
         .contains("Webhooks feature:    OFF")
         .contains("--reuse-values --set webhooks.enabled=true")
-        .contains("Webhook namespaces:  emailgistics-system")
+        .contains("Webhook namespaces:  emailgistics-admin")
         .contains("Mailbox namespaces:  all")
         .contains("kubectl -n emailgistics-system rollout status deployment/emailgistics-operator")
         .contains(
-            "kubectl -n emailgistics-system annotate webhook crm-enrichment \\\n"
+            "kubectl -n emailgistics-admin annotate webhook crm-enrichment \\\n"
                 + "       webhooks.emailgistics.com/test-requested-at=\"$(date -u +%FT%TZ)\" --overwrite")
         .contains(
             "-o jsonpath='{.status.conditions[?(@.type==\"TestSucceeded\")].message}{\"\\n\"}'")
@@ -35,7 +35,7 @@ class NotesTest {
         .contains("Users with the built-in admin or edit role")
         .contains("--clusterrole=emailgistics-operator-system-admin --group=<admins>")
         .contains(
-            "kubectl -n emailgistics-system create rolebinding emailgistics-operator-webhook-secrets");
+            "kubectl -n emailgistics-admin create rolebinding emailgistics-operator-webhook-secrets");
   }
 
   @Test

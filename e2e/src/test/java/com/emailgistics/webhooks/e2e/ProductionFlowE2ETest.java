@@ -17,6 +17,7 @@ import com.emailgistics.webhooks.e2e.support.InProcessOperator;
 import com.emailgistics.webhooks.e2e.support.Manifests;
 import com.emailgistics.webhooks.e2e.support.Receiver;
 import com.emailgistics.webhooks.e2e.support.Scenario;
+import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,12 +25,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -385,6 +394,125 @@ class ProductionFlowE2ETest {
           .startsWith("eeee")
           .endsWith("...")
           .hasSizeLessThan(1100);
+    }
+  }
+
+  /**
+   * A test result the API server refuses to store (here a ValidatingAdmissionPolicy refuses it, as
+   * a too-large object or a failing admission webhook would) does not leave the previous outcome
+   * presented as current: TestSucceeded turns Unknown and names the refusal.
+   */
+  @Test
+  void aTestResultThatCannotBeRecordedIsReportedAsSuch(E2eCluster cluster) throws Exception {
+    String marker = "unrecordable-result";
+    String policy = "flow-refuse-" + marker;
+    client
+        .load(
+            new ByteArrayInputStream(
+                """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: %1$s}
+            spec:
+              failurePolicy: Fail
+              matchConstraints:
+                resourceRules:
+                - apiGroups: [webhooks.emailgistics.com]
+                  apiVersions: ["*"]
+                  operations: [CREATE, UPDATE]
+                  resources: [webhooks/status]
+              validations:
+              - expression: >-
+                  !has(object.status) || !has(object.status.lastTest)
+                  || !has(object.status.lastTest.message)
+                  || !object.status.lastTest.message.contains('%2$s')
+                message: this policy refuses test results that mention %2$s
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: %1$s}
+            spec:
+              policyName: %1$s
+              validationActions: [Deny]
+            """
+                    .formatted(policy, marker)
+                    .getBytes(StandardCharsets.UTF_8)))
+        .serverSideApply();
+    try (HttpsEndpoint refusing = new HttpsEndpoint()) {
+      refusing.respond(200, "{\"status\":\"error\",\"message\":\"" + marker + "\"}");
+      // The API server enforces the policy once it has loaded it: probe with dry runs until then.
+      String probeNs = cluster.createNamespace("flow-probe");
+      client.resource(Resources.webhook(probeNs, "probe", refusing.url("/probe"))).create();
+      Await.until(
+          "the policy to refuse a status that mentions " + marker,
+          () -> refusedStatus(probeNs, marker),
+          refused -> refused);
+
+      client
+          .resource(
+              Manifests.stringSecret(
+                  adminNs, "refused-ca", Map.of(Manifests.CA_KEY, refusing.caPem())))
+          .create();
+      client
+          .resource(
+              Manifests.stringSecret(adminNs, "refused-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+          .create();
+      client
+          .resource(
+              Manifests.webhook(
+                  adminNs,
+                  "refused",
+                  refusing.url("/hooks/refused"),
+                  "refused-token",
+                  "refused-ca"))
+          .create();
+
+      Webhook webhook =
+          Await.condition(
+              client,
+              Webhook.class,
+              adminNs,
+              "refused",
+              "TestSucceeded",
+              "Unknown",
+              WebhookReconciler.TEST_RESULT_NOT_RECORDED);
+      assertThat(Await.condition(webhook, "TestSucceeded").orElseThrow().getMessage())
+          .startsWith("The test delivery (Initial) started at ")
+          .contains("ended with EndpointError, but its result could not be recorded")
+          .contains("this policy refuses test results that mention " + marker)
+          .endsWith("lastTest does not show it. The operator retries.");
+      assertThat(webhook.getStatus().getLastTest()).isNull();
+      assertThat(Await.condition(webhook, "Ready").orElseThrow().getStatus()).isEqualTo("True");
+      assertThat(Receiver.requests(refusing, "/hooks/refused")).hasSize(1);
+    } finally {
+      client
+          .resources(ValidatingAdmissionPolicyBinding.class)
+          .withName(policy)
+          .withTimeout(30, TimeUnit.SECONDS)
+          .delete();
+      client
+          .resources(ValidatingAdmissionPolicy.class)
+          .withName(policy)
+          .withTimeout(30, TimeUnit.SECONDS)
+          .delete();
+    }
+  }
+
+  /** Whether a dry-run status patch that mentions {@code marker} is refused. */
+  private static boolean refusedStatus(String namespace, String marker) {
+    try {
+      client
+          .resources(Webhook.class)
+          .inNamespace(namespace)
+          .withName("probe")
+          .dryRun()
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"status\":{\"lastTest\":{\"message\":\"" + marker + "\"}}}");
+      return false;
+    } catch (KubernetesClientException refused) {
+      return refused.getCode() == 403 || refused.getCode() == 422;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 public class WebhookSpec {
   public static final int DEFAULT_TIMEOUT_SECONDS = 100;
+  public static final int MAX_MAILBOXES = 1000;
 
   @Required
   @Size(min = 1, max = 100)
@@ -46,7 +47,7 @@ public class WebhookSpec {
           + " receiver can detect tampering and replays. Absent: no signature headers.")
   private WebhookSigning signing;
 
-  @Size(max = 1000)
+  @Size(max = MAX_MAILBOXES)
   @JsonPropertyDescription(
       "The Mailboxes whose rules may use this webhook (at most 1,000). Other mailboxes do not see it.")
   private List<NamespacedReference> mailboxes = new ArrayList<>();

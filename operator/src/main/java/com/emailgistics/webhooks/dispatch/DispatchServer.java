@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.vertx.core.Context;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -91,6 +93,11 @@ public final class DispatchServer implements AutoCloseable {
   private final ConnectionGuard guard;
   private final Map<String, Buffer> documents;
   private final Counter callerDisconnects;
+  private final MeterRegistry metrics;
+
+  /** emailgistics_dispatch_requests by answer status, registered on first use. */
+  private final Map<Integer, Timer> answerTimers = new ConcurrentHashMap<>();
+
   private final LongAdder bodyTimeouts = new LongAdder();
   private final BooleanSupplier cachesSynced;
   private final String deadlineDescription;
@@ -119,6 +126,7 @@ public final class DispatchServer implements AutoCloseable {
     this.documents = readDocuments();
     this.deadlineDescription =
         "the message deadline of " + settings.messageDeadline().toSeconds() + " s";
+    this.metrics = metrics;
     for (DeliveryEngine engine : engines) {
       lanes.add(new Lane(engine));
     }
@@ -283,7 +291,9 @@ public final class DispatchServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
+      long startNanos = System.nanoTime();
       if (!guard.headReceived(request)) {
+        answered(503, startNanos);
         request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         answerError(
             request,
@@ -297,9 +307,11 @@ public final class DispatchServer implements AutoCloseable {
       try {
         route(request);
       } catch (DispatchException e) {
+        answered(e.status(), startNanos);
         answerError(request, e);
       } catch (Throwable e) {
         LOG.error("Dispatch request {} {} failed", request.method(), request.path(), e);
+        answered(500, startNanos);
         answer(request, 500, error("internal error; see the operator log"));
       }
     }
@@ -515,6 +527,7 @@ public final class DispatchServer implements AutoCloseable {
 
     private void reply(int status, Buffer json) {
       if (finish(json)) {
+        answered(status, startNanos);
         answer(request, status, json);
       }
     }
@@ -539,6 +552,27 @@ public final class DispatchServer implements AutoCloseable {
     answer(request, e.status(), error(e.getMessage()));
   }
 
+  /**
+   * Counts an answer to a posted message or a refused request, with the time since the request head
+   * arrived; the latency alert reads the histogram of status 200.
+   */
+  private void answered(int status, long startNanos) {
+    answerTimers
+        .computeIfAbsent(
+            status,
+            code ->
+                Timer.builder("emailgistics_dispatch_requests")
+                    .description(
+                        "Messages answered by the dispatch endpoint and requests it refused, by"
+                            + " HTTP status, with the time from the request to its answer")
+                    .tag("status", Integer.toString(code))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(metrics))
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
   /** Requests Vert.x cannot parse (bad request line, oversized headers): 4xx, connection closed. */
   private void invalid(HttpServerRequest request) {
     HttpServerResponse response = request.response();
@@ -547,6 +581,7 @@ public final class DispatchServer implements AutoCloseable {
             ? 431
             : 400;
     response.putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    answered(status, System.nanoTime());
     answer(
         request,
         status,

@@ -1,7 +1,11 @@
 package com.emailgistics.webhooks.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -24,6 +28,7 @@ import java.util.Objects;
  */
 public final class StatusPatch {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final int HTTP_UNPROCESSABLE_CONTENT = 422;
 
   private StatusPatch() {}
 
@@ -37,8 +42,9 @@ public final class StatusPatch {
         .getControllerConfiguration()
         .getConfigurationService()
         .useSSAToPatchPrimaryResource()) {
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
-          resource, statusOnly(resource, status), context);
+      P patch = statusOnly(resource, status);
+      PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+          resource, context, stale -> patch, applied -> apply(applied, context));
     } else {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
           resource,
@@ -49,6 +55,39 @@ public final class StatusPatch {
           });
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * What JOSDK's ssaPatchStatusAndCacheResource sends, except that a 422 is not retried: JOSDK
+   * retries 422 like a conflict, polling its cache for ten seconds for a newer version that never
+   * comes, and then drops the API server's message. A status the API server finds invalid stays
+   * invalid; the reconciler's error handling reports it.
+   */
+  private static <P extends HasMetadata> P apply(P patch, Context<P> context) {
+    try {
+      return context
+          .getClient()
+          .resource(patch)
+          .subresource("status")
+          .patch(
+              new PatchContext.Builder()
+                  .withForce(true)
+                  .withFieldManager(context.getControllerConfiguration().fieldManager())
+                  .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                  .build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HTTP_UNPROCESSABLE_CONTENT) {
+        throw new Refused(e);
+      }
+      throw e;
+    }
+  }
+
+  /** The API server refused a status as invalid (HTTP 422); the cause says why. */
+  public static final class Refused extends RuntimeException {
+    Refused(KubernetesClientException cause) {
+      super("the API server refused the status", cause);
+    }
   }
 
   /** The status as a JSON map without the foreign fields (null stays null). */

@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
@@ -308,6 +309,48 @@ class DispatchEndpointTest {
       fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
       crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
     }
+  }
+
+  /**
+   * Every metric the chart's alerts and dashboard query is one this operator exposes, so a renamed
+   * meter cannot silently leave an alert without data.
+   */
+  @Test
+  void everyMetricTheChartsAlertsAndDashboardReadIsExposed() throws Exception {
+    fraud.respond(404, "gone");
+    try {
+      dispatch.post("/v1/rules/team/b-fraud/messages", message("m-1", "x", "a@customer.example"));
+    } finally {
+      fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+    }
+    String metrics =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    List<String> exposed =
+        metrics
+            .lines()
+            .filter(line -> !line.startsWith("#"))
+            .map(line -> line.split("[{ ]", 2)[0])
+            .distinct()
+            .toList();
+
+    Path chart = Path.of("../helm/emailgistics-operator");
+    for (Path file :
+        List.of(
+            chart.resolve("templates/42-prometheusrule.yaml"),
+            chart.resolve("dashboards/emailgistics-webhooks.json"))) {
+      Matcher used = Pattern.compile("\\bemailgistics_[a-z_]+").matcher(Files.readString(file));
+      List<String> names = used.results().map(MatchResult::group).distinct().toList();
+      assertThat(names).as(file + " queries metrics").hasSizeGreaterThan(5);
+      assertThat(exposed).as("metrics read by " + file).containsAll(names);
+    }
+    assertThat(metrics)
+        .contains("emailgistics_ready 1.0")
+        .containsPattern("emailgistics_cached_objects\\{kind=\"Webhook\"\\} [1-9]")
+        .contains("emailgistics_reconcile_errors_total{controller=\"webhook\"} 0.0")
+        .containsPattern("emailgistics_dispatch_requests_seconds_count\\{status=\"200\"\\} [1-9]");
   }
 
   @Test

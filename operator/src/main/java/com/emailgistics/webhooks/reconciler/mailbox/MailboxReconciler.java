@@ -10,11 +10,13 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
+import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -48,11 +50,14 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
   private final OperatorConfig config;
   private final Leadership leadership;
   private final Clock clock;
+  private final ReconcileErrors errors;
   private final Retrigger<Mailbox> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<Mailbox> mailboxes;
 
-  public MailboxReconciler(OperatorConfig config, Leadership leadership, Clock clock) {
+  public MailboxReconciler(
+      OperatorConfig config, Leadership leadership, ReconcileErrors errors, Clock clock) {
     this.config = config;
+    this.errors = errors;
     this.leadership = leadership;
     this.clock = clock;
   }
@@ -112,6 +117,12 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
   /** The Mailbox informer's cache, indexed by {@link #ADDRESS_INDEX}. */
   public IndexerResourceCache<Mailbox> mailboxCache() {
     return mailboxes;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Mailbox> updateErrorStatus(
+      Mailbox resource, Context<Mailbox> context, Exception failure) {
+    return errors.counted();
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
+import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
@@ -17,6 +18,7 @@ import com.emailgistics.webhooks.rules.RuleCompiler;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -48,11 +50,14 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   private final OperatorConfig config;
   private final Leadership leadership;
   private final Clock clock;
+  private final ReconcileErrors errors;
   private final Retrigger<MailboxRule> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<MailboxRule> rules;
 
-  public MailboxRuleReconciler(OperatorConfig config, Leadership leadership, Clock clock) {
+  public MailboxRuleReconciler(
+      OperatorConfig config, Leadership leadership, ReconcileErrors errors, Clock clock) {
     this.config = config;
+    this.errors = errors;
     this.leadership = leadership;
     this.clock = clock;
   }
@@ -107,6 +112,12 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   /** The MailboxRule informer's cache, indexed by {@link #MAILBOX_INDEX}. */
   public IndexerResourceCache<MailboxRule> ruleCache() {
     return rules;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<MailboxRule> updateErrorStatus(
+      MailboxRule resource, Context<MailboxRule> context, Exception failure) {
+    return errors.counted();
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.emailgistics.webhooks.api.WebhookTestResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +84,7 @@ record TestTrigger(String fingerprint, String cause) {
   }
 
   private static Map<String, String> parse(String fingerprint) {
-    java.util.HashMap<String, String> parts = new java.util.HashMap<>();
+    Map<String, String> parts = new HashMap<>();
     for (String part : fingerprint.split(",")) {
       int eq = part.indexOf('=');
       parts.put(part.substring(0, eq), part.substring(eq + 1));

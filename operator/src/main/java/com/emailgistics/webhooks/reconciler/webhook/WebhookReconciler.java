@@ -14,14 +14,17 @@ import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
+import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusPatch;
 import com.emailgistics.webhooks.resolution.ConfigurationProblem;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -34,6 +37,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +64,9 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   public static final String TEST_SUCCEEDED = "TestSucceeded";
   public static final String FEATURE_DISABLED = "WebhooksFeatureDisabled";
   public static final String TEST_IN_PROGRESS = "TestInProgress";
+  public static final String TEST_RESULT_NOT_RECORDED = "TestResultNotRecorded";
   static final String SECRET_INDEX = "webhooks-by-secret";
+  private static final int FAILURE_ACCOUNT_LIMIT = 300;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReconciler.class);
 
   private final OperatorConfig config;
@@ -68,6 +74,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private final EventRecorder events;
   private final Leadership leadership;
   private final Clock clock;
+  private final ReconcileErrors errors;
   private final Retrigger<Webhook> retrigger = new Retrigger<>();
 
   /** Records test outcomes (Events are API calls) off the event loop that completes the test. */
@@ -92,8 +99,10 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       EventRecorder events,
       Leadership leadership,
       Executor testCompletions,
+      ReconcileErrors errors,
       Clock clock) {
     this.config = config;
+    this.errors = errors;
     this.tests = tests;
     this.events = events;
     this.leadership = leadership;
@@ -230,6 +239,87 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     status.setConditions(conditions.toList());
     // status.deliveries belongs to the dispatch side (DeliverySummaryWriter).
     return StatusPatch.ifChanged(webhook, status, context, "deliveries");
+  }
+
+  /**
+   * When a reconciliation fails while a finished test waits to be recorded (its status patch was
+   * refused, for instance), the status must not go on presenting the previous test as the current
+   * one: TestSucceeded turns Unknown and says why. JOSDK's retries then run as usual.
+   */
+  @Override
+  public ErrorStatusUpdateControl<Webhook> updateErrorStatus(
+      Webhook webhook, Context<Webhook> context, Exception failure) {
+    WebhookStatus previous = Optional.ofNullable(webhook.getStatus()).orElseGet(WebhookStatus::new);
+    WebhookTestResult unrecorded = testResults.get(webhook.getMetadata().getUid());
+    if (leadership.leading()
+        && unrecorded != null
+        && !unrecorded.getFingerprint().equals(TestTrigger.lastFingerprint(webhook))) {
+      try {
+        StatusPatch.ifChanged(
+            webhook, withUnrecordedTest(previous, unrecorded, failure), context, "deliveries");
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Webhook {}: could not mark its test result as unrecorded either: {}",
+            References.key(webhook),
+            describe(e));
+      }
+    }
+    return errors.counted();
+  }
+
+  /** {@code previous} with TestSucceeded saying that {@code test} could not be recorded. */
+  private WebhookStatus withUnrecordedTest(
+      WebhookStatus previous, WebhookTestResult test, Exception failure) {
+    ConditionSet conditions =
+        new ConditionSet(previous.getConditions(), previous.getObservedGeneration(), clock);
+    previous.getConditions().stream()
+        .filter(condition -> !TEST_SUCCEEDED.equals(condition.getType()))
+        .forEach(
+            condition ->
+                conditions.set(
+                    condition.getType(),
+                    condition.getStatus(),
+                    condition.getReason(),
+                    condition.getMessage()));
+    conditions.set(
+        TEST_SUCCEEDED,
+        ConditionSet.UNKNOWN,
+        TEST_RESULT_NOT_RECORDED,
+        "The test delivery ("
+            + test.getTrigger()
+            + ") started at "
+            + test.getTime()
+            + " ended with "
+            + test.getOutcome()
+            + ", but its result could not be recorded in this status ("
+            + describe(failure)
+            + "); lastTest does not show it. The operator retries.");
+    WebhookStatus status = new WebhookStatus();
+    status.setObservedGeneration(previous.getObservedGeneration());
+    status.setLastTest(previous.getLastTest());
+    status.setConditions(conditions.toList());
+    return status;
+  }
+
+  /**
+   * A short account of a failure, without the request it was about: what the API server answered,
+   * when it answered (JOSDK wraps its exception), else the kind of failure.
+   */
+  private static String describe(Exception failure) {
+    String account = failure.getClass().getSimpleName();
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException refused && refused.getStatus() != null) {
+        account =
+            "the API server answered "
+                + refused.getCode()
+                + ": "
+                + Objects.requireNonNullElse(refused.getStatus().getMessage(), "");
+        break;
+      }
+    }
+    return account.length() <= FAILURE_ACCOUNT_LIMIT
+        ? account
+        : account.substring(0, FAILURE_ACCOUNT_LIMIT) + "...";
   }
 
   /** The test of {@code trigger}: started now unless it already runs. */
