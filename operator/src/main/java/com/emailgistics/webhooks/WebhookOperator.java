@@ -16,6 +16,7 @@ import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.kube.EventRecorder;
+import com.emailgistics.webhooks.kube.KubernetesReadAccess;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
@@ -60,6 +61,9 @@ public final class WebhookOperator implements AutoCloseable {
 
   /** An event loop that has not run a task for this long makes the process not alive. */
   private static final Duration UNRESPONSIVE = Duration.ofSeconds(10);
+
+  /** How often the dispatch certificate files are checked for a renewal. */
+  private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -166,6 +170,7 @@ public final class WebhookOperator implements AutoCloseable {
             service,
             recorder,
             token,
+            new KubernetesReadAccess(client, metrics),
             admission,
             dispatchSettings,
             this::cachesSynced,
@@ -224,6 +229,11 @@ public final class WebhookOperator implements AutoCloseable {
     leadership.start();
     summaries.start();
     sampler.scheduleAtFixedRate(connectivity::sample, 0, 1, TimeUnit.SECONDS);
+    sampler.scheduleWithFixedDelay(
+        dispatch::reloadCertificate,
+        CERTIFICATE_CHECK.toSeconds(),
+        CERTIFICATE_CHECK.toSeconds(),
+        TimeUnit.SECONDS);
     sampler.scheduleWithFixedDelay(this::forgetDeleted, 1, 1, TimeUnit.MINUTES);
   }
 

@@ -203,7 +203,7 @@ class CustomValuesTest {
   void serviceMonitorScrapesMetricsThroughTheServicesMetricsPort() {
     GenericKubernetesResource monitor =
         single(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor"));
-    Service service = rendered.one(Service.class, NAMESPACE, FULLNAME);
+    Service service = rendered.one(Service.class, NAMESPACE, FULLNAME + "-metrics");
 
     assertThat(monitor.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
@@ -223,6 +223,9 @@ class CustomValuesTest {
     assertThat(metrics.getTargetPort()).isEqualTo(new IntOrString("health"));
     Map<String, String> matchLabels = monitor.get("spec", "selector", "matchLabels");
     assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(matchLabels);
+    assertThat(rendered.one(Service.class, NAMESPACE, FULLNAME).getMetadata().getLabels())
+        .as("the dispatch Service is not scraped")
+        .doesNotContainEntry("app.kubernetes.io/component", "metrics");
     assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames"))
         .containsExactly(NAMESPACE);
   }
@@ -285,7 +288,10 @@ class CustomValuesTest {
         .containsEntry("example.com/exposed", "false");
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getName() + "=" + p.getPort())
-        .containsExactlyInAnyOrder("dispatch=9090", "metrics=9091");
+        .containsExactly("dispatch=9090");
+    assertThat(rendered.one(Service.class, NAMESPACE, FULLNAME + "-metrics").getSpec().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getPort())
+        .containsExactly("metrics=9091");
   }
 
   private static String ports(List<NetworkPolicyPort> ports) {

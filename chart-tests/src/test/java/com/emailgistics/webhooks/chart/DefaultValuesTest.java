@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -71,7 +70,7 @@ class DefaultValuesTest {
             "Role",
             "RoleBinding", // leader election
             "Role",
-            "RoleBinding", // operator's Secret access in the release namespace
+            "RoleBinding", // operator's Secret access in the webhook namespace
             "ClusterRole",
             "ClusterRole",
             "ClusterRole", // system-admin, mailbox-admin, view
@@ -79,7 +78,8 @@ class DefaultValuesTest {
             "ValidatingAdmissionPolicy",
             "ValidatingAdmissionPolicyBinding", // a Mailbox's address
             "Deployment",
-            "Service");
+            "Service", // dispatch
+            "Service"); // health and metrics
     assertThat(rendered.generic("monitoring.coreos.com/v1", "ServiceMonitor")).isEmpty();
     assertThat(rendered.yaml).doesNotContain("kind: NetworkPolicy", "kind: PodDisruptionBudget");
   }
@@ -235,20 +235,33 @@ class DefaultValuesTest {
   }
 
   @Test
-  void serviceExposesDispatchAndMetricsPortsOfTheOperatorPods() {
-    Service service = rendered.one(Service.class, NAMESPACE, FULLNAME);
-    Map<String, ServicePort> ports =
-        service.getSpec().getPorts().stream()
-            .collect(Collectors.toMap(ServicePort::getName, p -> p));
+  void dispatchAndMetricsHaveAServiceEachOnTheOperatorPods() {
+    Service dispatch = rendered.one(Service.class, NAMESPACE, FULLNAME);
+    Service metrics = rendered.one(Service.class, NAMESPACE, FULLNAME + "-metrics");
 
-    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
-    assertThat(ports).containsOnlyKeys("dispatch", "metrics");
-    assertThat(ports.get("dispatch").getPort()).isEqualTo(8080);
-    assertThat(ports.get("dispatch").getTargetPort()).isEqualTo(new IntOrString("dispatch"));
-    assertThat(ports.get("metrics").getPort()).isEqualTo(8081);
-    assertThat(ports.get("metrics").getTargetPort()).isEqualTo(new IntOrString("health"));
-    assertThat(service.getSpec().getSelector())
-        .isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
+    assertThat(dispatch.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(dispatch.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("dispatch");
+              assertThat(port.getPort()).isEqualTo(8080);
+              assertThat(port.getTargetPort()).isEqualTo(new IntOrString("dispatch"));
+              assertThat(port.getAppProtocol()).isEqualTo("http");
+            });
+    assertThat(metrics.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(metrics.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("metrics");
+              assertThat(port.getPort()).isEqualTo(8081);
+              assertThat(port.getTargetPort()).isEqualTo(new IntOrString("health"));
+            });
+    for (Service service : List.of(dispatch, metrics)) {
+      assertThat(service.getSpec().getSelector())
+          .isEqualTo(deployment().getSpec().getSelector().getMatchLabels());
+    }
   }
 
   @Test
@@ -291,6 +304,23 @@ class DefaultValuesTest {
     }
     assertThat(rbac.allows(operator, "create", "", "events", "team-claims")).isTrue();
     assertThat(rbac.allows(operator, "patch", "", "events", "team-claims")).isTrue();
+  }
+
+  @Test
+  void operatorMayReviewTokensAndAccessForTheReadApiButNothingMore() {
+    assertThat(rbac.allows(operator, "create", "authentication.k8s.io", "tokenreviews", null))
+        .isTrue();
+    assertThat(
+            rbac.allows(operator, "create", "authorization.k8s.io", "subjectaccessreviews", null))
+        .isTrue();
+    for (String verb : List.of("get", "list", "watch", "delete")) {
+      assertThat(rbac.allows(operator, verb, "authentication.k8s.io", "tokenreviews", null))
+          .as(verb)
+          .isFalse();
+    }
+    assertThat(rbac.allows(operator, "create", "", "serviceaccounts/token", NAMESPACE))
+        .as("it never mints tokens")
+        .isFalse();
   }
 
   @Test

@@ -28,7 +28,8 @@ class NotesTest {
         .contains("get secret emailgistics-operator-dispatch-token")
         .contains("-o jsonpath='{.data.token}' | base64 -d")
         .contains("port-forward service/emailgistics-operator 8080:8080")
-        .contains("Metrics: http://emailgistics-operator.emailgistics-system.svc:8081/metrics")
+        .contains(
+            "Metrics: http://emailgistics-operator-metrics.emailgistics-system.svc:8081/metrics")
         .contains(
             "kubectl -n team-claims create rolebinding claims-mailbox-admins \\\n"
                 + "       --clusterrole=emailgistics-operator-mailbox-admin --group=claims-mailbox-admins")

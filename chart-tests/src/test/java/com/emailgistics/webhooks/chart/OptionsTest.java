@@ -4,8 +4,11 @@ import static com.emailgistics.webhooks.chart.HelmChart.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -54,14 +57,7 @@ class OptionsTest {
             t -> t.set("serviceAccount.create", "false").set("serviceAccount.name", "platform-sa"));
 
     assertThat(rendered.all(ServiceAccount.class)).isEmpty();
-    assertThat(
-            rendered
-                .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getServiceAccountName())
-        .isEqualTo("platform-sa");
+    assertThat(pod(rendered).getServiceAccountName()).isEqualTo("platform-sa");
     assertThat(rendered.all(ClusterRoleBinding.class))
         .flatExtracting(ClusterRoleBinding::getSubjects)
         .extracting(s -> s.getName())
@@ -70,6 +66,71 @@ class OptionsTest {
         .flatExtracting(RoleBinding::getSubjects)
         .extracting(s -> s.getName())
         .containsOnly("platform-sa");
+  }
+
+  @Test
+  void dispatchTlsMountsTheCertificateSecretAndServesHttps() {
+    Rendered rendered = HelmChart.render(t -> t.set("dispatch.tls.secretName", "dispatch-tls"));
+
+    PodSpec pod = pod(rendered);
+    Container operator = pod.getContainers().get(0);
+    assertThat(operator.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains(
+            "EMAILGISTICS_DISPATCH_TLS_CERT_FILE=/etc/emailgistics/dispatch-tls/tls.crt",
+            "EMAILGISTICS_DISPATCH_TLS_KEY_FILE=/etc/emailgistics/dispatch-tls/tls.key");
+    assertThat(operator.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("dispatch-tls"))
+        .singleElement()
+        .satisfies(
+            mount -> {
+              assertThat(mount.getMountPath()).isEqualTo("/etc/emailgistics/dispatch-tls");
+              assertThat(mount.getReadOnly()).isTrue();
+              assertThat(mount.getSubPath()).as("a renewal must reach the pod").isNull();
+            });
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("dispatch-tls"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("dispatch-tls"));
+    assertThat(
+            rendered
+                .one(Service.class, NAMESPACE, HelmChart.FULLNAME)
+                .getSpec()
+                .getPorts()
+                .get(0)
+                .getAppProtocol())
+        .isEqualTo("https");
+  }
+
+  @Test
+  void withoutTlsTheDispatchEnvironmentHasNoCertificate() {
+    assertThat(pod(HelmChart.renderDefaults()).getContainers().get(0).getEnv())
+        .extracting(e -> e.getName())
+        .doesNotContain(
+            "EMAILGISTICS_DISPATCH_TLS_CERT_FILE", "EMAILGISTICS_DISPATCH_TLS_KEY_FILE");
+  }
+
+  @Test
+  void aLoadBalancerIsRefusedUntilDispatchHasTls() {
+    assertThatThrownBy(() -> HelmChart.render(t -> t.set("service.type", "LoadBalancer")))
+        .hasMessageContaining(
+            "service.type LoadBalancer would expose dispatch, its bearer token and whole messages"
+                + " in plain HTTP: set dispatch.tls.secretName to a kubernetes.io/tls Secret");
+
+    Rendered rendered =
+        HelmChart.render(
+            t ->
+                t.set("service.type", "LoadBalancer")
+                    .set("dispatch.tls.secretName", "dispatch-tls"));
+    assertThat(rendered.one(Service.class, NAMESPACE, HelmChart.FULLNAME).getSpec().getType())
+        .isEqualTo("LoadBalancer");
+    assertThat(
+            rendered
+                .one(Service.class, NAMESPACE, HelmChart.FULLNAME + "-metrics")
+                .getSpec()
+                .getType())
+        .as("metrics stay inside the cluster")
+        .isEqualTo("ClusterIP");
   }
 
   @Test
@@ -124,13 +185,7 @@ class OptionsTest {
                     .set("podSecurityContext.runAsGroup", "null")
                     .set("podSecurityContext.fsGroup", "null"));
 
-    PodSecurityContext context =
-        rendered
-            .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getSecurityContext();
+    PodSecurityContext context = pod(rendered).getSecurityContext();
     assertThat(context.getRunAsUser()).isNull();
     assertThat(context.getRunAsGroup()).isNull();
     assertThat(context.getFsGroup()).isNull();
@@ -143,17 +198,19 @@ class OptionsTest {
     Rendered rendered = HelmChart.render(t -> t.set("tmpSizeLimit", ""));
 
     Volume tmp =
-        rendered
-            .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getVolumes()
-            .stream()
+        pod(rendered).getVolumes().stream()
             .filter(v -> v.getName().equals("tmp"))
             .findFirst()
             .orElseThrow();
     assertThat(tmp.getEmptyDir()).isNotNull();
     assertThat(tmp.getEmptyDir().getSizeLimit()).isNull();
+  }
+
+  private static PodSpec pod(Rendered rendered) {
+    return rendered
+        .one(Deployment.class, NAMESPACE, HelmChart.FULLNAME)
+        .getSpec()
+        .getTemplate()
+        .getSpec();
   }
 }

@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -166,7 +167,7 @@ class SchemaValidationTest {
         extraEnv: [{name: TZ, value: UTC}]
         resources: {requests: {memory: 300Mi}}
         networkPolicy: {enabled: true, webhookPorts: [443]}
-        dispatch: {existingTokenSecret: {name: my-token}}
+        dispatch: {existingTokenSecret: {name: my-token}, tls: {secretName: dispatch-tls}}
         """);
     Rendered rendered =
         HelmChart.render(
@@ -189,9 +190,10 @@ class SchemaValidationTest {
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(EnvVar::getName, EnvVar::getValue)
         .contains(
-            org.assertj.core.groups.Tuple.tuple("EMAILGISTICS_WEBHOOKS_ENABLED", "true"),
-            org.assertj.core.groups.Tuple.tuple("EMAILGISTICS_LOG_FORMAT", "json"),
-            org.assertj.core.groups.Tuple.tuple("EMAILGISTICS_WEBHOOK_NAMESPACES", "admins"),
-            org.assertj.core.groups.Tuple.tuple("EMAILGISTICS_DISPATCH_PORT", "9000"));
+            tuple("EMAILGISTICS_WEBHOOKS_ENABLED", "true"),
+            tuple("EMAILGISTICS_LOG_FORMAT", "json"),
+            tuple("EMAILGISTICS_WEBHOOK_NAMESPACES", "admins"),
+            tuple("EMAILGISTICS_DISPATCH_PORT", "9000"),
+            tuple("EMAILGISTICS_DISPATCH_TLS_CERT_FILE", "/etc/emailgistics/dispatch-tls/tls.crt"));
   }
 }

@@ -9,7 +9,12 @@ import com.emailgistics.webhooks.e2e.support.Receiver;
 import com.emailgistics.webhooks.e2e.support.Scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,11 +48,13 @@ class DispatchFlowE2ETest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static Scenario scenario;
+  private static KubernetesClient admin;
   private static InProcessOperator operator;
 
   @BeforeAll
   static void start(E2eCluster cluster, @TempDir Path dir) throws Exception {
     scenario = Scenario.create(cluster, "dispatch");
+    admin = cluster.admin();
     scenario.createWebhook("crm", OLD_TOKEN, "claims");
     scenario.createMailbox("claims");
     scenario.createRule("enrich", "claims", "crm");
@@ -98,6 +105,111 @@ class DispatchFlowE2ETest {
     return Receiver.requests(scenario.receiver(), Scenario.path("crm")).stream()
         .filter(request -> !request.getBody().utf8().contains("\"id\":\"sample-"))
         .toList();
+  }
+
+  /**
+   * The delivery history is read with a Kubernetes identity, reviewed by the API server
+   * (TokenReview, then SubjectAccessReview on the Webhook): a ServiceAccount allowed to get the
+   * Webhook reads it, one that is not is refused with 403, a made-up token with 401, and the
+   * dispatch token, which only posts messages, with 403.
+   */
+  @Test
+  void historyIsReadWithAKubernetesIdentityAllowedToGetTheWebhook() throws Exception {
+    dispatch("history-1");
+    String reader = serviceAccountToken("history-reader", true);
+    String outsider = serviceAccountToken("history-outsider", false);
+
+    HttpResponse<String> allowed = history(reader);
+    assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+    assertThat(JSON.readTree(allowed.body()).get("deliveries"))
+        .extracting(delivery -> delivery.get("messageId").asText())
+        .contains("history-1");
+
+    HttpResponse<String> refused = history(outsider);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(refused.body()).get("error").asText())
+        .isEqualTo(
+            "system:serviceaccount:"
+                + scenario.adminNs
+                + ":history-outsider may not get webhooks.webhooks.emailgistics.com \"crm\" in"
+                + " namespace \""
+                + scenario.adminNs
+                + "\"");
+    HttpResponse<String> madeUp = history("not-a-kubernetes-token");
+    assertThat(madeUp.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(madeUp.body()).get("error").asText())
+        .startsWith("the bearer token is not a valid Kubernetes token");
+    assertThat(history(DISPATCH_TOKEN).statusCode()).isEqualTo(403);
+    assertThat(operator.metrics())
+        .contains("emailgistics_read_denials_total{reason=\"forbidden\"} 1.0")
+        .contains("emailgistics_read_denials_total{reason=\"unauthenticated\"} 1.0");
+  }
+
+  private static HttpResponse<String> history(String bearer) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    operator.dispatchUrl()
+                        + "/v1/webhooks/"
+                        + scenario.adminNs
+                        + "/crm/deliveries"))
+            .header("Authorization", "Bearer " + bearer)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A token of a new ServiceAccount in the admin namespace, allowed to get Webhooks or not. */
+  private static String serviceAccountToken(String name, boolean mayGetWebhooks) {
+    String namespace = scenario.adminNs;
+    admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    if (mayGetWebhooks) {
+      admin
+          .rbac()
+          .roles()
+          .inNamespace(namespace)
+          .resource(
+              new RoleBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .addNewRule()
+                  .withApiGroups("webhooks.emailgistics.com")
+                  .withResources("webhooks")
+                  .withVerbs("get")
+                  .endRule()
+                  .build())
+          .create();
+      admin
+          .rbac()
+          .roleBindings()
+          .inNamespace(namespace)
+          .resource(
+              new RoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .endSubject()
+                  .build())
+          .create();
+    }
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(name)
+        .tokenRequest(
+            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
+        .getStatus()
+        .getToken();
   }
 
   @Test

@@ -10,7 +10,7 @@ public class WebhookTestResult {
   private String time;
 
   @JsonPropertyDescription(
-      "What caused the test: SpecChanged, SecretChanged, Requested or FeatureEnabled.")
+      "What caused the test: Initial (the first test), SpecChanged, SecretChanged or Requested.")
   @Size(max = 64)
   private String trigger;
 

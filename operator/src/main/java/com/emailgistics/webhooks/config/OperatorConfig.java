@@ -44,6 +44,8 @@ public record OperatorConfig(
   public static final String EVENT_LOOPS = "EMAILGISTICS_EVENT_LOOPS";
   public static final String DISPATCH_PORT = "EMAILGISTICS_DISPATCH_PORT";
   public static final String DISPATCH_TOKEN_FILE = "EMAILGISTICS_DISPATCH_TOKEN_FILE";
+  public static final String DISPATCH_TLS_CERT_FILE = "EMAILGISTICS_DISPATCH_TLS_CERT_FILE";
+  public static final String DISPATCH_TLS_KEY_FILE = "EMAILGISTICS_DISPATCH_TLS_KEY_FILE";
   public static final String DISPATCH_READ_TIMEOUT = "EMAILGISTICS_DISPATCH_READ_TIMEOUT_SECONDS";
   public static final String DISPATCH_MAX_BODY_BYTES = "EMAILGISTICS_DISPATCH_MAX_BODY_BYTES";
   public static final String DISPATCH_MAX_CONNECTIONS = "EMAILGISTICS_DISPATCH_MAX_CONNECTIONS";
@@ -63,6 +65,7 @@ public record OperatorConfig(
    *
    * @param port its port
    * @param tokenFile file holding the bearer token callers present (a mounted Secret)
+   * @param tls serve dispatch over HTTPS with this certificate and key; empty: plain HTTP
    * @param readTimeout how long a request head may take from its first byte, and its body from the
    *     head
    * @param maxBodyBytes largest accepted message
@@ -78,6 +81,7 @@ public record OperatorConfig(
   public record Dispatch(
       int port,
       Optional<Path> tokenFile,
+      Optional<TlsFiles> tls,
       Duration readTimeout,
       int maxBodyBytes,
       int maxConnections,
@@ -101,6 +105,12 @@ public record OperatorConfig(
       }
     }
   }
+
+  /**
+   * PEM files of the dispatch endpoint's certificate (chain) and private key, as a
+   * kubernetes.io/tls Secret mounts them (tls.crt, tls.key); re-read when they change.
+   */
+  public record TlsFiles(Path certificate, Path privateKey) {}
 
   /**
    * The delivery client.
@@ -136,6 +146,7 @@ public record OperatorConfig(
         new Dispatch(
             parseInt(env, DISPATCH_PORT, 8080, 0, 65535),
             nonBlank(env.get(DISPATCH_TOKEN_FILE)).map(Path::of),
+            parseTls(env),
             Duration.ofSeconds(parseInt(env, DISPATCH_READ_TIMEOUT, 10, 1, 3600)),
             parseInt(env, DISPATCH_MAX_BODY_BYTES, 1 << 20, 1024, 64 << 20),
             parseInt(env, DISPATCH_MAX_CONNECTIONS, 4096, 1, 1_000_000),
@@ -176,6 +187,7 @@ public record OperatorConfig(
         new Dispatch(
             0,
             Optional.of(tokenFile),
+            d.tls(),
             d.readTimeout(),
             d.maxBodyBytes(),
             d.maxConnections(),
@@ -219,6 +231,19 @@ public record OperatorConfig(
       throw new IllegalArgumentException(
           name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
+  }
+
+  private static Optional<TlsFiles> parseTls(Map<String, String> env) {
+    Optional<String> certificate = nonBlank(env.get(DISPATCH_TLS_CERT_FILE));
+    Optional<String> privateKey = nonBlank(env.get(DISPATCH_TLS_KEY_FILE));
+    if (certificate.isPresent() != privateKey.isPresent()) {
+      throw new IllegalArgumentException(
+          DISPATCH_TLS_CERT_FILE
+              + " and "
+              + DISPATCH_TLS_KEY_FILE
+              + " go together: set both (HTTPS) or neither (plain HTTP)");
+    }
+    return certificate.map(cert -> new TlsFiles(Path.of(cert), Path.of(privateKey.orElseThrow())));
   }
 
   private static Set<String> parseList(String value) {

@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +89,7 @@ public final class DispatchServer implements AutoCloseable {
   private final DispatchService service;
   private final DeliveryRecorder recorder;
   private final DispatchToken token;
+  private final ReadAccess readAccess;
   private final Admission admission;
   private final OperatorConfig.Dispatch settings;
   private final MessageParser parser;
@@ -94,6 +97,7 @@ public final class DispatchServer implements AutoCloseable {
   private final Map<String, Buffer> documents;
   private final Counter callerDisconnects;
   private final MeterRegistry metrics;
+  private final Optional<DispatchCertificate> certificate;
 
   /** emailgistics_dispatch_requests by answer status, registered on first use. */
   private final Map<Integer, Timer> answerTimers = new ConcurrentHashMap<>();
@@ -109,12 +113,14 @@ public final class DispatchServer implements AutoCloseable {
       DispatchService service,
       DeliveryRecorder recorder,
       DispatchToken token,
+      ReadAccess readAccess,
       Admission admission,
       OperatorConfig.Dispatch settings,
       BooleanSupplier cachesSynced,
       MeterRegistry metrics,
       Clock clock) {
     this.loops = loops;
+    this.readAccess = readAccess;
     this.cachesSynced = cachesSynced;
     this.service = service;
     this.recorder = recorder;
@@ -127,6 +133,15 @@ public final class DispatchServer implements AutoCloseable {
     this.deadlineDescription =
         "the message deadline of " + settings.messageDeadline().toSeconds() + " s";
     this.metrics = metrics;
+    this.certificate = settings.tls().map(files -> DispatchCertificate.load(files, loops.vertx()));
+    certificate.ifPresent(
+        served ->
+            Gauge.builder(
+                    "emailgistics_dispatch_certificate_expiry_timestamp_seconds",
+                    served,
+                    c -> c.notAfter().getEpochSecond())
+                .description("When the certificate dispatch serves over HTTPS expires (Unix time)")
+                .register(metrics));
     for (DeliveryEngine engine : engines) {
       lanes.add(new Lane(engine));
     }
@@ -174,6 +189,24 @@ public final class DispatchServer implements AutoCloseable {
 
   public int port() {
     return lanes.get(0).server.actualPort();
+  }
+
+  /** Switches every server to a renewed certificate once its files have changed (called often). */
+  public void reloadCertificate() {
+    certificate
+        .flatMap(DispatchCertificate::changed)
+        .ifPresent(
+            renewed ->
+                lanes.forEach(
+                    lane ->
+                        lane.server
+                            .updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed))
+                            .onFailure(
+                                failure ->
+                                    LOG.warn(
+                                        "A dispatch server could not switch to the renewed"
+                                            + " certificate: {}",
+                                        failure.toString()))));
   }
 
   /** Messages being dispatched now. */
@@ -270,7 +303,10 @@ public final class DispatchServer implements AutoCloseable {
                       .setHttp2ClearTextEnabled(false)
                       .setCompressionSupported(false)
                       .setDecompressionSupported(false)
-                      .setStrictThreadMode(true))
+                      .setStrictThreadMode(true)
+                      .setSsl(certificate.isPresent())
+                      .setKeyCertOptions(certificate.map(DispatchCertificate::options).orElse(null))
+                      .setSslEngineOptions(EventLoops.tlsEngine()))
               .connectionHandler(guard::connected)
               .requestHandler(this::handle)
               .invalidRequestHandler(DispatchServer.this::invalid);
@@ -328,29 +364,17 @@ public final class DispatchServer implements AutoCloseable {
         return;
       }
       DispatchPath target = DispatchPath.parse(path);
+      if (target.kind() == DispatchPath.Kind.HISTORY) {
+        requireMethod(request, HttpMethod.GET);
+        readHistory(request, target);
+        return;
+      }
       authenticate(request);
       if (!cachesSynced.getAsBoolean()) {
         throw new DispatchException(
             503,
             "the operator is starting: its caches of Mailboxes, rules and Webhooks are not"
                 + " synced yet");
-      }
-      if (target.kind() == DispatchPath.Kind.HISTORY) {
-        requireMethod(request, HttpMethod.GET);
-        answer(
-            request,
-            200,
-            Json.write(
-                4096,
-                json ->
-                    Json.WRITER.writeValue(
-                        json,
-                        Map.of(
-                            "webhook",
-                            target.namespace() + "/" + target.name(),
-                            "deliveries",
-                            recorder.history(target.namespace(), target.name())))));
-        return;
       }
       requireMethod(request, HttpMethod.POST);
       String contentType = request.getHeader(HttpHeaderNames.CONTENT_TYPE);
@@ -379,6 +403,59 @@ public final class DispatchServer implements AutoCloseable {
                 + " request bytes); retry later");
       }
       new MessageExchange(this, request, target, reserved).readBody();
+    }
+
+    /**
+     * The delivery history is read with a Kubernetes identity allowed to get the Webhook; the
+     * dispatch token only posts messages.
+     */
+    private void readHistory(HttpServerRequest request, DispatchPath target)
+        throws DispatchException {
+      String authorization = request.getHeader(HttpHeaderNames.AUTHORIZATION);
+      String bearer =
+          DispatchToken.bearer(authorization)
+              .orElseThrow(
+                  () -> {
+                    request.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                    return new DispatchException(
+                        401,
+                        "missing bearer token: read delivery history with a Kubernetes token"
+                            + " allowed to get the Webhook");
+                  });
+      if (token.accepts(authorization)) {
+        throw new DispatchException(
+            403,
+            "the dispatch token posts messages only: read delivery history with a Kubernetes"
+                + " token allowed to get the Webhook");
+      }
+      readAccess
+          .mayGetWebhook(bearer, target.namespace(), target.name())
+          .whenComplete(
+              (verdict, failure) ->
+                  context.runOnContext(
+                      ignored -> {
+                        if (failure != null) {
+                          LOG.error("Reviewing a history request failed", failure);
+                          answer(request, 500, error("internal error; see the operator log"));
+                        } else if (verdict.allowed()) {
+                          answer(request, 200, history(target));
+                        } else {
+                          answer(request, verdict.status(), error(verdict.reason()));
+                        }
+                      }));
+    }
+
+    private Buffer history(DispatchPath target) {
+      return Json.write(
+          4096,
+          json ->
+              Json.WRITER.writeValue(
+                  json,
+                  Map.of(
+                      "webhook",
+                      target.namespace() + "/" + target.name(),
+                      "deliveries",
+                      recorder.history(target.namespace(), target.name()))));
     }
 
     private void authenticate(HttpServerRequest request) throws DispatchException {

@@ -57,11 +57,19 @@ public final class DispatchToken {
   /** Whether {@code authorization} (the raw header) carries the expected bearer token. */
   public boolean accepts(String authorization) {
     byte[] expected = current();
-    if (expected == null || authorization == null || !authorization.startsWith("Bearer ")) {
-      return false;
+    return expected != null
+        && bearer(authorization)
+            .map(presented -> MessageDigest.isEqual(expected, digest(presented)))
+            .orElse(false);
+  }
+
+  /** The token of an "Authorization: Bearer ..." header. */
+  public static Optional<String> bearer(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return Optional.empty();
     }
-    return MessageDigest.isEqual(
-        expected, digest(authorization.substring("Bearer ".length()).trim()));
+    return Optional.of(authorization.substring("Bearer ".length()).trim())
+        .filter(token -> !token.isEmpty());
   }
 
   private byte[] current() {

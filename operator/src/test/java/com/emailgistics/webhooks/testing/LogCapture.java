@@ -34,6 +34,14 @@ public final class LogCapture implements AutoCloseable {
         .toList();
   }
 
+  /** The formatted messages logged so far (safe while other threads log). */
+  public List<String> messages() {
+    // AppenderBase.doAppend synchronizes on the appender.
+    synchronized (appender) {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

@@ -424,10 +424,23 @@ public final class TryOut implements AutoCloseable {
             + " -n "
             + ADMIN_NAMESPACE
             + " webhooks.emailgistics.com/test-requested-at=\"$(date -u +%FT%TZ)\" --overwrite");
+    // The history API serves Kubernetes identities allowed to get the Webhook.
+    String reader = "kubectl -n " + ADMIN_NAMESPACE + " ";
+    System.out.println("  " + reader + "create serviceaccount history-reader");
     System.out.println(
-        "  curl -s -H \"Authorization: Bearer $(cat "
-            + stateDir.resolve("dispatch-token")
-            + ")\" "
+        "  "
+            + reader
+            + "create role history-reader --verb=get --resource=webhooks.webhooks.emailgistics.com");
+    System.out.println(
+        "  "
+            + reader
+            + "create rolebinding history-reader --role=history-reader --serviceaccount="
+            + ADMIN_NAMESPACE
+            + ":history-reader");
+    System.out.println(
+        "  curl -s -H \"Authorization: Bearer $("
+            + reader
+            + "create token history-reader)\" "
             + dispatchUrl()
             + "/v1/webhooks/"
             + ADMIN_NAMESPACE

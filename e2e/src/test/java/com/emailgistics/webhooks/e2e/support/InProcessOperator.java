@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 import com.emailgistics.webhooks.WebhookOperator;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,5 +57,16 @@ public final class InProcessOperator {
   /** http://127.0.0.1:port of this operator's dispatch endpoint. */
   public String dispatchUrl() {
     return "http://127.0.0.1:" + operator.dispatchPort();
+  }
+
+  /** What /metrics answers now. */
+  public String metrics() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }
