@@ -8,10 +8,11 @@ import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
 import com.emailgistics.webhooks.dispatch.DeliveryRecorder;
-import com.emailgistics.webhooks.dispatch.DeliverySummaryWriter;
 import com.emailgistics.webhooks.dispatch.DispatchServer;
 import com.emailgistics.webhooks.dispatch.DispatchService;
 import com.emailgistics.webhooks.dispatch.DispatchToken;
+import com.emailgistics.webhooks.dispatch.RuleProblemLog;
+import com.emailgistics.webhooks.dispatch.StatusSummaryWriter;
 import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
@@ -74,7 +75,7 @@ public final class WebhookOperator implements AutoCloseable {
   private final DispatchToken token;
   private final DispatchServer dispatch;
   private final HealthServer health;
-  private final DeliverySummaryWriter summaries;
+  private final StatusSummaryWriter summaries;
   private final CacheConnectivity connectivity;
   private final DispatchService service;
   private final WebhookReconciler webhooks;
@@ -155,12 +156,14 @@ public final class WebhookOperator implements AutoCloseable {
         });
 
     DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
+    RuleProblemLog problems = new RuleProblemLog(events, clock);
     service =
         new DispatchService(
             new InformerClusterView(webhooks, mailboxes, rules),
             config.webhooksEnabled(),
             admission,
             recorder,
+            problems,
             metrics);
     token = new DispatchToken(dispatchSettings.tokenFile());
     dispatch =
@@ -176,7 +179,7 @@ public final class WebhookOperator implements AutoCloseable {
             this::cachesSynced,
             metrics,
             clock);
-    summaries = new DeliverySummaryWriter(client, recorder, replicaName());
+    summaries = new StatusSummaryWriter(client, recorder, problems, replicaName());
     connectivity = new CacheConnectivity(this::informersConnected, clock, metrics);
     health = new HealthServer(config.healthPort(), this::isAlive, this::isReady, metrics::scrape);
     Gauge.builder("emailgistics_ready", this, operator -> operator.isReady() ? 1 : 0)

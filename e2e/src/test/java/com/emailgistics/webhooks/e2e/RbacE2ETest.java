@@ -3,12 +3,14 @@ package com.emailgistics.webhooks.e2e;
 import static com.emailgistics.webhooks.e2e.support.Manifests.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.api.AvailableWebhook;
 import com.emailgistics.webhooks.api.CustomFieldDefinition;
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.RuleProblem;
 import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.e2e.support.ApiCallRecorder;
@@ -29,6 +31,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +67,7 @@ class RbacE2ETest {
   private static final String SYSTEM_ADMIN = "alice";
   private static final String MAILBOX_ADMIN = "bob";
   private static final String TOKEN = "Chart-rbac!t0ken-for-e2e";
+  private static final String DISPATCH_TOKEN = "Rbac-dispatch!t0ken-for-e2e";
 
   private static E2eCluster cluster;
   private static ChartRelease chart;
@@ -75,6 +82,7 @@ class RbacE2ETest {
 
   private static KubernetesClient systemAdmin;
   private static KubernetesClient mailboxAdmin;
+  private static InProcessOperator operator;
   private static String systemNs;
   private static String adminNs;
   private static String teamA;
@@ -150,9 +158,9 @@ class RbacE2ETest {
     env.put("EMAILGISTICS_HEALTH_PORT", "0");
     env.put("EMAILGISTICS_DISPATCH_PORT", "0");
     Path tokenFile = Paths.workDir().resolve("rbac-dispatch-token");
-    Files.writeString(tokenFile, "dispatch-token-not-used-here");
+    Files.writeString(tokenFile, DISPATCH_TOKEN);
     env.put("EMAILGISTICS_DISPATCH_TOKEN_FILE", tokenFile.toString());
-    InProcessOperator.start(operatorIdentity, env);
+    operator = InProcessOperator.start(operatorIdentity, env);
 
     // The system administrator defines the webhooks and a mailbox; the mailbox admin a rule.
     receiver = new HttpsEndpoint();
@@ -254,6 +262,119 @@ class RbacE2ETest {
     assertThat(operatorCalls.withCode(403))
         .as("API calls of the operator refused by RBAC")
         .isEmpty();
+  }
+
+  /**
+   * The rule's admin log (spec section 6): a webhook that answers an invalid sendMessage, then 500,
+   * shows both problems to the mailbox administrator on their MailboxRule, in its status and its
+   * Events, although they can read neither Webhooks nor the dispatch token.
+   */
+  @Test
+  void mailboxAdministratorSeesTheRuntimeProblemsOfTheirRule() throws Exception {
+    try (HttpsEndpoint troubled = new HttpsEndpoint()) {
+      troubled.respond(200, Scenario.Bodies.SUCCESS);
+      systemAdmin
+          .resource(
+              Manifests.stringSecret(
+                  adminNs, "troubled-ca", Map.of(Manifests.CA_KEY, troubled.caPem())))
+          .create();
+      systemAdmin
+          .resource(
+              Manifests.webhook(
+                  adminNs,
+                  "troubled",
+                  troubled.url("/hooks/troubled"),
+                  "crm-token",
+                  "troubled-ca",
+                  ref(teamA, "claims")))
+          .create();
+      mailboxAdmin
+          .resource(
+              Manifests.useWebhookRule(teamA, "troubled-rule", "claims", ref(adminNs, "troubled")))
+          .create();
+      Await.condition(
+          mailboxAdmin, MailboxRule.class, teamA, "troubled-rule", "Ready", "True", "Ready");
+
+      troubled.respond(
+          200,
+          "{\"status\":\"success\",\"message\":\"ok\",\"actions\":[{\"type\":\"sendMessage\",\"value\":{}}]}");
+      assertThat(postToTheRule("problem-1")).isEqualTo(200);
+      troubled.respond(500, "{\"error\":\"down for maintenance\"}");
+      assertThat(postToTheRule("problem-2")).isEqualTo(200);
+
+      MailboxRule rule =
+          Await.object(
+              mailboxAdmin,
+              MailboxRule.class,
+              teamA,
+              "troubled-rule",
+              r ->
+                  r.getStatus().getProblems() != null
+                      && r.getStatus().getProblems().getRecent().size() == 2,
+              "both problems in the rule's status");
+      assertThat(rule.getStatus().getProblems().getTotal()).isEqualTo(2);
+      assertThat(rule.getStatus().getProblems().getRecent())
+          .extracting(RuleProblem::getKind, RuleProblem::getWebhook, RuleProblem::getCount)
+          .containsExactly(
+              tuple("DeliveryFailed", adminNs + "/troubled", 1L),
+              tuple("ActionDropped", adminNs + "/troubled", 1L));
+      assertThat(rule.getStatus().getProblems().getRecent().get(0).getLastMessage())
+          .startsWith("Failed (HTTP 500): ");
+      assertThat(rule.getStatus().getProblems().getRecent().get(1).getLastMessage())
+          .startsWith("action 0 (sendMessage) dropped: ");
+      assertThat(rule.getStatus().getConditions())
+          .as("the reconciler's conditions stay beside the dispatch side's problems")
+          .extracting(StatusCondition::getType)
+          .contains("Ready");
+
+      List<Event> events =
+          Await.until(
+              "Warning Events on the rule",
+              () ->
+                  mailboxAdmin.v1().events().inNamespace(teamA).list().getItems().stream()
+                      .filter(e -> "troubled-rule".equals(e.getInvolvedObject().getName()))
+                      .toList(),
+              found -> found.size() == 2);
+      assertThat(events)
+          .extracting(Event::getType, Event::getReason)
+          .containsExactlyInAnyOrder(
+              tuple("Warning", "ActionDropped"), tuple("Warning", "DeliveryFailed"));
+      assertThat(events)
+          .extracting(Event::getMessage)
+          .allSatisfy(message -> assertThat(message).doesNotContain(TOKEN));
+      assertForbidden(
+          () ->
+              mailboxAdmin.resources(Webhook.class).inNamespace(adminNs).withName("troubled").get(),
+          MAILBOX_ADMIN,
+          "get",
+          "webhooks",
+          adminNs);
+      assertForbidden(
+          () -> mailboxAdmin.secrets().inNamespace(systemNs).list(),
+          MAILBOX_ADMIN,
+          "list",
+          "secrets",
+          systemNs);
+    }
+  }
+
+  private static int postToTheRule(String id) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        operator.dispatchUrl() + "/v1/rules/" + teamA + "/troubled-rule/messages"))
+                .header("Authorization", "Bearer " + DISPATCH_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        """
+                        {"id":"%s","subject":"Claim","from":{"emailAddress":{"name":"Pat",
+                         "address":"pat@customer.example"}},"bodyText":"see claim"}"""
+                            .formatted(id)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   /** Runs last: covers every reconciliation the other tests caused. */

@@ -22,12 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes deliveries visible, which the product does not (its customers cannot see transport
  * failures): a bounded history per webhook, Prometheus metrics, deduplicated Warning Events on
- * failures, and per-webhook summaries that {@link DeliverySummaryWriter} puts into status.
+ * failures, and per-webhook summaries that {@link StatusSummaryWriter} puts into status.
  */
 public final class DeliveryRecorder {
   static final int HISTORY_SIZE = 50;
@@ -38,7 +37,7 @@ public final class DeliveryRecorder {
   private final Clock clock;
   private final Map<String, WebhookMeters> meters = new ConcurrentHashMap<>();
   private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
-  private final Map<String, FailureWindow> failureWindows = new ConcurrentHashMap<>();
+  private final WarningWindows warnings;
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
 
   /** Events are blocking API calls: they must not run on an event loop. */
@@ -49,6 +48,7 @@ public final class DeliveryRecorder {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
+    this.warnings = new WarningWindows(EVENT_WINDOW, clock);
   }
 
   /** One delivery as the history endpoint shows it. */
@@ -165,50 +165,31 @@ public final class DeliveryRecorder {
     }
   }
 
-  /**
-   * One Warning Event per webhook and failure kind per window; repeats inside the window are only
-   * counted and mentioned in the next Event, so a failing endpoint does not flood the namespace.
-   */
+  /** One Warning Event per webhook and failure kind per window (WarningWindows). */
   private void warnDeduplicated(Webhook webhook, DeliveryRecord entry) {
     String key = webhook.getMetadata().getUid() + "/" + entry.outcome() + "/" + entry.category();
-    Instant now = Instant.now(clock);
-    FailureWindow window =
-        failureWindows.compute(
-            key,
-            (k, old) ->
-                old == null || now.isAfter(old.opened().plus(EVENT_WINDOW))
-                    ? new FailureWindow(now, old == null ? 0 : old.suppressed().get(), true)
-                    : old.suppress());
-    if (window.emit()) {
-      String repeats =
-          window.previouslySuppressed() > 0
-              ? " ("
-                  + window.previouslySuppressed()
-                  + " similar failures were not reported in the previous window)"
-              : "";
-      String message =
-          "Delivery of message "
-              + entry.messageId()
-              + " for rule "
-              + entry.rule()
-              + ": "
-              + entry.message()
-              + repeats;
-      eventThread.execute(
-          () ->
-              events.record(webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(), message));
-    }
-  }
-
-  private record FailureWindow(
-      Instant opened, int previouslySuppressed, AtomicInteger suppressed, boolean emit) {
-    FailureWindow(Instant opened, int previouslySuppressed, boolean emit) {
-      this(opened, previouslySuppressed, new AtomicInteger(), emit);
-    }
-
-    FailureWindow suppress() {
-      suppressed.incrementAndGet();
-      return new FailureWindow(opened, previouslySuppressed, suppressed, false);
-    }
+    warnings
+        .admit(key)
+        .ifPresent(
+            previouslySuppressed -> {
+              String repeats =
+                  previouslySuppressed > 0
+                      ? " ("
+                          + previouslySuppressed
+                          + " similar failures were not reported in the previous window)"
+                      : "";
+              String message =
+                  "Delivery of message "
+                      + entry.messageId()
+                      + " for rule "
+                      + entry.rule()
+                      + ": "
+                      + entry.message()
+                      + repeats;
+              eventThread.execute(
+                  () ->
+                      events.record(
+                          webhook, EventRecorder.WARNING, "Delivery" + entry.outcome(), message));
+            });
   }
 }

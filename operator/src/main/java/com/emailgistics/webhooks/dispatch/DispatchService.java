@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,11 +55,13 @@ import org.slf4j.LoggerFactory;
 public final class DispatchService {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchService.class);
   private static final int MAX_LOGGED_CHARS = 256;
+  private static final String FEATURE_DISABLED = "WebhooksFeatureDisabled";
   private static final Redactor NO_SECRET = new Redactor(Optional.empty());
   private final ClusterView cluster;
   private final boolean webhooksEnabled;
   private final Admission admission;
   private final DeliveryRecorder recorder;
+  private final RuleProblemLog problems;
   private final Counter regexBudgetExceeded;
   private final MeterRegistry metrics;
   private final Map<String, Counter> notAttempted = new ConcurrentHashMap<>();
@@ -71,8 +74,10 @@ public final class DispatchService {
       boolean webhooksEnabled,
       Admission admission,
       DeliveryRecorder recorder,
+      RuleProblemLog problems,
       MeterRegistry metrics) {
     this.cluster = cluster;
+    this.problems = problems;
     this.webhooksEnabled = webhooksEnabled;
     this.admission = admission;
     this.recorder = recorder;
@@ -281,7 +286,8 @@ public final class DispatchService {
         String notDelivered =
             webhooksEnabled
                 ? null
-                : "WebhooksFeatureDisabled: the webhooks feature is switched off in the operator configuration";
+                : FEATURE_DISABLED
+                    + ": the webhooks feature is switched off in the operator configuration";
         ResolvedWebhooks.Target target = notDelivered == null ? target(ref) : null;
         if (notDelivered == null) {
           notDelivered = whyNot(ref, target);
@@ -468,6 +474,21 @@ public final class DispatchService {
             .addKeyValue("durationMillis", result.durationMillis())
             .addKeyValue("reason", result.message())
             .log("Delivery not successful");
+        String reason = Objects.requireNonNullElse(result.message(), "");
+        if (!reason.startsWith(FEATURE_DISABLED)) {
+          problem(
+              ruleName,
+              result.outcome() == DeliveryOutcome.NotAttempted
+                  ? RuleProblemLog.DELIVERY_NOT_ATTEMPTED
+                  : RuleProblemLog.DELIVERY_FAILED,
+              ref.key(),
+              result.outcome() == DeliveryOutcome.NotAttempted
+                  ? reason
+                  : result.outcome()
+                      + (result.httpStatus() == null ? "" : " (HTTP " + result.httpStatus() + ")")
+                      + ": "
+                      + reason);
+        }
       }
       deliveries.add(
           new DeliveryReport(
@@ -482,6 +503,13 @@ public final class DispatchService {
       if (result.outcome() == DeliveryOutcome.Succeeded) {
         add(new Source(ruleName, ref), actions().process(result.actions()), redactor);
       }
+    }
+
+    /** Puts a problem into the rule's admin log (status.problems, Events). */
+    private void problem(String ruleName, String kind, String webhook, String text) {
+      cluster
+          .rule(mailbox.getMetadata().getNamespace(), ruleName)
+          .ifPresent(rule -> problems.record(rule, kind, webhook, text));
     }
 
     /** The mailbox's action processor, prepared once per version of the Mailbox. */
@@ -516,6 +544,16 @@ public final class DispatchService {
                     .addKeyValue("name", shortened(redactor.redact(d.name())))
                     .addKeyValue("reason", shortened(redactor.redact(d.reason())))
                     .log("Action dropped");
+                problem(
+                    source.rule(),
+                    RuleProblemLog.ACTION_DROPPED,
+                    source.webhook() == null ? null : source.webhook().key(),
+                    "action "
+                        + d.index()
+                        + " ("
+                        + shortened(redactor.redact(d.type()))
+                        + ") dropped: "
+                        + shortened(redactor.redact(d.reason())));
               });
     }
   }
@@ -547,7 +585,9 @@ public final class DispatchService {
   /** Forgets what was derived from Mailboxes, rules and Webhooks that no longer exist. */
   public void forgetDeleted() {
     Set<String> mailboxes = cluster.mailboxUids();
-    ruleSets.retainOnly(mailboxes, cluster.ruleUids());
+    Set<String> rules = cluster.ruleUids();
+    ruleSets.retainOnly(mailboxes, rules);
+    problems.retainRules(rules);
     actionProcessors.keySet().retainAll(mailboxes);
     resolvedWebhooks.retainOnly(cluster.webhookUids());
   }

@@ -137,7 +137,8 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     MailboxRuleStatus status = new MailboxRuleStatus();
     status.setObservedGeneration(rule.getMetadata().getGeneration());
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(rule, status, context);
+    // status.problems belongs to the dispatch side (StatusSummaryWriter).
+    return StatusPatch.ifChanged(rule, status, context, "problems");
   }
 
   private record Verdict(boolean ready, String reason, String message) {

@@ -237,7 +237,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       setTestCondition(conditions, status.getLastTest());
     }
     status.setConditions(conditions.toList());
-    // status.deliveries belongs to the dispatch side (DeliverySummaryWriter).
+    // status.deliveries belongs to the dispatch side (StatusSummaryWriter).
     return StatusPatch.ifChanged(webhook, status, context, "deliveries");
   }
 
