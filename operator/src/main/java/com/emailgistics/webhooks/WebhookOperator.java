@@ -4,6 +4,7 @@ import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.config.StartupException;
 import com.emailgistics.webhooks.delivery.Admission;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
+import com.emailgistics.webhooks.delivery.EgressPolicy;
 import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
@@ -118,8 +119,10 @@ public final class WebhookOperator implements AutoCloseable {
     WebhookHttpClient.ClientSettings clientSettings =
         new WebhookHttpClient.ClientSettings(
             Math.max(1, (delivery.maxConnectionsPerEndpoint() + lanes - 1) / lanes),
-                delivery.http2(),
-            delivery.maxInFlight(), EventLoops.tlsEngine());
+            delivery.http2(),
+            delivery.maxInFlight(),
+            EventLoops.tlsEngine(),
+            new EgressPolicy(delivery.deniedRanges(), delivery.allowedRanges()));
     List<DeliveryEngine> engines =
         dataPlane.lanes().stream()
             .map(

@@ -69,6 +69,12 @@ class OperatorConfigAndHealthTest {
         .hasMessage(
             "EMAILGISTICS_DISPATCH_MAX_BYTES_IN_FLIGHT (4194304) must be at least"
                 + " EMAILGISTICS_DISPATCH_MAX_BODY_BYTES (8388608)");
+    assertThatThrownBy(
+            () ->
+                OperatorConfig.fromEnvironment(
+                    Map.of(OperatorConfig.DELIVERY_DENIED_CIDRS, "10.96.0.0/12, 10.0.0.0/33")))
+        .hasMessage(
+            "EMAILGISTICS_DELIVERY_DENIED_CIDRS: '10.0.0.0/33' needs a prefix length from 0 to 32");
   }
 
   @Test

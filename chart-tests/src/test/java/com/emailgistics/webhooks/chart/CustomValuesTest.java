@@ -76,6 +76,8 @@ class CustomValuesTest {
         .containsEntry("EMAILGISTICS_EVENT_LOOPS", "4")
         .containsEntry("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", "300")
         .containsEntry("EMAILGISTICS_DELIVERY_HTTP2", "false")
+        .containsEntry("EMAILGISTICS_DELIVERY_DENIED_CIDRS", "10.96.0.0/12,fd00::/8")
+        .containsEntry("EMAILGISTICS_DELIVERY_ALLOWED_CIDRS", "10.96.0.10/32")
         .containsEntry("TZ", "Europe/Berlin")
         .doesNotContainKey("JAVA_TOOL_OPTIONS");
   }

@@ -185,6 +185,8 @@ class DefaultValuesTest {
         .containsEntry("EMAILGISTICS_DELIVERY_MAX_IN_FLIGHT_PER_WEBHOOK", "2000")
         .containsEntry("EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT", "1000")
         .containsEntry("EMAILGISTICS_DELIVERY_HTTP2", "true")
+        .containsEntry("EMAILGISTICS_DELIVERY_DENIED_CIDRS", "")
+        .containsEntry("EMAILGISTICS_DELIVERY_ALLOWED_CIDRS", "")
         .doesNotContainKey("EMAILGISTICS_EVENT_LOOPS")
         .containsEntry("EMAILGISTICS_LOG_FORMAT", "plain")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError")

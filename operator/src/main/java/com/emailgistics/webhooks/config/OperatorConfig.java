@@ -1,9 +1,11 @@
 package com.emailgistics.webhooks.config;
 
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.delivery.AddressRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +61,8 @@ public record OperatorConfig(
   public static final String DELIVERY_MAX_CONNECTIONS =
       "EMAILGISTICS_DELIVERY_MAX_CONNECTIONS_PER_ENDPOINT";
   public static final String DELIVERY_HTTP2 = "EMAILGISTICS_DELIVERY_HTTP2";
+  public static final String DELIVERY_DENIED_CIDRS = "EMAILGISTICS_DELIVERY_DENIED_CIDRS";
+  public static final String DELIVERY_ALLOWED_CIDRS = "EMAILGISTICS_DELIVERY_ALLOWED_CIDRS";
 
   /**
    * The dispatch endpoint.
@@ -119,9 +123,16 @@ public record OperatorConfig(
    * @param maxInFlightPerWebhook deliveries to one webhook in flight at once
    * @param maxConnectionsPerEndpoint connections this replica keeps to one endpoint
    * @param http2 offer HTTP/2 through ALPN
+   * @param deniedRanges addresses deliveries may not connect to, beyond the built-in denials
+   * @param allowedRanges addresses deliveries may connect to whatever else denies them
    */
   public record Delivery(
-      int maxInFlight, int maxInFlightPerWebhook, int maxConnectionsPerEndpoint, boolean http2) {}
+      int maxInFlight,
+      int maxInFlightPerWebhook,
+      int maxConnectionsPerEndpoint,
+      boolean http2,
+      List<AddressRange> deniedRanges,
+      List<AddressRange> allowedRanges) {}
 
   public OperatorConfig {
     webhookNamespaces = Set.copyOf(webhookNamespaces);
@@ -159,7 +170,9 @@ public record OperatorConfig(
             parseInt(env, DELIVERY_MAX_IN_FLIGHT, 4000, 1, 1_000_000),
             parseInt(env, DELIVERY_MAX_PER_WEBHOOK, 2000, 1, 1_000_000),
             parseInt(env, DELIVERY_MAX_CONNECTIONS, 1000, 1, 100_000),
-            parseBoolean(env, DELIVERY_HTTP2, true)));
+            parseBoolean(env, DELIVERY_HTTP2, true),
+            parseRanges(env, DELIVERY_DENIED_CIDRS),
+            parseRanges(env, DELIVERY_ALLOWED_CIDRS)));
   }
 
   public OperatorConfig withWebhooksEnabled(boolean enabled) {
@@ -244,6 +257,14 @@ public record OperatorConfig(
               + " go together: set both (HTTPS) or neither (plain HTTP)");
     }
     return certificate.map(cert -> new TlsFiles(Path.of(cert), Path.of(privateKey.orElseThrow())));
+  }
+
+  private static List<AddressRange> parseRanges(Map<String, String> env, String name) {
+    try {
+      return parseList(env.get(name)).stream().sorted().map(AddressRange::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
   }
 
   private static Set<String> parseList(String value) {

@@ -91,7 +91,11 @@ public final class WebhookHttpClient {
    * @param tlsEngine OpenSSL or the JDK's engine
    */
   public record ClientSettings(
-      int maxConnectionsPerEndpoint, boolean http2, int maxWaiting, SSLEngineOptions tlsEngine) {}
+      int maxConnectionsPerEndpoint,
+      boolean http2,
+      int maxWaiting,
+      SSLEngineOptions tlsEngine,
+      EgressPolicy egress) {}
 
   /** Creates a client whose connections live on {@code lane}'s event loop. */
   public WebhookHttpClient(Context lane, String userAgent, ClientSettings settings) {
@@ -166,7 +170,7 @@ public final class WebhookHttpClient {
                 return;
               }
               InetAddress address = resolved.result();
-              String refusal = EgressPolicy.refusal(address);
+              String refusal = settings.egress().refusal(address);
               if (refusal != null) {
                 exchange.refuse(
                     "Refused to connect to "

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +32,7 @@ class DeliveryEngineTest {
   private static final Buffer PAYLOAD =
       PayloadWriter.write(SampleMessage.MESSAGE, new PayloadOptions(true, true));
 
-  private static final DeliveryEngine ENGINE =
-      new DeliveryEngine(
-          new WebhookHttpClient(
-              LOOPS.lanes().get(0),
-              "Emailgistics/test",
-              new WebhookHttpClient.ClientSettings(10, true, 100, EventLoops.tlsEngine())),
-          new RetryPolicy(Clock.systemUTC()));
+  private static final DeliveryEngine ENGINE = engine(EgressPolicy.BUILT_IN);
   private HttpsEndpoint endpoint;
 
   @BeforeEach
@@ -55,18 +50,32 @@ class DeliveryEngineTest {
     LOOPS.close();
   }
 
+  private static DeliveryEngine engine(EgressPolicy egress) {
+    return new DeliveryEngine(
+        new WebhookHttpClient(
+            LOOPS.lanes().get(0),
+            "Emailgistics/test",
+            new WebhookHttpClient.ClientSettings(10, true, 100, EventLoops.tlsEngine(), egress)),
+        new RetryPolicy(Clock.systemUTC()));
+  }
+
   /** Delivers on the engine's event loop, as dispatch does, and waits for the result. */
-  private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
+  private static DeliveryResult deliver(
+      DeliveryEngine engine, WebhookEndpoint target, Deadline deadline) {
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
     LOOPS
         .lanes()
         .get(0)
         .runOnContext(
             onLane ->
-                ENGINE
+                engine
                     .deliver(target, "msg_engine_test", PAYLOAD, deadline)
                     .onComplete(done -> result.complete(done.result())));
     return result.join();
+  }
+
+  private static DeliveryResult deliver(WebhookEndpoint target, Deadline deadline) {
+    return deliver(ENGINE, target, deadline);
   }
 
   private static DeliveryResult deliver(WebhookEndpoint target) {
@@ -231,6 +240,43 @@ class DeliveryEngineTest {
     assertThat(result.message())
         .startsWith("Connection error: Refused to connect to ")
         .contains("(" + address + "): " + why);
+  }
+
+  /**
+   * Denied ranges are judged on the address the endpoint's name resolves to when connecting: the
+   * URL says "localhost", the connection would go to 127.0.0.1, and that is what is refused. An
+   * allowed range wins over the denial.
+   */
+  @Test
+  void configuredRangesAreCheckedOnTheAddressTheNameResolvesTo() {
+    endpoint.respond(200, OK);
+    Deadline deadline = Deadline.in(Duration.ofMinutes(1), "the test's deadline");
+    List<AddressRange> loopback =
+        List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1/128"));
+
+    DeliveryResult refused =
+        deliver(
+            engine(new EgressPolicy(loopback, List.of())), target(Duration.ofSeconds(5)), deadline);
+
+    assertThat(refused.outcome()).isEqualTo(DeliveryOutcome.Failed);
+    assertThat(refused.category()).isEqualTo(Outcome.ConnectionError);
+    assertThat(refused.attempts()).isEqualTo(1);
+    assertThat(refused.message())
+        .startsWith("Connection error: Refused to connect to localhost (")
+        .containsPattern("\\((127\\.0\\.0\\.1|0:0:0:0:0:0:0:1)\\): in the denied range ");
+    assertThat(endpoint.requests()).isEmpty();
+
+    DeliveryResult allowed =
+        deliver(
+            engine(
+                new EgressPolicy(
+                    loopback,
+                    List.of(AddressRange.parse("127.0.0.1/32"), AddressRange.parse("::1/128")))),
+            target(Duration.ofSeconds(5)),
+            deadline);
+
+    assertThat(allowed.outcome()).isEqualTo(DeliveryOutcome.Succeeded);
+    assertThat(endpoint.requests()).hasSize(1);
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.emailgistics.webhooks.delivery.Deadline;
 import com.emailgistics.webhooks.delivery.DeliveryEngine;
 import com.emailgistics.webhooks.delivery.DeliveryOutcome;
 import com.emailgistics.webhooks.delivery.DeliveryResult;
+import com.emailgistics.webhooks.delivery.EgressPolicy;
 import com.emailgistics.webhooks.delivery.RetryPolicy;
 import com.emailgistics.webhooks.delivery.WebhookEndpoint;
 import com.emailgistics.webhooks.delivery.WebhookHttpClient;
@@ -94,7 +95,8 @@ class TryOutTest {
               new WebhookHttpClient(
                   loops.lanes().get(0),
                   "Emailgistics/test",
-                  new WebhookHttpClient.ClientSettings(4, true, 10, EventLoops.tlsEngine())),
+                  new WebhookHttpClient.ClientSettings(
+                      4, true, 10, EventLoops.tlsEngine(), EgressPolicy.BUILT_IN)),
               new RetryPolicy(Clock.systemUTC()));
       String claim =
           """
