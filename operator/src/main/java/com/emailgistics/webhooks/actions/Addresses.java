@@ -1,13 +1,15 @@
 package com.emailgistics.webhooks.actions;
 
+import com.emailgistics.webhooks.message.EmailAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Arrays of the {@code Address} shape (spec 4.5): {@code {"emailAddress":{"address":"x@y",
- * "name":"optional"}}}. One malformed entry rejects the whole action: a message to a malformed
- * recipient list should not be sent.
+ * "name":"optional"}}}, with addresses held to the same shape as the message's own
+ * (EmailAddress.isWellFormed). One malformed entry rejects the whole action: a message to a
+ * malformed recipient list should not be sent.
  */
 final class Addresses {
   private Addresses() {}
@@ -62,8 +64,13 @@ final class Addresses {
     if (address.textValue().isBlank()) {
       return "emailAddress.address is blank";
     }
-    if (address.textValue().indexOf('@') < 0) {
-      return "emailAddress.address " + Json.quote(address.textValue()) + " has no '@'";
+    if (!EmailAddress.isWellFormed(address.textValue())) {
+      return "emailAddress.address "
+          + Json.quote(address.textValue())
+          + " is not a well-formed address (one '@' between a local part and dot-separated domain"
+          + " labels, no spaces, at most "
+          + EmailAddress.MAX_LENGTH
+          + " characters)";
     }
     JsonNode name = Json.given(email, "name");
     if (name != null && !name.isTextual()) {

@@ -746,8 +746,10 @@ class ActionProcessorTest {
     @CsvSource(
         delimiter = '|',
         value = {
-          "\"toAddresses\":[{\"emailAddress\":{\"address\":\"ok@example.com\"}},{\"emailAddress\":{\"address\":\"nobody\"}}] | toAddresses[1] is not a valid Address: emailAddress.address 'nobody' has no '@'",
+          "\"toAddresses\":[{\"emailAddress\":{\"address\":\"ok@example.com\"}},{\"emailAddress\":{\"address\":\"nobody\"}}] | toAddresses[1] is not a valid Address: emailAddress.address 'nobody' is not a well-formed address (one '@' between a local part and dot-separated domain labels, no spaces, at most 254 characters)",
           "\"toAddresses\":[{\"emailAddress\":{\"address\":\"  \"}}]                                                       | toAddresses[0] is not a valid Address: emailAddress.address is blank",
+          "\"toAddresses\":[{\"emailAddress\":{\"address\":\"pat doe@example.com\"}}]                                      | toAddresses[0] is not a valid Address: emailAddress.address 'pat doe@example.com' is not a well-formed address (one '@' between a local part and dot-separated domain labels, no spaces, at most 254 characters)",
+          "\"toAddresses\":[{\"emailAddress\":{\"address\":\"a@@example..com\"}}]                                          | toAddresses[0] is not a valid Address: emailAddress.address 'a@@example..com' is not a well-formed address (one '@' between a local part and dot-separated domain labels, no spaces, at most 254 characters)",
           "\"toAddresses\":[\"to@example.com\"]                                                                             | toAddresses[0] is not a valid Address: it is a string, not an object",
           "\"toAddresses\":[{\"address\":\"to@example.com\"}]                                                               | toAddresses[0] is not a valid Address: emailAddress must be an object",
           "\"toAddresses\":[{\"emailAddress\":{\"address\":7}}]                                                             | toAddresses[0] is not a valid Address: emailAddress.address must be a string",
@@ -871,7 +873,7 @@ class ActionProcessorTest {
         value = {
           "{\"comment\":\"c\"}                                                  | toAddresses is required",
           "{\"toAddresses\":[]}                                                 | toAddresses must not be empty",
-          "{\"toAddresses\":[{\"emailAddress\":{\"address\":\"agent.example\"}}]} | toAddresses[0] is not a valid Address: emailAddress.address 'agent.example' has no '@'",
+          "{\"toAddresses\":[{\"emailAddress\":{\"address\":\"agent.example\"}}]} | toAddresses[0] is not a valid Address: emailAddress.address 'agent.example' is not a well-formed address (one '@' between a local part and dot-separated domain labels, no spaces, at most 254 characters)",
         })
     void recipientsAreRequiredAndValidated(String value, String reason) {
       assertThat(dropped("{\"type\":\"forwardMessage\",\"value\":" + value + "}").reason())
