@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -82,6 +86,7 @@ public final class WebhookOperator implements AutoCloseable {
   private final WebhookReconciler webhooks;
   private final ExecutorService testCompletions =
       Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final ScheduledExecutorService sampler =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("connectivity"));
 
@@ -90,6 +95,11 @@ public final class WebhookOperator implements AutoCloseable {
     this.client = client;
     this.config = config;
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The JVM's own figures (heap, GC, threads, CPU), which sizing and the dashboard read.
+    new JvmMemoryMetrics().bindTo(metrics);
+    gcMetrics.bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     leadership =
         config
             .leaderElectionNamespace()
@@ -358,6 +368,7 @@ public final class WebhookOperator implements AutoCloseable {
       return;
     }
     sampler.shutdownNow();
+    gcMetrics.close();
     summaries.close();
     leadership.close();
     dispatch.close();
