@@ -36,10 +36,9 @@ final class ClusterGauges {
         .register(metrics);
   }
 
-  private static void cachedObjects(
-      MeterRegistry metrics, String kind, Supplier<? extends Cache<?>> cache) {
-    Gauge.builder(
-            "emailgistics_cached_objects", cache, c -> c.get() == null ? 0 : c.get().list().count())
+  private static <T> void cachedObjects(
+      MeterRegistry metrics, String kind, Supplier<? extends Cache<T>> cache) {
+    Gauge.builder("emailgistics_cached_objects", cache, c -> count(c.get(), any -> true))
         .description("Objects in this replica's informer caches, by kind")
         .tag("kind", kind)
         // Micrometer holds a gauge's object weakly; nothing else holds this supplier.

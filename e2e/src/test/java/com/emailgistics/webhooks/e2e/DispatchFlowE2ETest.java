@@ -7,11 +7,9 @@ import com.emailgistics.webhooks.e2e.support.E2eClusterExtension;
 import com.emailgistics.webhooks.e2e.support.InProcessOperator;
 import com.emailgistics.webhooks.e2e.support.Receiver;
 import com.emailgistics.webhooks.e2e.support.Scenario;
+import com.emailgistics.webhooks.e2e.support.ServiceAccounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -146,27 +144,12 @@ class DispatchFlowE2ETest {
   }
 
   private static HttpResponse<String> history(String bearer) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(
-                URI.create(
-                    operator.dispatchUrl()
-                        + "/v1/webhooks/"
-                        + scenario.adminNs
-                        + "/crm/deliveries"))
-            .header("Authorization", "Bearer " + bearer)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return operator.history(scenario.adminNs, "crm", bearer);
   }
 
   /** A token of a new ServiceAccount in the admin namespace, allowed to get Webhooks or not. */
   private static String serviceAccountToken(String name, boolean mayGetWebhooks) {
     String namespace = scenario.adminNs;
-    admin
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
     if (mayGetWebhooks) {
       admin
           .rbac()
@@ -184,32 +167,8 @@ class DispatchFlowE2ETest {
                   .endRule()
                   .build())
           .create();
-      admin
-          .rbac()
-          .roleBindings()
-          .inNamespace(namespace)
-          .resource(
-              new RoleBindingBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .endMetadata()
-                  .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-                  .addNewSubject()
-                  .withKind("ServiceAccount")
-                  .withName(name)
-                  .withNamespace(namespace)
-                  .endSubject()
-                  .build())
-          .create();
     }
-    return admin
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .withName(name)
-        .tokenRequest(
-            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
-        .getStatus()
-        .getToken();
+    return ServiceAccounts.token(admin, namespace, name, "Role", mayGetWebhooks ? name : null);
   }
 
   @Test

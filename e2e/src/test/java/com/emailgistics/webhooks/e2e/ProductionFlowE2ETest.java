@@ -243,20 +243,7 @@ class ProductionFlowE2ETest {
   @Test
   void secretRotationIsPickedUpByTheNextTestDelivery() throws Exception {
     String path = "/hooks/rotation";
-    client
-        .resource(
-            Manifests.stringSecret(
-                adminNs, "rotation-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
-        .create();
-    client
-        .resource(
-            Manifests.stringSecret(adminNs, "rotation-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
-        .create();
-    client
-        .resource(
-            Manifests.webhook(
-                adminNs, "rotation", receiver.url(path), "rotation-token", "rotation-ca"))
-        .create();
+    createWebhook("rotation", receiver, path);
     Webhook first =
         Await.condition(
             client,
@@ -367,20 +354,7 @@ class ProductionFlowE2ETest {
   void aHugeEndpointMessageLeavesASmallStatusThatNamesTheFailure() throws Exception {
     try (HttpsEndpoint chatty = new HttpsEndpoint()) {
       chatty.respond(200, "{\"status\":\"error\",\"message\":\"" + "e".repeat(1_000_000) + "\"}");
-      client
-          .resource(
-              Manifests.stringSecret(
-                  adminNs, "chatty-ca", Map.of(Manifests.CA_KEY, chatty.caPem())))
-          .create();
-      client
-          .resource(
-              Manifests.stringSecret(adminNs, "chatty-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
-          .create();
-      client
-          .resource(
-              Manifests.webhook(
-                  adminNs, "chatty", chatty.url("/hooks/chatty"), "chatty-token", "chatty-ca"))
-          .create();
+      createWebhook("chatty", chatty, "/hooks/chatty");
 
       Webhook tested =
           Await.condition(
@@ -448,24 +422,7 @@ class ProductionFlowE2ETest {
           () -> refusedStatus(probeNs, marker),
           refused -> refused);
 
-      client
-          .resource(
-              Manifests.stringSecret(
-                  adminNs, "refused-ca", Map.of(Manifests.CA_KEY, refusing.caPem())))
-          .create();
-      client
-          .resource(
-              Manifests.stringSecret(adminNs, "refused-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
-          .create();
-      client
-          .resource(
-              Manifests.webhook(
-                  adminNs,
-                  "refused",
-                  refusing.url("/hooks/refused"),
-                  "refused-token",
-                  "refused-ca"))
-          .create();
+      createWebhook("refused", refusing, "/hooks/refused");
 
       Webhook webhook =
           Await.condition(
@@ -498,6 +455,28 @@ class ProductionFlowE2ETest {
     }
   }
 
+  /**
+   * The Webhook {@code name} delivering to {@code path} of {@code endpoint}, with its Secrets
+   * NAME-ca (the endpoint's CA) and NAME-token ({@link #TOKEN}).
+   */
+  private static void createWebhook(
+      String name, HttpsEndpoint endpoint, String path, NamespacedReference... mailboxes) {
+    client
+        .resource(
+            Manifests.stringSecret(
+                adminNs, name + "-ca", Map.of(Manifests.CA_KEY, endpoint.caPem())))
+        .create();
+    client
+        .resource(
+            Manifests.stringSecret(adminNs, name + "-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
+        .create();
+    client
+        .resource(
+            Manifests.webhook(
+                adminNs, name, endpoint.url(path), name + "-token", name + "-ca", mailboxes))
+        .create();
+  }
+
   /** Whether a dry-run status patch that mentions {@code marker} is refused. */
   private static boolean refusedStatus(String namespace, String marker) {
     try {
@@ -520,18 +499,7 @@ class ProductionFlowE2ETest {
   @Test
   void statusIsWrittenByServerSideApplyAndOwnedByTheControllers() {
     String path = "/hooks/ssa";
-    client
-        .resource(
-            Manifests.stringSecret(adminNs, "ssa-ca", Map.of(Manifests.CA_KEY, receiver.caPem())))
-        .create();
-    client
-        .resource(Manifests.stringSecret(adminNs, "ssa-token", Map.of(Manifests.TOKEN_KEY, TOKEN)))
-        .create();
-    client
-        .resource(
-            Manifests.webhook(
-                adminNs, "ssa", receiver.url(path), "ssa-token", "ssa-ca", ref(teamNs, "ssa")))
-        .create();
+    createWebhook("ssa", receiver, path, ref(teamNs, "ssa"));
     client.resource(Resources.mailbox(teamNs, "ssa")).create();
     client.resource(Manifests.useWebhookRule(teamNs, "ssa", "ssa", ref(adminNs, "ssa"))).create();
     Webhook webhook =

@@ -23,11 +23,10 @@ import com.emailgistics.webhooks.e2e.support.Manifests;
 import com.emailgistics.webhooks.e2e.support.Paths;
 import com.emailgistics.webhooks.e2e.support.Receiver;
 import com.emailgistics.webhooks.e2e.support.Scenario;
+import com.emailgistics.webhooks.e2e.support.ServiceAccounts;
 import com.emailgistics.webhooks.testing.HttpsEndpoint;
 import com.emailgistics.webhooks.testing.Resources;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -387,71 +386,31 @@ class RbacE2ETest {
   @Test
   void historyIsReadableWithTheSystemAdminRoleAndNotWithTheMailboxAdminRole() throws Exception {
     String systemAdminToken =
-        tokenWithChartRole(adminNs, "history-system-admin", ChartRelease.RELEASE + "-system-admin");
+        ServiceAccounts.token(
+            cluster.admin(),
+            adminNs,
+            "history-system-admin",
+            "ClusterRole",
+            ChartRelease.RELEASE + "-system-admin");
     String mailboxAdminToken =
-        tokenWithChartRole(teamA, "history-mailbox-admin", ChartRelease.RELEASE + "-mailbox-admin");
+        ServiceAccounts.token(
+            cluster.admin(),
+            teamA,
+            "history-mailbox-admin",
+            "ClusterRole",
+            ChartRelease.RELEASE + "-mailbox-admin");
 
-    HttpResponse<String> allowed = history("crm", systemAdminToken);
+    HttpResponse<String> allowed = operator.history(adminNs, "crm", systemAdminToken);
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
     assertThat(allowed.body()).contains("\"webhook\":\"" + adminNs + "/crm\"");
-    HttpResponse<String> refused = history("crm", mailboxAdminToken);
+    HttpResponse<String> refused = operator.history(adminNs, "crm", mailboxAdminToken);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
     assertThat(refused.body())
         .contains(
             "system:serviceaccount:"
                 + teamA
                 + ":history-mailbox-admin may not get webhooks.webhooks.emailgistics.com");
-    assertThat(history("crm", DISPATCH_TOKEN).statusCode()).isEqualTo(403);
-  }
-
-  private static HttpResponse<String> history(String webhook, String bearer) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        operator.dispatchUrl()
-                            + "/v1/webhooks/"
-                            + adminNs
-                            + "/"
-                            + webhook
-                            + "/deliveries"))
-                .header("Authorization", "Bearer " + bearer)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A token of a new ServiceAccount bound in {@code namespace} to one of the chart's roles. */
-  private static String tokenWithChartRole(String namespace, String name, String clusterRole) {
-    KubernetesClient admin = cluster.admin();
-    admin
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
-    admin
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withNamespace(namespace)
-                .withName(name)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterRole)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(name)
-                .withNamespace(namespace)
-                .endSubject()
-                .build())
-        .create();
-    return admin
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .withName(name)
-        .tokenRequest(
-            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L).endSpec().build())
-        .getStatus()
-        .getToken();
+    assertThat(operator.history(adminNs, "crm", DISPATCH_TOKEN).statusCode()).isEqualTo(403);
   }
 
   /** Runs last: covers every reconciliation the other tests caused. */

@@ -59,6 +59,24 @@ public final class InProcessOperator {
     return "http://127.0.0.1:" + operator.dispatchPort();
   }
 
+  /** GET of a Webhook's delivery history with {@code bearer}. */
+  public HttpResponse<String> history(String namespace, String webhook, String bearer)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        dispatchUrl()
+                            + "/v1/webhooks/"
+                            + namespace
+                            + "/"
+                            + webhook
+                            + "/deliveries"))
+                .header("Authorization", "Bearer " + bearer)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   /** What /metrics answers now. */
   public String metrics() throws IOException, InterruptedException {
     return HttpClient.newHttpClient()
