@@ -17,6 +17,7 @@ import com.emailgistics.webhooks.dispatch.StatusSummaryWriter;
 import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
+import com.emailgistics.webhooks.kube.ClusterDeliveryHistory;
 import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.kube.KubernetesReadAccess;
 import com.emailgistics.webhooks.reconciler.Leadership;
@@ -81,6 +82,7 @@ public final class WebhookOperator implements AutoCloseable {
   private final DispatchServer dispatch;
   private final HealthServer health;
   private final StatusSummaryWriter summaries;
+  private final ClusterDeliveryHistory history;
   private final CacheConnectivity connectivity;
   private final DispatchService service;
   private final WebhookReconciler webhooks;
@@ -168,7 +170,9 @@ public final class WebhookOperator implements AutoCloseable {
           rules.reconcileAll();
         });
 
-    DeliveryRecorder recorder = new DeliveryRecorder(metrics, events, clock);
+    history = new ClusterDeliveryHistory(client);
+    DeliveryRecorder recorder =
+        new DeliveryRecorder(metrics, events, history, replicaName(), clock);
     RuleProblemLog problems = new RuleProblemLog(events, clock);
     service =
         new DispatchService(
@@ -184,7 +188,7 @@ public final class WebhookOperator implements AutoCloseable {
             dataPlane,
             engines,
             service,
-            recorder,
+            history,
             token,
             new KubernetesReadAccess(client, metrics),
             admission,
@@ -244,6 +248,7 @@ public final class WebhookOperator implements AutoCloseable {
     }
     leadership.start();
     summaries.start();
+    history.start();
     sampler.scheduleAtFixedRate(connectivity::sample, 0, 1, TimeUnit.SECONDS);
     sampler.scheduleWithFixedDelay(
         dispatch::reloadCertificate,
@@ -358,6 +363,7 @@ public final class WebhookOperator implements AutoCloseable {
           config.dispatch().drainTimeout().toSeconds(),
           dispatch.messagesInFlight());
       dispatch.drain(config.dispatch().drainTimeout());
+      history.flush();
     }
     close();
   }
@@ -370,6 +376,7 @@ public final class WebhookOperator implements AutoCloseable {
     sampler.shutdownNow();
     gcMetrics.close();
     summaries.close();
+    history.close();
     leadership.close();
     dispatch.close();
     try {

@@ -71,6 +71,8 @@ class DefaultValuesTest {
             "RoleBinding", // leader election
             "Role",
             "RoleBinding", // operator's Secret access in the webhook namespace
+            "Role",
+            "RoleBinding", // operator's delivery-history ConfigMaps in the webhook namespace
             "ClusterRole",
             "ClusterRole",
             "ClusterRole", // system-admin, mailbox-admin, view
@@ -323,6 +325,27 @@ class DefaultValuesTest {
     assertThat(rbac.allows(operator, "create", "", "serviceaccounts/token", NAMESPACE))
         .as("it never mints tokens")
         .isFalse();
+  }
+
+  /** The delivery history: ConfigMaps read by name and written, never listed or cached. */
+  @Test
+  void operatorKeepsDeliveryHistoriesInConfigMapsOfTheWebhookNamespaceOnly() {
+    for (String verb : List.of("get", "create", "update")) {
+      assertThat(rbac.allows(operator, verb, "", "configmaps", WEBHOOK_NAMESPACE))
+          .as(verb)
+          .isTrue();
+      assertThat(rbac.allows(operator, verb, "", "configmaps", NAMESPACE))
+          .as(verb + " in the release namespace")
+          .isFalse();
+      assertThat(rbac.allows(operator, verb, "", "configmaps", null))
+          .as(verb + " cluster-wide")
+          .isFalse();
+    }
+    for (String verb : List.of("list", "watch", "patch", "delete", "deletecollection")) {
+      assertThat(rbac.allows(operator, verb, "", "configmaps", WEBHOOK_NAMESPACE))
+          .as(verb)
+          .isFalse();
+    }
   }
 
   @Test

@@ -208,7 +208,9 @@ class RbacE2ETest {
     }
   }
 
+  /** Runs first: the receiver has seen only the test delivery of crm then. */
   @Test
+  @Order(1)
   void operatorReconcilesEverythingUnderTheChartsRbac() {
     Webhook crm =
         Await.condition(
@@ -360,11 +362,15 @@ class RbacE2ETest {
   }
 
   private static int postToTheRule(String id) throws Exception {
+    return postTo("troubled-rule", id);
+  }
+
+  private static int postTo(String rule, String id) throws Exception {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(
                     URI.create(
-                        operator.dispatchUrl() + "/v1/rules/" + teamA + "/troubled-rule/messages"))
+                        operator.dispatchUrl() + "/v1/rules/" + teamA + "/" + rule + "/messages"))
                 .header("Authorization", "Bearer " + DISPATCH_TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(
@@ -381,10 +387,12 @@ class RbacE2ETest {
   /**
    * The delivery history follows the chart's roles: a ServiceAccount holding the system-admin role
    * in the webhook namespace reads a Webhook's history with its own token, one holding the
-   * mailbox-admin role in its team namespace is refused (403), as is the dispatch token.
+   * mailbox-admin role in its team namespace is refused (403), as is the dispatch token. The
+   * operator keeps the history in a ConfigMap of the webhook namespace, with the chart's Role.
    */
   @Test
   void historyIsReadableWithTheSystemAdminRoleAndNotWithTheMailboxAdminRole() throws Exception {
+    assertThat(postTo("enrich-claims", "rbac-history-1")).isEqualTo(200);
     String systemAdminToken =
         ServiceAccounts.token(
             cluster.admin(),
@@ -402,7 +410,13 @@ class RbacE2ETest {
 
     HttpResponse<String> allowed = operator.history(adminNs, "crm", systemAdminToken);
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
-    assertThat(allowed.body()).contains("\"webhook\":\"" + adminNs + "/crm\"");
+    assertThat(allowed.body())
+        .contains("\"webhook\":\"" + adminNs + "/crm\"")
+        .contains("\"messageId\":\"rbac-history-1\"");
+    assertThat(serviceAccount.configMaps().inNamespace(adminNs).withName("crm.deliveries").get())
+        .extracting(configMap -> configMap.getData().get("deliveries.json"))
+        .asString()
+        .contains("rbac-history-1");
     HttpResponse<String> refused = operator.history(adminNs, "crm", mailboxAdminToken);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
     assertThat(refused.body())

@@ -1,9 +1,9 @@
 package com.emailgistics.webhooks.delivery;
 
+import com.emailgistics.webhooks.Digests;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -102,14 +102,11 @@ public final class DeliverySigner {
    * header-safe whatever the id is, and the same on every attempt and every retry by the caller.
    */
   public static String deliveryId(String messageId) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
-      return "msg_"
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return "msg_"
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Digests.sha256(messageId))
+            .substring(0, 27);
   }
 
   private static Mac mac(SecretKeySpec key) {

@@ -13,10 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,18 +22,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes deliveries visible, which the product does not (its customers cannot see transport
- * failures): a bounded history per webhook, Prometheus metrics, deduplicated Warning Events on
- * failures, and per-webhook summaries that {@link StatusSummaryWriter} puts into status.
+ * failures): the webhook's {@link DeliveryHistory}, Prometheus metrics, deduplicated Warning Events
+ * on failures, and per-webhook summaries that {@link StatusSummaryWriter} puts into status.
  */
 public final class DeliveryRecorder {
-  static final int HISTORY_SIZE = 50;
   static final Duration EVENT_WINDOW = Duration.ofMinutes(5);
 
   private final MeterRegistry metrics;
   private final EventRecorder events;
   private final Clock clock;
   private final Map<String, WebhookMeters> meters = new ConcurrentHashMap<>();
-  private final Map<String, Deque<DeliveryRecord>> history = new ConcurrentHashMap<>();
+  private final DeliveryHistory history;
+  private final String replica;
   private final WarningWindows warnings;
   private final Map<String, WebhookTally> tallies = new ConcurrentHashMap<>();
 
@@ -44,24 +41,23 @@ public final class DeliveryRecorder {
   private final ExecutorService eventThread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("delivery-events"));
 
-  public DeliveryRecorder(MeterRegistry metrics, EventRecorder events, Clock clock) {
+  /**
+   * @param replica this operator replica's name (its pod), which the history shows with each
+   *     delivery
+   */
+  public DeliveryRecorder(
+      MeterRegistry metrics,
+      EventRecorder events,
+      DeliveryHistory history,
+      String replica,
+      Clock clock) {
     this.metrics = metrics;
     this.events = events;
+    this.history = history;
+    this.replica = replica;
     this.clock = clock;
     this.warnings = new WarningWindows(EVENT_WINDOW, clock);
   }
-
-  /** One delivery as the history endpoint shows it. */
-  public record DeliveryRecord(
-      String time,
-      String messageId,
-      String rule,
-      String outcome,
-      String category,
-      int attempts,
-      Integer httpStatus,
-      String message,
-      long durationMillis) {}
 
   /** Counts and the last delivery of one webhook, for its status. */
   record WebhookTally(
@@ -102,7 +98,8 @@ public final class DeliveryRecorder {
     DeliveryRecord entry =
         new DeliveryRecord(
             Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString(),
-            messageId,
+            replica,
+            DispatchService.shortened(messageId),
             rule,
             outcome,
             result.category() == null ? null : result.category().name(),
@@ -110,13 +107,7 @@ public final class DeliveryRecorder {
             result.httpStatus(),
             result.message(),
             result.durationMillis());
-    Deque<DeliveryRecord> recent = history.computeIfAbsent(key, k -> new ArrayDeque<>());
-    synchronized (recent) {
-      recent.addFirst(entry);
-      if (recent.size() > HISTORY_SIZE) {
-        recent.removeLast();
-      }
-    }
+    history.add(webhook, entry);
     boolean succeeded = result.outcome() == DeliveryOutcome.Succeeded;
     tallies.merge(
         key,
@@ -138,25 +129,15 @@ public final class DeliveryRecorder {
     }
   }
 
-  /** The most recent deliveries to a webhook handled by this replica, newest first. */
-  public List<DeliveryRecord> history(String namespace, String name) {
-    Deque<DeliveryRecord> recent = history.get(References.key(namespace, name));
-    if (recent == null) {
-      return List.of();
-    }
-    synchronized (recent) {
-      return List.copyOf(recent);
-    }
-  }
-
   Map<String, WebhookTally> tallies() {
     return Map.copyOf(tallies);
   }
 
   /** Drops what is kept about a webhook that no longer exists. */
-  void forget(String key) {
+  void forget(String namespace, String name) {
+    String key = References.key(namespace, name);
     tallies.remove(key);
-    history.remove(key);
+    history.forget(namespace, name);
     WebhookMeters gone = meters.remove(key);
     if (gone != null) {
       gone.deliveries().values().forEach(metrics::remove);

@@ -42,6 +42,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -87,7 +89,7 @@ public final class DispatchServer implements AutoCloseable {
   private final EventLoops loops;
   private final List<Lane> lanes = new ArrayList<>();
   private final DispatchService service;
-  private final DeliveryRecorder recorder;
+  private final DeliveryHistory history;
   private final DispatchToken token;
   private final ReadAccess readAccess;
   private final Admission admission;
@@ -111,7 +113,7 @@ public final class DispatchServer implements AutoCloseable {
       EventLoops loops,
       List<DeliveryEngine> engines,
       DispatchService service,
-      DeliveryRecorder recorder,
+      DeliveryHistory history,
       DispatchToken token,
       ReadAccess readAccess,
       Admission admission,
@@ -123,7 +125,7 @@ public final class DispatchServer implements AutoCloseable {
     this.readAccess = readAccess;
     this.cachesSynced = cachesSynced;
     this.service = service;
-    this.recorder = recorder;
+    this.history = history;
     this.token = token;
     this.admission = admission;
     this.settings = settings;
@@ -430,32 +432,47 @@ public final class DispatchServer implements AutoCloseable {
       }
       readAccess
           .mayGetWebhook(bearer, target.namespace(), target.name())
+          .thenCompose(
+              verdict ->
+                  verdict.allowed()
+                      ? history
+                          .recent(target.namespace(), target.name())
+                          .thenApply(deliveries -> historyAnswer(target, deliveries))
+                      : CompletableFuture.completedFuture(
+                          new Answer(verdict.status(), error(verdict.reason()))))
           .whenComplete(
-              (verdict, failure) ->
+              (answer, failure) ->
                   context.runOnContext(
                       ignored -> {
-                        if (failure != null) {
-                          LOG.error("Reviewing a history request failed", failure);
-                          answer(request, 500, error("internal error; see the operator log"));
-                        } else if (verdict.allowed()) {
-                          answer(request, 200, history(target));
+                        if (failure == null) {
+                          answer(request, answer.status(), answer.body());
+                        } else if ((failure instanceof CompletionException
+                                ? failure.getCause()
+                                : failure)
+                            instanceof DeliveryHistory.HistoryUnavailable unavailable) {
+                          answer(request, 503, error(unavailable.getMessage()));
                         } else {
-                          answer(request, verdict.status(), error(verdict.reason()));
+                          LOG.error("Reading a delivery history failed", failure);
+                          answer(request, 500, error("internal error; see the operator log"));
                         }
                       }));
     }
 
-    private Buffer history(DispatchPath target) {
-      return Json.write(
-          4096,
-          json ->
-              Json.WRITER.writeValue(
-                  json,
-                  Map.of(
-                      "webhook",
-                      target.namespace() + "/" + target.name(),
-                      "deliveries",
-                      recorder.history(target.namespace(), target.name()))));
+    private record Answer(int status, Buffer body) {}
+
+    private Answer historyAnswer(DispatchPath target, List<DeliveryRecord> deliveries) {
+      return new Answer(
+          200,
+          Json.write(
+              4096,
+              json ->
+                  Json.WRITER.writeValue(
+                      json,
+                      Map.of(
+                          "webhook",
+                          target.namespace() + "/" + target.name(),
+                          "deliveries",
+                          deliveries))));
     }
 
     private void authenticate(HttpServerRequest request) throws DispatchException {

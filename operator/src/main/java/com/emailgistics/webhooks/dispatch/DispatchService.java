@@ -561,7 +561,7 @@ public final class DispatchService {
   private record MailboxActions(Mailbox mailbox, ActionProcessor processor) {}
 
   /** A caller's or endpoint's value cut for a log line (a message id may be a megabyte long). */
-  private static String shortened(String value) {
+  static String shortened(String value) {
     return value == null || value.length() <= MAX_LOGGED_CHARS
         ? value
         : value.substring(0, MAX_LOGGED_CHARS) + "...";

@@ -65,7 +65,7 @@ public final class StatusSummaryWriter implements AutoCloseable {
                   Webhook.class, tally.namespace(), tally.name(), "deliveries", summary(tally))) {
                 case WRITTEN -> writtenTallies.put(key, tally);
                 case GONE -> {
-                  recorder.forget(key);
+                  recorder.forget(tally.namespace(), tally.name());
                   writtenTallies.remove(key);
                 }
                 case FAILED -> {}

@@ -1,10 +1,8 @@
 package com.emailgistics.webhooks.reconciler.webhook;
 
+import com.emailgistics.webhooks.Digests;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookTestResult;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -52,13 +50,7 @@ record TestTrigger(String fingerprint, String cause) {
     if (PLAIN_REQUEST.matcher(requested).matches()) {
       return requested;
     }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(requested.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return "sha256:" + HexFormat.of().formatHex(Digests.sha256(requested), 0, 8);
   }
 
   static String lastFingerprint(Webhook webhook) {
