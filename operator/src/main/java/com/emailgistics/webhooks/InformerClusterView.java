@@ -87,6 +87,11 @@ final class InformerClusterView implements ClusterView {
   }
 
   @Override
+  public List<Webhook> webhooks() {
+    return webhooks.webhookCache().list().toList();
+  }
+
+  @Override
   public Set<String> webhookUids() {
     return uids(webhooks.webhookCache().list());
   }

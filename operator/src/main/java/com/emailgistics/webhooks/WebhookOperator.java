@@ -69,6 +69,14 @@ public final class WebhookOperator implements AutoCloseable {
   /** An event loop that has not run a task for this long makes the process not alive. */
   private static final Duration UNRESPONSIVE = Duration.ofSeconds(10);
 
+  /**
+   * Every object is reconciled again this often, as a safety net for missed events. JOSDK's own
+   * maximum reconciliation interval is off in the reconcilers: it schedules a timer task at every
+   * reconciliation, and the cancelled ones stay in the timer's queue until they are due, so with
+   * its default of 10 hours a busy operator holds hundreds of thousands of them.
+   */
+  static final Duration RESYNC = Duration.ofHours(10);
+
   /** How often the dispatch certificate files are checked for a renewal. */
   private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(5);
 
@@ -86,6 +94,8 @@ public final class WebhookOperator implements AutoCloseable {
   private final CacheConnectivity connectivity;
   private final DispatchService service;
   private final WebhookReconciler webhooks;
+  private final List<DeliveryEngine> engines;
+  private final Runnable reconcileAll;
   private final ExecutorService testCompletions =
       Executors.newSingleThreadExecutor(DaemonThreads.named("test-results"));
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -135,7 +145,7 @@ public final class WebhookOperator implements AutoCloseable {
             delivery.maxInFlight(),
             EventLoops.tlsEngine(),
             new EgressPolicy(delivery.deniedRanges(), delivery.allowedRanges()));
-    List<DeliveryEngine> engines =
+    engines =
         dataPlane.lanes().stream()
             .map(
                 lane ->
@@ -163,12 +173,13 @@ public final class WebhookOperator implements AutoCloseable {
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
     operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
     operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
-    leadership.onElected(
+    reconcileAll =
         () -> {
           webhooks.reconcileAll();
           mailboxes.reconcileAll();
           rules.reconcileAll();
-        });
+        };
+    leadership.onElected(reconcileAll);
 
     history = new ClusterDeliveryHistory(client);
     DeliveryRecorder recorder =
@@ -256,13 +267,20 @@ public final class WebhookOperator implements AutoCloseable {
         CERTIFICATE_CHECK.toSeconds(),
         TimeUnit.SECONDS);
     sampler.scheduleWithFixedDelay(this::forgetDeleted, 1, 1, TimeUnit.MINUTES);
+    sampler.scheduleWithFixedDelay(
+        reconcileAll, RESYNC.toMinutes(), RESYNC.toMinutes(), TimeUnit.MINUTES);
   }
 
-  /** Derived state (compiled rules, decoded tokens, test results) of deleted objects goes too. */
-  private void forgetDeleted() {
+  /**
+   * Derived state (compiled rules, decoded tokens, test results, delivery tallies and meters) of
+   * deleted objects goes too: every minute, or at once when called.
+   */
+  public void forgetDeleted() {
     try {
       service.forgetDeleted();
       webhooks.forgetDeleted();
+      Set<String> caBundles = service.caBundlesInUse();
+      engines.forEach(engine -> engine.http().retainCaBundles(caBundles));
     } catch (RuntimeException e) {
       LOG.warn("Could not prune the caches of deleted objects: {}", e.toString());
     }

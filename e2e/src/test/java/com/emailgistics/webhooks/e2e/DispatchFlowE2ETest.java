@@ -2,6 +2,8 @@ package com.emailgistics.webhooks.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.e2e.support.Await;
 import com.emailgistics.webhooks.e2e.support.E2eCluster;
 import com.emailgistics.webhooks.e2e.support.E2eClusterExtension;
 import com.emailgistics.webhooks.e2e.support.InProcessOperator;
@@ -10,6 +12,7 @@ import com.emailgistics.webhooks.e2e.support.Scenario;
 import com.emailgistics.webhooks.e2e.support.ServiceAccounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -169,6 +172,45 @@ class DispatchFlowE2ETest {
           .create();
     }
     return ServiceAccounts.token(admin, namespace, name, "Role", mayGetWebhooks ? name : null);
+  }
+
+  /**
+   * One writer per status field, as the API server records it: status.deliveries is the dispatch
+   * side's (merge patch), the rest of the status the reconciler's (apply), and neither takes the
+   * other's fields.
+   */
+  @Test
+  void statusFieldsHaveOneWriterEach() throws Exception {
+    dispatch("owners-1");
+    Webhook webhook =
+        Await.object(
+            admin,
+            Webhook.class,
+            scenario.adminNs,
+            "crm",
+            w -> w.getStatus() != null && w.getStatus().getDeliveries() != null,
+            "status.deliveries written");
+
+    Map<String, JsonNode> statusFieldsByManager = new HashMap<>();
+    for (ManagedFieldsEntry entry : webhook.getMetadata().getManagedFields()) {
+      if ("status".equals(entry.getSubresource())) {
+        statusFieldsByManager.put(
+            entry.getManager() + "/" + entry.getOperation(),
+            JSON.valueToTree(entry.getFieldsV1().getAdditionalProperties()).path("f:status"));
+      }
+    }
+    assertThat(statusFieldsByManager).containsKeys("webhook/Apply", "emailgistics-dispatch/Update");
+    assertThat(fieldNames(statusFieldsByManager.get("emailgistics-dispatch/Update")))
+        .containsExactly("f:deliveries");
+    assertThat(fieldNames(statusFieldsByManager.get("webhook/Apply")))
+        .contains("f:conditions", "f:lastTest", "f:observedGeneration")
+        .doesNotContain("f:deliveries");
+  }
+
+  private static List<String> fieldNames(JsonNode fields) {
+    List<String> names = new ArrayList<>();
+    fields.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The fabric8 mock API server in CRUD mode over HTTPS (self-signed), as
@@ -38,6 +39,13 @@ public final class CrudApiServer implements AutoCloseable {
   /** The https:// base URL. */
   public String url() {
     return server.url("/");
+  }
+
+  /** Drops the requests the server recorded (it keeps every one), e.g. before measuring memory. */
+  public void forgetRequests() throws InterruptedException {
+    while (server.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+      // taken and dropped
+    }
   }
 
   @Override

@@ -27,4 +27,17 @@ public abstract class ConditionedStatus {
   public void setConditions(List<StatusCondition> conditions) {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
+
+  /**
+   * Clears the fields the dispatch side writes (every replica, by merge patch, field manager {@code
+   * emailgistics-dispatch}); the reconciler owns the rest and neither compares nor sends these.
+   * None by default.
+   */
+  public void clearDispatchFields() {}
+
+  /**
+   * Takes the dispatch side's fields from {@code stored}, for a write that replaces the whole
+   * status (without server-side apply). None by default.
+   */
+  public void keepDispatchFields(ConditionedStatus stored) {}
 }

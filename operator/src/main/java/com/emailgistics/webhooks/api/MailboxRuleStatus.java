@@ -17,6 +17,19 @@ public class MailboxRuleStatus extends ConditionedStatus {
     this.problems = problems;
   }
 
+  /** {@code problems} belongs to the dispatch side. */
+  @Override
+  public void clearDispatchFields() {
+    problems = null;
+  }
+
+  @Override
+  public void keepDispatchFields(ConditionedStatus stored) {
+    if (stored instanceof MailboxRuleStatus rule) {
+      problems = rule.problems;
+    }
+  }
+
   @Override
   @JsonPropertyDescription(
       "Ready: the rule is valid and every webhook it uses exists and permits its mailbox. Reasons: Ready, MailboxNotFound, InvalidCondition, WebhookNotAvailable (does not exist or does not permit the mailbox), WebhooksFeatureDisabled.")

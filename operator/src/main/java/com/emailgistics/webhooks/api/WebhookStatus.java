@@ -32,4 +32,17 @@ public class WebhookStatus extends ConditionedStatus {
   public void setDeliveries(DeliverySummary deliveries) {
     this.deliveries = deliveries;
   }
+
+  /** {@code deliveries} belongs to the dispatch side. */
+  @Override
+  public void clearDispatchFields() {
+    deliveries = null;
+  }
+
+  @Override
+  public void keepDispatchFields(ConditionedStatus stored) {
+    if (stored instanceof WebhookStatus webhook) {
+      deliveries = webhook.deliveries;
+    }
+  }
 }

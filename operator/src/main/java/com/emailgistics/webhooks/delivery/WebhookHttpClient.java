@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.CleanableHttpClient;
+import io.vertx.core.internal.CloseFuture;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLEngineOptions;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,31 +59,77 @@ public final class WebhookHttpClient {
   public static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
   public static final String WEBHOOK_SIGNATURE = "webhook-signature";
 
-  /** Distinct CA bundles whose clients are kept; the least recently used beyond are shut down. */
+  /**
+   * Distinct CA bundles whose clients are kept; beyond, the least recently used idle ones are shut
+   * down (one with exchanges in flight is never cut off).
+   */
   static final int MAX_TRUST_CLIENTS = 64;
 
-  /**
-   * An evicted client's exchanges in flight may finish: the longest per-attempt timeout, and some.
-   */
-  private static final long EVICTED_CLIENT_GRACE_SECONDS = 110;
+  /** A retired client's last connections may take this long to close. */
+  private static final long RETIRED_CLIENT_GRACE_SECONDS = 10;
 
   private static final Set<String> TLS_1_2_OR_NEWER = Set.of("TLSv1.2", "TLSv1.3");
 
   private final Context lane;
   private final String userAgent;
   private final ClientSettings settings;
-  private final HttpClientAgent systemTrust;
-  private final Map<String, HttpClientAgent> byCaBundle =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, HttpClientAgent> eldest) {
-          if (size() > MAX_TRUST_CLIENTS) {
-            eldest.getValue().shutdown(EVICTED_CLIENT_GRACE_SECONDS, TimeUnit.SECONDS);
-            return true;
-          }
-          return false;
-        }
-      };
+  private final TrustClient systemTrust;
+
+  /** Clients by CA bundle, least recently used first. */
+  private final Map<String, TrustClient> byCaBundle = new LinkedHashMap<>(16, 0.75f, true);
+
+  /**
+   * The client of one CA bundle (or of the system trust store), the exchanges it has in flight, and
+   * the close hooks of the context it was built on. Vert.x 5.0.7 keeps every client among those
+   * hooks after it has been shut down, with its connections and TLS state, until Vert.x itself
+   * closes (fixed upstream by "Unregister the cleanable http client resource from the owner when
+   * the client closes", after 5.0.x); {@link #close} takes it out. Confined to the lane.
+   */
+  private static final class TrustClient {
+    final HttpClientAgent agent;
+    private final CloseFuture owner;
+    private int inFlight;
+    private boolean retired;
+
+    TrustClient(HttpClientAgent agent, CloseFuture owner) {
+      this.agent = agent;
+      this.owner = owner;
+    }
+
+    void started() {
+      inFlight++;
+    }
+
+    void finished() {
+      inFlight--;
+      if (retired && inFlight == 0) {
+        close();
+      }
+    }
+
+    boolean idle() {
+      return inFlight == 0;
+    }
+
+    /** Shuts the client down once its exchanges in flight are over. */
+    void retire() {
+      retired = true;
+      if (inFlight == 0) {
+        close();
+      }
+    }
+
+    private void close() {
+      agent
+          .shutdown(RETIRED_CLIENT_GRACE_SECONDS, TimeUnit.SECONDS)
+          .onComplete(
+              closed -> {
+                if (agent instanceof CleanableHttpClient cleanable) {
+                  owner.remove(cleanable.delegate);
+                }
+              });
+    }
+  }
 
   /**
    * How the client connects.
@@ -102,7 +152,7 @@ public final class WebhookHttpClient {
     this.lane = lane;
     this.userAgent = userAgent;
     this.settings = settings;
-    this.systemTrust = newClient(null);
+    this.systemTrust = newTrustClient(null);
   }
 
   public Context lane() {
@@ -123,7 +173,7 @@ public final class WebhookHttpClient {
     if (timeoutMillis <= 0) {
       return Future.succeededFuture(EndpointAnswer.failed("Cut short: " + deadline.reason(), 0));
     }
-    HttpClientAgent client;
+    TrustClient client;
     try {
       client = clientFor(endpoint);
     } catch (InvalidCaBundleException e) {
@@ -183,23 +233,63 @@ public final class WebhookHttpClient {
               }
               request.setServer(
                   SocketAddress.inetSocketAddress(new InetSocketAddress(address, endpoint.port())));
-              client.request(request).onComplete(exchange::requestReady);
+              client.agent.request(request).onComplete(exchange::requestReady);
             });
-    return exchange.promise.future();
+    client.started();
+    return exchange.promise.future().onComplete(done -> client.finished());
   }
 
-  private HttpClientAgent clientFor(WebhookEndpoint endpoint) throws InvalidCaBundleException {
+  private TrustClient clientFor(WebhookEndpoint endpoint) throws InvalidCaBundleException {
     if (endpoint.caBundlePem().isEmpty()) {
       return systemTrust;
     }
     String pem = endpoint.caBundlePem().get();
-    HttpClientAgent client = byCaBundle.get(pem);
+    TrustClient client = byCaBundle.get(pem);
     if (client == null) {
       parseCertificates(pem);
-      client = newClient(new PemTrustOptions().addCertValue(Buffer.buffer(pem)));
+      client = newTrustClient(new PemTrustOptions().addCertValue(Buffer.buffer(pem)));
       byCaBundle.put(pem, client);
+      retireIdleBeyondLimit();
     }
     return client;
+  }
+
+  private void retireIdleBeyondLimit() {
+    Iterator<TrustClient> leastRecentlyUsed = byCaBundle.values().iterator();
+    while (byCaBundle.size() > MAX_TRUST_CLIENTS && leastRecentlyUsed.hasNext()) {
+      TrustClient client = leastRecentlyUsed.next();
+      if (client.idle()) {
+        leastRecentlyUsed.remove();
+        client.retire();
+      }
+    }
+  }
+
+  /**
+   * Retires the clients of CA bundles not in {@code inUse} (their Webhooks were deleted or
+   * changed), once their exchanges in flight are over. Safe from any thread.
+   */
+  public void retainCaBundles(Set<String> inUse) {
+    lane.runOnContext(
+        ignored ->
+            byCaBundle
+                .entrySet()
+                .removeIf(
+                    entry -> {
+                      if (inUse.contains(entry.getKey())) {
+                        return false;
+                      }
+                      entry.getValue().retire();
+                      return true;
+                    }));
+  }
+
+  /** Built on the lane, whose context's close hooks then hold it (see {@link TrustClient}). */
+  private TrustClient newTrustClient(PemTrustOptions trust) {
+    VertxInternal vertx = (VertxInternal) lane.owner();
+    ContextInternal current = vertx.getContext();
+    return new TrustClient(
+        newClient(trust), current != null ? current.closeFuture() : vertx.closeFuture());
   }
 
   private HttpClientAgent newClient(PemTrustOptions trust) {

@@ -28,6 +28,9 @@ public interface ClusterView {
 
   Optional<Webhook> webhook(NamespacedReference ref);
 
+  /** Every Webhook the operator watches. */
+  List<Webhook> webhooks();
+
   /**
    * The Secrets of {@link com.emailgistics.webhooks.api.WebhookSpec#secretReferences()} in the
    * Webhook's namespace, as they are now, in that order; null where one is missing.

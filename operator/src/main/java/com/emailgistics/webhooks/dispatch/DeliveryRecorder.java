@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +62,12 @@ public final class DeliveryRecorder {
 
   /** Counts and the last delivery of one webhook, for its status. */
   record WebhookTally(
-      String namespace, String name, long succeeded, long failed, DeliveryRecord last) {}
+      String namespace,
+      String name,
+      String uid,
+      long succeeded,
+      long failed,
+      DeliveryRecord last) {}
 
   /** One webhook's meters, looked up once rather than for every delivery. */
   private record WebhookMeters(
@@ -114,13 +120,15 @@ public final class DeliveryRecorder {
         new WebhookTally(
             webhook.getMetadata().getNamespace(),
             webhook.getMetadata().getName(),
+            webhook.getMetadata().getUid(),
             succeeded ? 1 : 0,
             succeeded ? 0 : 1,
             entry),
         (old, add) ->
             new WebhookTally(
-                old.namespace(),
-                old.name(),
+                add.namespace(),
+                add.name(),
+                add.uid(),
                 old.succeeded() + add.succeeded(),
                 old.failed() + add.failed(),
                 add.last()));
@@ -131,6 +139,14 @@ public final class DeliveryRecorder {
 
   Map<String, WebhookTally> tallies() {
     return Map.copyOf(tallies);
+  }
+
+  /** Drops what is kept about webhooks whose uid is not in {@code live}. */
+  void retainWebhooks(Set<String> live) {
+    tallies.values().stream()
+        .filter(tally -> !live.contains(tally.uid()))
+        .toList()
+        .forEach(gone -> forget(gone.namespace(), gone.name()));
   }
 
   /** Drops what is kept about a webhook that no longer exists. */

@@ -26,8 +26,10 @@ import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.Source;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.message.Message;
+import com.emailgistics.webhooks.resolution.ConfigurationProblem;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import com.emailgistics.webhooks.rules.RuleEvaluation;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -36,6 +38,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -582,6 +586,26 @@ public final class DispatchService {
         .increment();
   }
 
+  /**
+   * The CA bundles of the Webhooks as they are now: the delivery clients of any other bundle can
+   * go.
+   */
+  public Set<String> caBundlesInUse() {
+    Set<String> bundles = new HashSet<>();
+    for (Webhook webhook : cluster.webhooks()) {
+      Map<String, Secret> secrets = new HashMap<>();
+      cluster.secrets(webhook).stream()
+          .filter(Objects::nonNull)
+          .forEach(secret -> secrets.put(secret.getMetadata().getName(), secret));
+      try {
+        ResolvedWebhook.resolve(webhook, secrets).endpoint().caBundlePem().ifPresent(bundles::add);
+      } catch (ConfigurationProblem unusable) {
+        // Nothing is delivered to it, with any bundle.
+      }
+    }
+    return bundles;
+  }
+
   /** Forgets what was derived from Mailboxes, rules and Webhooks that no longer exist. */
   public void forgetDeleted() {
     Set<String> mailboxes = cluster.mailboxUids();
@@ -589,6 +613,8 @@ public final class DispatchService {
     ruleSets.retainOnly(mailboxes, rules);
     problems.retainRules(rules);
     actionProcessors.keySet().retainAll(mailboxes);
-    resolvedWebhooks.retainOnly(cluster.webhookUids());
+    Set<String> webhooks = cluster.webhookUids();
+    resolvedWebhooks.retainOnly(webhooks);
+    recorder.retainWebhooks(webhooks);
   }
 }

@@ -139,6 +139,11 @@ public final class RuleProblemLog {
     return snapshots;
   }
 
+  /** The uids of the rules with a log. */
+  Set<String> ruleUids() {
+    return Set.copyOf(logs.keySet());
+  }
+
   /** Forgets rules that no longer exist. */
   public void retainRules(Set<String> liveUids) {
     logs.keySet().retainAll(liveUids);

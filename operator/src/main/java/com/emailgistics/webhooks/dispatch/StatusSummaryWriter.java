@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusSummaryWriter implements AutoCloseable {
   public static final Duration PERIOD = Duration.ofSeconds(5);
+
+  /** The owner of these fields in managedFields; the reconcilers own the rest of the status. */
+  public static final String FIELD_MANAGER = "emailgistics-dispatch";
+
   private static final Logger LOG = LoggerFactory.getLogger(StatusSummaryWriter.class);
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
@@ -54,23 +58,25 @@ public final class StatusSummaryWriter implements AutoCloseable {
   }
 
   void writeChanged() {
-    recorder
-        .tallies()
-        .forEach(
-            (key, tally) -> {
-              if (Objects.equals(writtenTallies.get(key), tally)) {
-                return;
-              }
-              switch (patch(
-                  Webhook.class, tally.namespace(), tally.name(), "deliveries", summary(tally))) {
-                case WRITTEN -> writtenTallies.put(key, tally);
-                case GONE -> {
-                  recorder.forget(tally.namespace(), tally.name());
-                  writtenTallies.remove(key);
-                }
-                case FAILED -> {}
-              }
-            });
+    Map<String, DeliveryRecorder.WebhookTally> tallies = recorder.tallies();
+    // What was written about webhooks and rules that are gone is forgotten with them.
+    writtenTallies.keySet().retainAll(tallies.keySet());
+    writtenProblems.keySet().retainAll(problems.ruleUids());
+    tallies.forEach(
+        (key, tally) -> {
+          if (Objects.equals(writtenTallies.get(key), tally)) {
+            return;
+          }
+          switch (patch(
+              Webhook.class, tally.namespace(), tally.name(), "deliveries", summary(tally))) {
+            case WRITTEN -> writtenTallies.put(key, tally);
+            case GONE -> {
+              recorder.forget(tally.namespace(), tally.name());
+              writtenTallies.remove(key);
+            }
+            case FAILED -> {}
+          }
+        });
     for (RuleProblemLog.Snapshot snapshot : problems.changedSince(writtenProblems)) {
       snapshot.problems().setReportedBy(replica);
       switch (patch(
@@ -122,7 +128,10 @@ public final class StatusSummaryWriter implements AutoCloseable {
           .withName(name)
           .subresource("status")
           .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.JSON_MERGE)
+                  .withFieldManager(FIELD_MANAGER)
+                  .build(),
               JSON.asJson(Map.of("status", Map.of(field, value))));
       return Written.WRITTEN;
     } catch (KubernetesClientException e) {

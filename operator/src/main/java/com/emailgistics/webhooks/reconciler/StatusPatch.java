@@ -1,5 +1,6 @@
 package com.emailgistics.webhooks.reconciler;
 
+import com.emailgistics.webhooks.api.ConditionedStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -10,8 +11,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,11 +19,12 @@ import java.util.Objects;
  * an event arriving before the informer has seen the patch is not reconciled against the older
  * status (which would, for instance, drop a test result just recorded).
  *
- * <p>With server-side apply (production) the patch holds nothing but name, namespace and the status
- * fields this reconciler owns; "foreign" status fields written by someone else are neither compared
- * nor sent, so they are left alone. The fabric8 mock server used by the fast tests has no
- * server-side apply; there a JSON patch computed against the current object is sent, with the
- * current values of the foreign fields kept.
+ * <p>Ownership is split by field: the reconciler owns every status field except those its status
+ * class names as the dispatch side's ({@link ConditionedStatus#clearDispatchFields}), which it
+ * never sets. With server-side apply (production) the patch holds nothing but name, namespace and
+ * the reconciler's fields, so the dispatch side's are left alone. The fabric8 mock server used by
+ * the fast tests has no server-side apply; there the whole status is replaced, with the dispatch
+ * side's fields kept as they are.
  */
 public final class StatusPatch {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -32,10 +32,12 @@ public final class StatusPatch {
 
   private StatusPatch() {}
 
-  public static <S, P extends CustomResource<?, S>> UpdateControl<P> ifChanged(
-      P resource, S status, Context<P> context, String... foreignFields) {
-    List<String> foreign = List.of(foreignFields);
-    if (Objects.equals(owned(resource.getStatus(), foreign), owned(status, foreign))) {
+  /**
+   * @param status the reconciler's fields only (the dispatch side's are null)
+   */
+  public static <S extends ConditionedStatus, P extends CustomResource<?, S>>
+      UpdateControl<P> ifChanged(P resource, S status, Context<P> context) {
+    if (Objects.equals(json(reconcilerFields(resource.getStatus())), json(status))) {
       return UpdateControl.noUpdate();
     }
     if (context
@@ -50,7 +52,10 @@ public final class StatusPatch {
           resource,
           context,
           current -> {
-            current.setStatus(withForeignFieldsOf(current.getStatus(), status, foreign));
+            if (current.getStatus() != null) {
+              status.keepDispatchFields(current.getStatus());
+            }
+            current.setStatus(status);
             return current;
           });
     }
@@ -90,47 +95,31 @@ public final class StatusPatch {
     }
   }
 
-  /** The status as a JSON map without the foreign fields (null stays null). */
-  private static Map<String, Object> owned(Object status, List<String> foreign) {
-    if (status == null) {
+  /**
+   * A copy of {@code stored} without the dispatch side's fields (the cached object stays as is).
+   */
+  private static <S extends ConditionedStatus> S reconcilerFields(S stored) {
+    if (stored == null) {
       return null;
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> fields = new LinkedHashMap<>(SERIALIZATION.convertValue(status, Map.class));
-    foreign.forEach(fields::remove);
-    return fields;
+    S copy = SERIALIZATION.clone(stored);
+    copy.clearDispatchFields();
+    return copy;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <S> S withForeignFieldsOf(S current, S status, List<String> foreign) {
-    if (current == null || foreign.isEmpty()) {
-      return status;
-    }
-    Map<String, Object> merged = new LinkedHashMap<>(SERIALIZATION.convertValue(status, Map.class));
-    Map<String, Object> existing = SERIALIZATION.convertValue(current, Map.class);
-    foreign.stream()
-        .filter(existing::containsKey)
-        .forEach(field -> merged.put(field, existing.get(field)));
-    return (S) SERIALIZATION.convertValue(merged, status.getClass());
+  private static Object json(Object status) {
+    return status == null ? null : SERIALIZATION.convertValue(status, Map.class);
   }
 
   private static <S, P extends CustomResource<?, S>> P statusOnly(P resource, S status) {
-    P patch = newInstance(resource);
+    P patch = SERIALIZATION.clone(resource);
     patch.setMetadata(
         new ObjectMetaBuilder()
             .withName(resource.getMetadata().getName())
             .withNamespace(resource.getMetadata().getNamespace())
             .build());
+    patch.setSpec(null);
     patch.setStatus(status);
     return patch;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <P> P newInstance(P resource) {
-    try {
-      return (P) resource.getClass().getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("custom resources have a public no-argument constructor", e);
-    }
   }
 }

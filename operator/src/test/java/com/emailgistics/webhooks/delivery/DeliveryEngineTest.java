@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.delivery;
 
 import static com.emailgistics.webhooks.testing.HttpsEndpoint.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.eventloop.EventLoops;
 import com.emailgistics.webhooks.message.SampleMessage;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +114,42 @@ class DeliveryEngineTest {
         .containsOnly(PAYLOAD.toString(StandardCharsets.UTF_8));
     assertThat(endpoint.millisBetween(0, 1)).isBetween(900L, 2500L);
     assertThat(endpoint.millisBetween(1, 2)).isBetween(1900L, 3500L);
+  }
+
+  /**
+   * Beyond 64 distinct CA bundles the least recently used clients are retired, but never one with a
+   * delivery in flight: that delivery completes, on its first attempt.
+   */
+  @Test
+  void aCaBundlePushedOutWhileItsDeliveryIsInFlightStillDelivers() throws Exception {
+    endpoint.respond(json(200, OK).newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
+    CompletableFuture<DeliveryResult> inFlight =
+        CompletableFuture.supplyAsync(() -> deliver(withOwnBundle(endpoint, "slow")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.requests().size() == 1);
+
+    try (HttpsEndpoint fast = new HttpsEndpoint()) {
+      fast.respond(200, OK);
+      for (int i = 0; i <= WebhookHttpClient.MAX_TRUST_CLIENTS; i++) {
+        assertThat(deliver(withOwnBundle(fast, "bundle-" + i)).outcome())
+            .isEqualTo(DeliveryOutcome.Succeeded);
+      }
+    }
+
+    DeliveryResult slow = inFlight.join();
+    assertThat(slow.outcome()).as(slow.message()).isEqualTo(DeliveryOutcome.Succeeded);
+    assertThat(slow.attempts()).isEqualTo(1);
+  }
+
+  /** {@code endpoint}, trusted through a CA bundle no other target has. */
+  private static WebhookEndpoint withOwnBundle(HttpsEndpoint endpoint, String name) {
+    return new WebhookEndpoint(
+        endpoint.url("/hook"),
+        Optional.of("t0ken-Value!2024"),
+        Optional.of(
+            endpoint.caPem()
+                + new HeldCertificate.Builder().commonName(name).build().certificatePem()),
+        Duration.ofSeconds(10),
+        Optional.empty());
   }
 
   @Test

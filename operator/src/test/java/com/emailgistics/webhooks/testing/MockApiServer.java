@@ -32,6 +32,11 @@ public final class MockApiServer implements BeforeAllCallback, AfterAllCallback 
 
   /** A running mock API server and a client for it; closing stops both. */
   public record Running(AutoCloseable server, KubernetesClient client) implements AutoCloseable {
+    /** Drops the requests the server recorded: it keeps every one, which a memory test counts. */
+    public void forgetRequests() throws ReflectiveOperationException {
+      server.getClass().getMethod("forgetRequests").invoke(server);
+    }
+
     @Override
     public void close() throws Exception {
       client.close();

@@ -61,6 +61,11 @@ public final class OperatorFixture implements AutoCloseable {
     return "http://127.0.0.1:" + operator.healthPort();
   }
 
+  /** Prunes the derived state of deleted objects now rather than within the minute. */
+  public void forgetDeleted() {
+    operator.forgetDeleted();
+  }
+
   /** What SIGTERM does: drain dispatch, then stop. */
   public void shutdownGracefully() {
     operator.shutdown();

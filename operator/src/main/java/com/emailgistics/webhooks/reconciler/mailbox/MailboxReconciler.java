@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -39,7 +40,10 @@ import java.util.regex.PatternSyntaxException;
  * administrators, who cannot read Webhooks, see what their rules may use; and validates the
  * mailbox's custom field definitions.
  */
-@ControllerConfiguration(name = MailboxReconciler.NAME)
+@ControllerConfiguration(
+    name = MailboxReconciler.NAME,
+    // No per-reconciliation timer (WebhookOperator.RESYNC says why).
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 public class MailboxReconciler implements Reconciler<Mailbox> {
   public static final String NAME = "mailbox";
   static final String LISTED_WEBHOOK_INDEX = "mailboxes-by-listed-webhook";

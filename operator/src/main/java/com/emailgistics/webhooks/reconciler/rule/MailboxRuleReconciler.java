@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -38,7 +39,10 @@ import java.util.stream.Collectors;
  * Checks that a MailboxRule can run: its Mailbox exists, its conditions are valid, and every
  * webhook it uses exists, lists the rule's mailbox and may be delivered to (feature switched on).
  */
-@ControllerConfiguration(name = MailboxRuleReconciler.NAME)
+@ControllerConfiguration(
+    name = MailboxRuleReconciler.NAME,
+    // No per-reconciliation timer (WebhookOperator.RESYNC says why).
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   public static final String NAME = "mailboxrule";
 
@@ -138,7 +142,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     status.setObservedGeneration(rule.getMetadata().getGeneration());
     status.setConditions(conditions.toList());
     // status.problems belongs to the dispatch side (StatusSummaryWriter).
-    return StatusPatch.ifChanged(rule, status, context, "problems");
+    return StatusPatch.ifChanged(rule, status, context);
   }
 
   private record Verdict(boolean ready, String reason, String message) {

@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -57,7 +58,11 @@ import org.slf4j.LoggerFactory;
  * reconciler starts it and reports it in progress, and its result re-triggers the reconciler, which
  * then records it.
  */
-@ControllerConfiguration(name = WebhookReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(
+    name = WebhookReconciler.NAME,
+    generationAwareEventProcessing = false,
+    // No per-reconciliation timer (WebhookOperator.RESYNC says why).
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 public class WebhookReconciler implements Reconciler<Webhook> {
   public static final String NAME = "webhook";
   public static final String SECRET_STRONG = "SecretStrong";
@@ -237,8 +242,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       setTestCondition(conditions, status.getLastTest());
     }
     status.setConditions(conditions.toList());
-    // status.deliveries belongs to the dispatch side (StatusSummaryWriter).
-    return StatusPatch.ifChanged(webhook, status, context, "deliveries");
+    return StatusPatch.ifChanged(webhook, status, context);
   }
 
   /**
@@ -255,8 +259,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         && unrecorded != null
         && !unrecorded.getFingerprint().equals(TestTrigger.lastFingerprint(webhook))) {
       try {
-        StatusPatch.ifChanged(
-            webhook, withUnrecordedTest(previous, unrecorded, failure), context, "deliveries");
+        StatusPatch.ifChanged(webhook, withUnrecordedTest(previous, unrecorded, failure), context);
       } catch (RuntimeException e) {
         LOG.warn(
             "Webhook {}: could not mark its test result as unrecorded either: {}",
