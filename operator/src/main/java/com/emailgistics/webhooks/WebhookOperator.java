@@ -22,6 +22,7 @@ import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.kube.KubernetesReadAccess;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
+import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
@@ -163,13 +164,22 @@ public final class WebhookOperator implements AutoCloseable {
             leadership,
             testCompletions,
             new ReconcileErrors(metrics, WebhookReconciler.NAME),
+            StatusWriter.PATCH,
             clock);
     MailboxReconciler mailboxes =
         new MailboxReconciler(
-            config, leadership, new ReconcileErrors(metrics, MailboxReconciler.NAME), clock);
+            config,
+            leadership,
+            new ReconcileErrors(metrics, MailboxReconciler.NAME),
+            StatusWriter.PATCH,
+            clock);
     MailboxRuleReconciler rules =
         new MailboxRuleReconciler(
-            config, leadership, new ReconcileErrors(metrics, MailboxRuleReconciler.NAME), clock);
+            config,
+            leadership,
+            new ReconcileErrors(metrics, MailboxRuleReconciler.NAME),
+            StatusWriter.PATCH,
+            clock);
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
     operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
     operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));

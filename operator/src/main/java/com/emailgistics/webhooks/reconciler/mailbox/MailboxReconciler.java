@@ -12,7 +12,7 @@ import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
-import com.emailgistics.webhooks.reconciler.StatusPatch;
+import com.emailgistics.webhooks.reconciler.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,12 +55,18 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
   private final Leadership leadership;
   private final Clock clock;
   private final ReconcileErrors errors;
+  private final StatusWriter statuses;
   private final Retrigger<Mailbox> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<Mailbox> mailboxes;
 
   public MailboxReconciler(
-      OperatorConfig config, Leadership leadership, ReconcileErrors errors, Clock clock) {
+      OperatorConfig config,
+      Leadership leadership,
+      ReconcileErrors errors,
+      StatusWriter statuses,
+      Clock clock) {
     this.config = config;
+    this.statuses = statuses;
     this.errors = errors;
     this.leadership = leadership;
     this.clock = clock;
@@ -168,7 +174,7 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
       conditions.set(ConditionSet.READY, false, "InvalidCustomField", String.join("; ", problems));
     }
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(mailbox, status, context);
+    return statuses.write(mailbox, status, context);
   }
 
   private static List<String> customFieldProblems(List<CustomFieldDefinition> fields) {

@@ -12,7 +12,7 @@ import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
-import com.emailgistics.webhooks.reconciler.StatusPatch;
+import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
 import com.emailgistics.webhooks.rules.RuleCompiler;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -55,12 +55,18 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   private final Leadership leadership;
   private final Clock clock;
   private final ReconcileErrors errors;
+  private final StatusWriter statuses;
   private final Retrigger<MailboxRule> retrigger = new Retrigger<>();
   private volatile IndexerResourceCache<MailboxRule> rules;
 
   public MailboxRuleReconciler(
-      OperatorConfig config, Leadership leadership, ReconcileErrors errors, Clock clock) {
+      OperatorConfig config,
+      Leadership leadership,
+      ReconcileErrors errors,
+      StatusWriter statuses,
+      Clock clock) {
     this.config = config;
+    this.statuses = statuses;
     this.errors = errors;
     this.leadership = leadership;
     this.clock = clock;
@@ -142,7 +148,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     status.setObservedGeneration(rule.getMetadata().getGeneration());
     status.setConditions(conditions.toList());
     // status.problems belongs to the dispatch side (StatusSummaryWriter).
-    return StatusPatch.ifChanged(rule, status, context);
+    return statuses.write(rule, status, context);
   }
 
   private record Verdict(boolean ready, String reason, String message) {

@@ -16,7 +16,7 @@ import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.Retrigger;
-import com.emailgistics.webhooks.reconciler.StatusPatch;
+import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.resolution.ConfigurationProblem;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -80,6 +80,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   private final Leadership leadership;
   private final Clock clock;
   private final ReconcileErrors errors;
+  private final StatusWriter statuses;
   private final Retrigger<Webhook> retrigger = new Retrigger<>();
 
   /** Records test outcomes (Events are API calls) off the event loop that completes the test. */
@@ -105,8 +106,10 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       Leadership leadership,
       Executor testCompletions,
       ReconcileErrors errors,
+      StatusWriter statuses,
       Clock clock) {
     this.config = config;
+    this.statuses = statuses;
     this.errors = errors;
     this.tests = tests;
     this.events = events;
@@ -242,7 +245,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
       setTestCondition(conditions, status.getLastTest());
     }
     status.setConditions(conditions.toList());
-    return StatusPatch.ifChanged(webhook, status, context);
+    return statuses.write(webhook, status, context);
   }
 
   /**
@@ -259,7 +262,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         && unrecorded != null
         && !unrecorded.getFingerprint().equals(TestTrigger.lastFingerprint(webhook))) {
       try {
-        StatusPatch.ifChanged(webhook, withUnrecordedTest(previous, unrecorded, failure), context);
+        statuses.write(webhook, withUnrecordedTest(previous, unrecorded, failure), context);
       } catch (RuntimeException e) {
         LOG.warn(
             "Webhook {}: could not mark its test result as unrecorded either: {}",
