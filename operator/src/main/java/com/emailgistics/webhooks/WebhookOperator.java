@@ -163,21 +163,21 @@ public final class WebhookOperator implements AutoCloseable {
             events,
             leadership,
             testCompletions,
-            new ReconcileErrors(metrics, WebhookReconciler.NAME),
+            new ReconcileErrors(metrics, WebhookReconciler.NAME, clock),
             StatusWriter.PATCH,
             clock);
     MailboxReconciler mailboxes =
         new MailboxReconciler(
             config,
             leadership,
-            new ReconcileErrors(metrics, MailboxReconciler.NAME),
+            new ReconcileErrors(metrics, MailboxReconciler.NAME, clock),
             StatusWriter.PATCH,
             clock);
     MailboxRuleReconciler rules =
         new MailboxRuleReconciler(
             config,
             leadership,
-            new ReconcileErrors(metrics, MailboxRuleReconciler.NAME),
+            new ReconcileErrors(metrics, MailboxRuleReconciler.NAME, clock),
             StatusWriter.PATCH,
             clock);
     operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));

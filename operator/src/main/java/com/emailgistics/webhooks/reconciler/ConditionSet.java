@@ -34,6 +34,18 @@ public final class ConditionSet {
     this.clock = clock;
   }
 
+  /**
+   * The conditions of {@code previous} as they are, except {@code replaced}, which is to be set.
+   */
+  public static ConditionSet keeping(
+      List<StatusCondition> previous, Long generation, Clock clock, String replaced) {
+    ConditionSet conditions = new ConditionSet(previous, generation, clock);
+    previous.stream()
+        .filter(condition -> !replaced.equals(condition.getType()))
+        .forEach(conditions.conditions::add);
+    return conditions;
+  }
+
   public ConditionSet set(String type, boolean status, String reason, String message) {
     return set(type, status ? TRUE : FALSE, reason, message);
   }

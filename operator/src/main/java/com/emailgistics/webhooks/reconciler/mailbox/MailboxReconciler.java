@@ -132,34 +132,21 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
   @Override
   public ErrorStatusUpdateControl<Mailbox> updateErrorStatus(
       Mailbox resource, Context<Mailbox> context, Exception failure) {
-    return errors.counted();
+    return leadership.leading()
+        ? errors.reported(resource, context, failure, statuses, MailboxStatus::new)
+        : errors.counted();
   }
 
+  /**
+   * Observe the Webhooks that permit the mailbox, validate its custom fields (Ready), record the
+   * status.
+   */
   @Override
   public UpdateControl<Mailbox> reconcile(Mailbox mailbox, Context<Mailbox> context) {
     if (!leadership.leading()) {
       return UpdateControl.noUpdate();
     }
-    String namespace = mailbox.getMetadata().getNamespace();
-    String name = mailbox.getMetadata().getName();
-    List<AvailableWebhook> available =
-        context.getSecondaryResources(Webhook.class).stream()
-            .filter(webhook -> webhook.getSpec().permitsMailbox(namespace, name))
-            .map(
-                webhook ->
-                    new AvailableWebhook(
-                        webhook.getSpec().getDisplayName(),
-                        new NamespacedReference(
-                            webhook.getMetadata().getNamespace(), webhook.getMetadata().getName())))
-            .sorted(
-                Comparator.comparing(AvailableWebhook::getDisplayName)
-                    .thenComparing(a -> a.getWebhook().key()))
-            .toList();
-
-    MailboxStatus status = new MailboxStatus();
-    status.setObservedGeneration(mailbox.getMetadata().getGeneration());
-    status.setAvailableWebhooks(available);
-    status.setAvailableWebhookCount(available.size());
+    List<AvailableWebhook> available = availableWebhooks(mailbox, context);
     ConditionSet conditions =
         new ConditionSet(
             Optional.ofNullable(mailbox.getStatus())
@@ -173,8 +160,31 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
     } else {
       conditions.set(ConditionSet.READY, false, "InvalidCustomField", String.join("; ", problems));
     }
+    MailboxStatus status = new MailboxStatus();
+    status.setObservedGeneration(mailbox.getMetadata().getGeneration());
+    status.setAvailableWebhooks(available);
+    status.setAvailableWebhookCount(available.size());
     status.setConditions(conditions.toList());
     return statuses.write(mailbox, status, context);
+  }
+
+  /** The Webhooks that list this mailbox, by display name. */
+  private static List<AvailableWebhook> availableWebhooks(
+      Mailbox mailbox, Context<Mailbox> context) {
+    String namespace = mailbox.getMetadata().getNamespace();
+    String name = mailbox.getMetadata().getName();
+    return context.getSecondaryResources(Webhook.class).stream()
+        .filter(webhook -> webhook.getSpec().permitsMailbox(namespace, name))
+        .map(
+            webhook ->
+                new AvailableWebhook(
+                    webhook.getSpec().getDisplayName(),
+                    new NamespacedReference(
+                        webhook.getMetadata().getNamespace(), webhook.getMetadata().getName())))
+        .sorted(
+            Comparator.comparing(AvailableWebhook::getDisplayName)
+                .thenComparing(a -> a.getWebhook().key()))
+        .toList();
   }
 
   private static List<String> customFieldProblems(List<CustomFieldDefinition> fields) {

@@ -127,9 +127,12 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
   @Override
   public ErrorStatusUpdateControl<MailboxRule> updateErrorStatus(
       MailboxRule resource, Context<MailboxRule> context, Exception failure) {
-    return errors.counted();
+    return leadership.leading()
+        ? errors.reported(resource, context, failure, statuses, MailboxRuleStatus::new)
+        : errors.counted();
   }
 
+  /** Judge the rule against its Mailbox and Webhooks (Ready), record the status. */
   @Override
   public UpdateControl<MailboxRule> reconcile(MailboxRule rule, Context<MailboxRule> context) {
     if (!leadership.leading()) {

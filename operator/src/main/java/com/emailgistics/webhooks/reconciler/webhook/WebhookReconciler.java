@@ -20,7 +20,6 @@ import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.resolution.ConfigurationProblem;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,7 +37,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +69,6 @@ public class WebhookReconciler implements Reconciler<Webhook> {
   public static final String TEST_IN_PROGRESS = "TestInProgress";
   public static final String TEST_RESULT_NOT_RECORDED = "TestResultNotRecorded";
   static final String SECRET_INDEX = "webhooks-by-secret";
-  private static final int FAILURE_ACCOUNT_LIMIT = 300;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReconciler.class);
 
   private final OperatorConfig config;
@@ -176,6 +173,10 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         .map(name -> new ResourceID(name, namespace));
   }
 
+  /**
+   * Four steps: observe the Webhook with the Secrets it references, validate it (Ready and
+   * SecretStrong), act on the test delivery it is due, and record the status.
+   */
   @Override
   public UpdateControl<Webhook> reconcile(Webhook webhook, Context<Webhook> context) {
     if (!leadership.leading()) {
@@ -184,66 +185,101 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     WebhookStatus previous = Optional.ofNullable(webhook.getStatus()).orElseGet(WebhookStatus::new);
     ConditionSet conditions =
         new ConditionSet(previous.getConditions(), webhook.getMetadata().getGeneration(), clock);
-    WebhookStatus status = new WebhookStatus();
-    status.setObservedGeneration(webhook.getMetadata().getGeneration());
-    status.setLastTest(previous.getLastTest());
+    Observed observed = observe(webhook, context);
+    boolean deliverable = validate(webhook, observed, conditions);
+    TestStep test =
+        deliverable
+            ? test(webhook, observed.resolved())
+            : new TestStep(previous.getLastTest(), null);
+    return record(webhook, test, conditions, context);
+  }
 
+  /** The Webhook resolved with its Secrets, or the problem that prevents it. */
+  private record Observed(ResolvedWebhook resolved, ConfigurationProblem problem) {}
+
+  /** The last test to show, and the test in progress if one is. */
+  private record TestStep(WebhookTestResult lastTest, RunningTest inProgress) {}
+
+  private static Observed observe(Webhook webhook, Context<Webhook> context) {
     Map<String, Secret> secrets =
         context.getSecondaryResources(Secret.class).stream()
             .collect(
                 Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a));
-    RunningTest inProgress = null;
     try {
-      ResolvedWebhook resolved = ResolvedWebhook.resolve(webhook, secrets);
-      reportSecretQuality(
-          webhook,
-          conditions,
-          SecretQuality.assess(resolved.endpoint().bearerToken().orElse(null)));
-      if (!config.webhooksEnabled()) {
-        setReady(
-            webhook,
-            conditions,
-            false,
-            FEATURE_DISABLED,
-            "The webhooks feature is switched off in the operator configuration; nothing is delivered.");
-      } else {
-        setReady(webhook, conditions, true, "Ready", "The webhook can receive deliveries.");
-        Optional<TestTrigger> trigger =
-            TestTrigger.due(
-                webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
-        if (trigger.isPresent()) {
-          WebhookTestResult remembered = testResults.get(webhook.getMetadata().getUid());
-          if (remembered != null
-              && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
-            status.setLastTest(remembered);
-          } else {
-            inProgress = testInProgress(webhook, resolved, trigger.get());
-          }
-        }
-      }
+      return new Observed(ResolvedWebhook.resolve(webhook, secrets), null);
     } catch (ConfigurationProblem problem) {
+      return new Observed(null, problem);
+    }
+  }
+
+  /** Sets Ready and SecretStrong; whether the Webhook may be delivered to (and so tested). */
+  private boolean validate(Webhook webhook, Observed observed, ConditionSet conditions) {
+    if (observed.problem() != null) {
       conditions.set(
           SECRET_STRONG,
           ConditionSet.UNKNOWN,
           "SecretUnavailable",
           "Secret quality cannot be checked until the secret can be read.");
-      setReady(webhook, conditions, false, problem.reason(), problem.getMessage());
+      setReady(
+          webhook, conditions, false, observed.problem().reason(), observed.problem().getMessage());
+      return false;
     }
-    if (inProgress != null) {
+    reportSecretQuality(
+        webhook,
+        conditions,
+        SecretQuality.assess(observed.resolved().endpoint().bearerToken().orElse(null)));
+    if (!config.webhooksEnabled()) {
+      setReady(
+          webhook,
+          conditions,
+          false,
+          FEATURE_DISABLED,
+          "The webhooks feature is switched off in the operator configuration; nothing is delivered.");
+      return false;
+    }
+    setReady(webhook, conditions, true, "Ready", "The webhook can receive deliveries.");
+    return true;
+  }
+
+  /**
+   * The test delivery the Webhook is due, if any: its result when this process already has it, else
+   * started now (or still running).
+   */
+  private TestStep test(Webhook webhook, ResolvedWebhook resolved) {
+    WebhookTestResult shown =
+        webhook.getStatus() == null ? null : webhook.getStatus().getLastTest();
+    Optional<TestTrigger> trigger =
+        TestTrigger.due(webhook, resolved.secretVersions(), TestTrigger.lastFingerprint(webhook));
+    if (trigger.isEmpty()) {
+      return new TestStep(shown, null);
+    }
+    WebhookTestResult remembered = testResults.get(webhook.getMetadata().getUid());
+    if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
+      return new TestStep(remembered, null);
+    }
+    return new TestStep(shown, testInProgress(webhook, resolved, trigger.get()));
+  }
+
+  private UpdateControl<Webhook> record(
+      Webhook webhook, TestStep test, ConditionSet conditions, Context<Webhook> context) {
+    if (test.inProgress() != null) {
       conditions.set(
           TEST_SUCCEEDED,
           ConditionSet.UNKNOWN,
           TEST_IN_PROGRESS,
           "A test delivery ("
-              + inProgress.cause()
+              + test.inProgress().cause()
               + ") started at "
-              + inProgress.started()
+              + test.inProgress().started()
               + " is waiting for the endpoint's answer (timeout "
               + webhook.getSpec().getTimeoutSeconds()
               + " s).");
     } else {
-      setTestCondition(conditions, status.getLastTest());
+      setTestCondition(conditions, test.lastTest());
     }
+    WebhookStatus status = new WebhookStatus();
+    status.setObservedGeneration(webhook.getMetadata().getGeneration());
+    status.setLastTest(test.lastTest());
     status.setConditions(conditions.toList());
     return statuses.write(webhook, status, context);
   }
@@ -267,26 +303,21 @@ public class WebhookReconciler implements Reconciler<Webhook> {
         LOG.warn(
             "Webhook {}: could not mark its test result as unrecorded either: {}",
             References.key(webhook),
-            describe(e));
+            ReconcileErrors.describe(e));
       }
+      return errors.counted();
     }
-    return errors.counted();
+    return leadership.leading()
+        ? errors.reported(webhook, context, failure, statuses, WebhookStatus::new)
+        : errors.counted();
   }
 
   /** {@code previous} with TestSucceeded saying that {@code test} could not be recorded. */
   private WebhookStatus withUnrecordedTest(
       WebhookStatus previous, WebhookTestResult test, Exception failure) {
     ConditionSet conditions =
-        new ConditionSet(previous.getConditions(), previous.getObservedGeneration(), clock);
-    previous.getConditions().stream()
-        .filter(condition -> !TEST_SUCCEEDED.equals(condition.getType()))
-        .forEach(
-            condition ->
-                conditions.set(
-                    condition.getType(),
-                    condition.getStatus(),
-                    condition.getReason(),
-                    condition.getMessage()));
+        ConditionSet.keeping(
+            previous.getConditions(), previous.getObservedGeneration(), clock, TEST_SUCCEEDED);
     conditions.set(
         TEST_SUCCEEDED,
         ConditionSet.UNKNOWN,
@@ -298,34 +329,13 @@ public class WebhookReconciler implements Reconciler<Webhook> {
             + " ended with "
             + test.getOutcome()
             + ", but its result could not be recorded in this status ("
-            + describe(failure)
+            + ReconcileErrors.describe(failure)
             + "); lastTest does not show it. The operator retries.");
     WebhookStatus status = new WebhookStatus();
     status.setObservedGeneration(previous.getObservedGeneration());
     status.setLastTest(previous.getLastTest());
     status.setConditions(conditions.toList());
     return status;
-  }
-
-  /**
-   * A short account of a failure, without the request it was about: what the API server answered,
-   * when it answered (JOSDK wraps its exception), else the kind of failure.
-   */
-  private static String describe(Exception failure) {
-    String account = failure.getClass().getSimpleName();
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof KubernetesClientException refused && refused.getStatus() != null) {
-        account =
-            "the API server answered "
-                + refused.getCode()
-                + ": "
-                + Objects.requireNonNullElse(refused.getStatus().getMessage(), "");
-        break;
-      }
-    }
-    return account.length() <= FAILURE_ACCOUNT_LIMIT
-        ? account
-        : account.substring(0, FAILURE_ACCOUNT_LIMIT) + "...";
   }
 
   /** The test of {@code trigger}: started now unless it already runs. */

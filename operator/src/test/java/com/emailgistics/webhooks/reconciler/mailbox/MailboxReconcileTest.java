@@ -70,7 +70,8 @@ class MailboxReconcileTest {
     new MailboxReconciler(
             OperatorConfig.defaults().withWebhooksEnabled(true),
             Leadership.always(),
-            new ReconcileErrors(new SimpleMeterRegistry(), MailboxReconciler.NAME),
+            new ReconcileErrors(
+                new SimpleMeterRegistry(), MailboxReconciler.NAME, Clock.systemUTC()),
             status,
             Clock.systemUTC())
         .reconcile(mailbox, ReconcileContext.of(mailbox, webhooks));

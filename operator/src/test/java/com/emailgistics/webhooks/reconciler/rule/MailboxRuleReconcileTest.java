@@ -3,6 +3,7 @@ package com.emailgistics.webhooks.reconciler.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.MailboxRuleStatus;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.RuleCondition;
@@ -116,16 +117,52 @@ class MailboxRuleReconcileTest {
     assertThat(ready.getReason()).isEqualTo("WebhooksFeatureDisabled");
   }
 
+  /**
+   * An unexpected failure shows in status as ReconcileFailed, the rest of the status as it was,
+   * until a reconciliation succeeds.
+   */
+  @Test
+  void unexpectedFailureShowsAsReconcileFailedUntilAReconciliationSucceeds() {
+    MailboxRuleReconciler reconciler = reconciler(ENABLED);
+    MailboxRule rule = rule("admin", "crm");
+    ReconcileContext<MailboxRule> context =
+        ReconcileContext.of(rule, Resources.mailbox("team", "claims"), crm(CLAIMS));
+    reconciler.reconcile(rule, context);
+    rule.setStatus(status.last(MailboxRuleStatus.class));
+
+    reconciler.updateErrorStatus(rule, context, new IllegalStateException("unexpected"));
+
+    assertThat(status.condition("ReconcileFailed"))
+        .extracting(
+            StatusCondition::getStatus, StatusCondition::getReason, StatusCondition::getMessage)
+        .containsExactly(
+            "True",
+            "ReconcileError",
+            "The last reconciliation failed (IllegalStateException); the operator retries with"
+                + " backoff.");
+    assertThat(status.condition("Ready").getStatus()).isEqualTo("True");
+
+    rule.setStatus(status.last(MailboxRuleStatus.class));
+    reconciler.reconcile(rule, context);
+    assertThat(status.last(MailboxRuleStatus.class).getConditions())
+        .extracting(StatusCondition::getType)
+        .containsExactly("Ready");
+  }
+
   private StatusCondition reconcile(
       OperatorConfig config, MailboxRule rule, HasMetadata... secondary) {
-    new MailboxRuleReconciler(
-            config,
-            Leadership.always(),
-            new ReconcileErrors(new SimpleMeterRegistry(), MailboxRuleReconciler.NAME),
-            status,
-            Clock.systemUTC())
-        .reconcile(rule, ReconcileContext.of(rule, secondary));
+    reconciler(config).reconcile(rule, ReconcileContext.of(rule, secondary));
     return status.condition("Ready");
+  }
+
+  private MailboxRuleReconciler reconciler(OperatorConfig config) {
+    return new MailboxRuleReconciler(
+        config,
+        Leadership.always(),
+        new ReconcileErrors(
+            new SimpleMeterRegistry(), MailboxRuleReconciler.NAME, Clock.systemUTC()),
+        status,
+        Clock.systemUTC());
   }
 
   private static MailboxRule rule(String webhookNamespace, String webhook) {

@@ -148,7 +148,7 @@ class WebhookReconcileTest {
             new EventRecorder(client, Clock.systemUTC()),
             Leadership.always(),
             Runnable::run,
-            new ReconcileErrors(metrics, WebhookReconciler.NAME),
+            new ReconcileErrors(metrics, WebhookReconciler.NAME, Clock.systemUTC()),
             status,
             Clock.systemUTC())
         .reconcile(webhook, ReconcileContext.of(webhook, secrets));
