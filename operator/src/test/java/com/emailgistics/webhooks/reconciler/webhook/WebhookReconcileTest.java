@@ -30,9 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Ready and SecretStrong reasons of a Webhook, from {@code reconcile()} called directly (its
- * Warning Events go to the mock API server). The test-delivery reasons (TestInProgress,
- * TestSucceeded and the failure outcomes, TestResultNotRecorded) need a running operator and are in
- * WebhookReconcilerTest and the e2e suite.
+ * Warning Events go to the mock API server). The TestSucceeded reasons, which need an endpoint, are
+ * in WebhookTestReconcileTest.
  */
 @ExtendWith(MockApiServer.class)
 class WebhookReconcileTest {
