@@ -17,11 +17,13 @@
 #   BENCH_WARMUP=60            at most this many seconds of warm-up on the 1-rule path (half on the
 #                              others): until the JIT compiles less than 10% of the time
 #   BENCH_CONNECTIONS=16       wrk connections (closed loop: each waits for its answer)
-#   BENCH_MAILBOXES=1000       mailboxes (x 20 rules) for the scale scenario
+#   BENCH_MAILBOXES=5000       mailboxes (x 20 rules) for the scale scenario
 #   BENCH_SLOW_DELIVERIES=5000 messages sent at once to the endpoint that answers after 5 s
 #   BENCH_OUTPUT=docs/benchmarks.md
 #   BENCH_OPERATOR_JAR=...     benchmark another build of the operator (e.g. a prototype)
 #   BENCH_OPERATOR_HEAP=384m   operator -Xmx (the Helm chart: 75% of a 512Mi container)
+#   BENCH_SCALE_OPERATOR_HEAP=768m  operator -Xmx in the scale scenario (docs/operations.md's
+#                              recommendation for 100,000 rules: a 1Gi container)
 #   BENCH_OPERATOR_JAVA_OPTS=  extra JVM options for the operator
 #   BENCH_PHASES=              subset of throughput,sweep,slow,overload,drain,outage,scale (a partial
 #                              run prints figures but leaves docs/benchmarks.md alone)
@@ -35,7 +37,7 @@ log() { printf '[benchmark.sh +%4ss] %s\n' "$((SECONDS - START))" "$*"; }
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$({ git status --porcelain -- operator 2>/dev/null || true; } | wc -l | tr -d ' ')"
 COMMAND="scripts/benchmark.sh"
-for var in BENCH_DURATION BENCH_ROUNDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_MAILBOXES BENCH_SLOW_DELIVERIES BENCH_OPERATOR_JAR BENCH_OPERATOR_HEAP BENCH_OPERATOR_JAVA_OPTS BENCH_PHASES; do
+for var in BENCH_DURATION BENCH_ROUNDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_MAILBOXES BENCH_SLOW_DELIVERIES BENCH_OPERATOR_JAR BENCH_OPERATOR_HEAP BENCH_SCALE_OPERATOR_HEAP BENCH_OPERATOR_JAVA_OPTS BENCH_PHASES; do
   if [[ -n "${!var:-}" ]]; then COMMAND="$var='${!var}' $COMMAND"; fi
 done
 COMMAND="$COMMAND   # git $COMMIT, $DIRTY changed file(s) under operator/ at run time"
@@ -99,6 +101,7 @@ java -Xmx1g \
   -Dbench.slowDeliveries="${BENCH_SLOW_DELIVERIES:-}" \
   -Dbench.rounds="${BENCH_ROUNDS:-}" \
   -Dbench.operatorHeap="${BENCH_OPERATOR_HEAP:-384m}" \
+  -Dbench.scaleOperatorHeap="${BENCH_SCALE_OPERATOR_HEAP:-768m}" \
   -Dbench.operatorJavaOptions="${BENCH_OPERATOR_JAVA_OPTS:-}" \
   -Dbench.phases="${BENCH_PHASES:-}" \
   -jar "$BENCH_JAR"

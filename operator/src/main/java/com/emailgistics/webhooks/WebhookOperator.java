@@ -19,6 +19,7 @@ import com.emailgistics.webhooks.health.CacheConnectivity;
 import com.emailgistics.webhooks.health.HealthServer;
 import com.emailgistics.webhooks.kube.ClusterDeliveryHistory;
 import com.emailgistics.webhooks.kube.EventRecorder;
+import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.KubernetesReadAccess;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
@@ -26,6 +27,7 @@ import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,8 +66,13 @@ public final class WebhookOperator implements AutoCloseable {
   static final String LEASE_NAME = "emailgistics-webhooks-operator";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookOperator.class);
 
-  /** Reconcilers only read caches and write status now; test deliveries run on the event loops. */
-  private static final int RECONCILIATION_THREADS = 4;
+  /**
+   * Reconcilers only read caches and write status (test deliveries run on the event loops), so a
+   * thread mostly waits for the API server's answer to a status write. Measured with 21,000 new
+   * objects on a 2-core machine: 84 s until all were Ready with 4 threads, 65–77 s with 16, with
+   * the machine's CPU then saturated by the API server and the operator together.
+   */
+  private static final int RECONCILIATION_THREADS = 16;
 
   /** An event loop that has not run a task for this long makes the process not alive. */
   private static final Duration UNRESPONSIVE = Duration.ofSeconds(10);
@@ -180,9 +187,9 @@ public final class WebhookOperator implements AutoCloseable {
             new ReconcileErrors(metrics, MailboxRuleReconciler.NAME, clock),
             StatusWriter.PATCH,
             clock);
-    operator.register(webhooks, override -> restrict(override, config.webhookNamespaces()));
-    operator.register(mailboxes, override -> restrict(override, config.mailboxNamespaces()));
-    operator.register(rules, override -> restrict(override, config.mailboxNamespaces()));
+    operator.register(webhooks, override -> configure(override, config.webhookNamespaces()));
+    operator.register(mailboxes, override -> configure(override, config.mailboxNamespaces()));
+    operator.register(rules, override -> configure(override, config.mailboxNamespaces()));
     reconcileAll =
         () -> {
           webhooks.reconcileAll();
@@ -232,8 +239,12 @@ public final class WebhookOperator implements AutoCloseable {
     return new WebhookOperator(client, config, serverSideApply, clock);
   }
 
-  private static void restrict(
-      ControllerConfigurationOverrider<?> override, Set<String> namespaces) {
+  /**
+   * Every controller's informer as {@link Informers} sets them up, in {@code namespaces} if any.
+   */
+  private static <R extends HasMetadata> void configure(
+      ControllerConfigurationOverrider<R> override, Set<String> namespaces) {
+    Informers.configure(override);
     if (!namespaces.isEmpty()) {
       override.settingNamespaces(namespaces);
     }

@@ -16,11 +16,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -228,6 +232,46 @@ final class Cluster implements AutoCloseable {
   }
 
   /** MailboxRules whose Ready condition is True, counted page by page across all namespaces. */
+  /** Writes the API server counted so far (its /metrics), of status subresources and in all. */
+  record Writes(long status, long all) {
+    Writes minus(Writes earlier) {
+      return new Writes(status - earlier.status, all - earlier.all);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%,d of status, %,d in all", status, all);
+    }
+  }
+
+  private static final Pattern REQUESTS =
+      Pattern.compile("^apiserver_request_total\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
+  private static final Pattern VERB = Pattern.compile("verb=\"([A-Z]+)\"");
+  private static final Set<String> WRITE_VERBS =
+      Set.of("APPLY", "PATCH", "UPDATE", "POST", "CREATE", "DELETE", "DELETECOLLECTION");
+
+  /** Lease renewals are left out: they are leader election's heartbeat, not reconciliation. */
+  Writes writes() {
+    long status = 0;
+    long all = 0;
+    Matcher line = REQUESTS.matcher(client.raw("/metrics"));
+    while (line.find()) {
+      String labels = line.group(1);
+      Matcher verb = VERB.matcher(labels);
+      if (!verb.find()
+          || !WRITE_VERBS.contains(verb.group(1))
+          || labels.contains("resource=\"leases\"")) {
+        continue;
+      }
+      long count = (long) Double.parseDouble(line.group(2));
+      all += count;
+      if (labels.contains("subresource=\"status\"")) {
+        status += count;
+      }
+    }
+    return new Writes(status, all);
+  }
+
   int readyRules() {
     int ready = 0;
     String next = null;

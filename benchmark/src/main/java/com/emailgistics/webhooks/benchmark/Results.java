@@ -22,6 +22,12 @@ final class Results {
   /** "Independent of the number of mailboxes": within this fraction of the 1-mailbox figures. */
   static final double SCALE_TOLERANCE = 0.10;
 
+  /** Live heap per MailboxRule (with its share of Mailboxes and Webhooks). */
+  static final double HEAP_PER_RULE_TARGET_BYTES = 4096;
+
+  /** From operator start to every rule Ready. */
+  static final Duration COLD_START_TARGET = Duration.ofMinutes(5);
+
   Instant started;
   Duration runtime;
   Settings settings;
@@ -49,11 +55,32 @@ final class Results {
   Outage outage;
   int loadedMailboxes;
   int loadedRules;
-  Duration loadTime;
+
+  /** The scale scenario's rounds, by scenario (SCALE_BEFORE, SCALE_AFTER, SCALE_SPREAD). */
+  final Map<String, List<Measurement>> scaleRounds = new LinkedHashMap<>();
+
+  int scaleNamespaces;
+  int scaleWebhooks;
+  Duration createTime;
+  Startup coldStart;
+  Startup takeover;
   long liveHeapBaseBytes;
-  long liveHeapAfterLoadBytes;
+  long liveHeapCachedBytes;
+  long liveHeapCompiledBytes;
   long operatorHeapMaxBytes;
   int operatorRestarts;
+
+  /**
+   * An operator JVM started with every scale object in the cluster: from its start until /readyz
+   * answered 200, until every rule was Ready, and the writes it sent until it was idle.
+   */
+  record Startup(Duration toReady, Duration toAllReady, Cluster.Writes writes) {}
+
+  /** Live heap per MailboxRule beyond the base, with its share of Mailboxes and Webhooks. */
+  double heapPerRuleBytes() {
+    return (double) (liveHeapCompiledBytes - liveHeapBaseBytes)
+        / (loadedRules - BenchmarkMain.BASE_RULES);
+  }
 
   /** One wrk run and what the processes did meanwhile. */
   record Measurement(
@@ -150,6 +177,16 @@ final class Results {
     boolean met() {
       return load.ok() == load.due() && readinessFailures == 0;
     }
+  }
+
+  /** The round of a scale scenario with the median throughput, or null if it did not run. */
+  Measurement scale(String key) {
+    List<Measurement> rounds = new ArrayList<>(scaleRounds.getOrDefault(key, List.of()));
+    if (rounds.isEmpty()) {
+      return null;
+    }
+    rounds.sort(Comparator.comparingDouble(Measurement::perSecond));
+    return rounds.get(rounds.size() / 2);
   }
 
   Measurement get(String key) {

@@ -7,11 +7,15 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)
+// Given, not derived: fabric8 derives a missing plural with regular expressions in every
+// constructor call (each watch event, clone and API answer).
+@Plural("mailboxrules")
 @ShortNames("mbxrule")
 @Categories(ApiGroup.CATEGORY)
 @JsonClassDescription(

@@ -350,6 +350,7 @@ class DispatchEndpointTest {
     assertThat(metrics)
         .contains("emailgistics_ready 1.0")
         .containsPattern("emailgistics_cached_objects\\{kind=\"Webhook\"\\} [1-9]")
+        .containsPattern("emailgistics_cached_objects\\{kind=\"Secret\"\\} [1-9]")
         .contains("emailgistics_reconcile_errors_total{controller=\"webhook\"} 0.0")
         .containsPattern("emailgistics_dispatch_requests_seconds_count\\{status=\"200\"\\} [1-9]");
   }

@@ -159,6 +159,22 @@ class MailboxAndRuleReconcilerTest {
   }
 
   @Test
+  void rulesNotReadyAreCountedInTheMetrics() throws Exception {
+    String notReadyRules = "emailgistics_objects_not_ready{kind=\"MailboxRule\"}";
+    client.resource(rule("team-n", "early", "later", tag())).create();
+    ruleReady("team-n", "early", "MailboxNotFound");
+    double withIt = operator.metric(notReadyRules);
+    assertThat(withIt).isGreaterThanOrEqualTo(1);
+
+    client.resource(mailbox("team-n", "later")).create();
+    ruleReady("team-n", "early", "Ready");
+
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .untilAsserted(() -> assertThat(operator.metric(notReadyRules)).isEqualTo(withIt - 1));
+  }
+
+  @Test
   void ruleUsingAnUnknownWebhookIsNotReady() {
     client.resource(mailbox("team-e", "support")).create();
     client

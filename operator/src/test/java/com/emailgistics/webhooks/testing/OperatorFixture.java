@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,6 +58,22 @@ public final class OperatorFixture implements AutoCloseable {
 
   public String metricsUrl() {
     return healthUrl() + "/metrics";
+  }
+
+  /** The value of a gauge or counter in /metrics, e.g. {@code name{label="value"}}. */
+  public double metric(String nameAndLabels) throws IOException, InterruptedException {
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(metricsUrl())).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith(nameAndLabels + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(nameAndLabels.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(nameAndLabels + " is not in /metrics"));
   }
 
   /** http://127.0.0.1:port of /healthz, /readyz and /metrics. */

@@ -7,6 +7,7 @@ import com.emailgistics.webhooks.api.MailboxStatus;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
@@ -95,7 +96,7 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
         .addIndexer(ADDRESS_INDEX, mailbox -> List.of(addressKey(mailbox.getSpec().getAddress())));
     this.mailboxes = context.getPrimaryCache();
     InformerEventSourceConfiguration.Builder<Webhook> webhooks =
-        InformerEventSourceConfiguration.from(Webhook.class, Mailbox.class)
+        Informers.source(Webhook.class, Mailbox.class)
             .withOnUpdateFilter(References.specChanged())
             .withSecondaryToPrimaryMapper(
                 webhook -> {

@@ -7,6 +7,7 @@ import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookAvailability;
 import com.emailgistics.webhooks.config.OperatorConfig;
+import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
@@ -15,7 +16,6 @@ import com.emailgistics.webhooks.reconciler.Retrigger;
 import com.emailgistics.webhooks.reconciler.StatusWriter;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
 import com.emailgistics.webhooks.rules.RuleCompiler;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -91,7 +91,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
         WEBHOOK_INDEX,
         rule -> rule.getSpec().webhookReferences().stream().map(NamespacedReference::key).toList());
     var mailboxes =
-        InformerEventSourceConfiguration.from(Mailbox.class, MailboxRule.class)
+        Informers.source(Mailbox.class, MailboxRule.class)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 mailbox -> References.byIndex(rules, MAILBOX_INDEX, References.key(mailbox)))
@@ -103,7 +103,7 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
                             rule.getSpec().getMailbox(), rule.getMetadata().getNamespace())))
             .build();
     var webhooks =
-        InformerEventSourceConfiguration.from(Webhook.class, MailboxRule.class)
+        Informers.source(Webhook.class, MailboxRule.class)
             .withOnUpdateFilter(References.specChanged())
             .withSecondaryToPrimaryMapper(
                 webhook -> References.byIndex(rules, WEBHOOK_INDEX, References.key(webhook)))

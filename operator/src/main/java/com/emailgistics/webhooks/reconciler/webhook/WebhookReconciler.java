@@ -11,6 +11,7 @@ import com.emailgistics.webhooks.delivery.SecretQuality;
 import com.emailgistics.webhooks.delivery.TestDeliveries;
 import com.emailgistics.webhooks.delivery.TestResult;
 import com.emailgistics.webhooks.kube.EventRecorder;
+import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
@@ -128,7 +129,7 @@ public class WebhookReconciler implements Reconciler<Webhook> {
                     .map(id -> References.key(id.getNamespace().orElseThrow(), id.getName()))
                     .toList());
     InformerEventSourceConfiguration.Builder<Secret> secrets =
-        InformerEventSourceConfiguration.from(Secret.class, Webhook.class)
+        Informers.source(Secret.class, Webhook.class)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 secret ->

@@ -1,0 +1,50 @@
+package com.emailgistics.webhooks.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.Map;
+
+/**
+ * The store of every informer ({@link Informers}): it keeps what the operator reads and drops,
+ * before an object enters the cache, what it never reads. That is {@code metadata.managedFields} (a
+ * third of a typical rule's JSON, and several times that as Java maps) and kubectl's
+ * last-applied-configuration annotation (a second copy of the whole object when users apply
+ * client-side). client-go operators do the same with {@code TransformStripManagedFields}. What
+ * stays holds {@link SharedStrings}.
+ *
+ * <p>Nothing the operator writes depends on them: status goes out as a server-side apply of the
+ * status alone, and the API server tracks field ownership from the request, not from our copy.
+ */
+public final class LeanItemStore<R extends HasMetadata> extends BasicItemStore<R> {
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  public LeanItemStore() {
+    super(Cache::metaNamespaceKeyFunc);
+  }
+
+  @Override
+  public R put(String key, R object) {
+    return super.put(key, lean(object));
+  }
+
+  /**
+   * {@code object} itself, without the fields above and with shared strings: the informer hands
+   * over a fresh copy that nothing else holds yet.
+   */
+  static <R extends HasMetadata> R lean(R object) {
+    ObjectMeta metadata = object.getMetadata();
+    if (metadata != null) {
+      metadata.setManagedFields(null);
+      Map<String, String> annotations = metadata.getAnnotations();
+      if (annotations != null
+          && annotations.remove(LAST_APPLIED) != null
+          && annotations.isEmpty()) {
+        metadata.setAnnotations(null);
+      }
+      SharedStrings.share(object);
+    }
+    return object;
+  }
+}
