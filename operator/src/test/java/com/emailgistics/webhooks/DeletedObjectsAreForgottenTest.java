@@ -18,9 +18,6 @@ import com.emailgistics.webhooks.testing.Resources;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -193,17 +190,7 @@ class DeletedObjectsAreForgottenTest {
   }
 
   private static long cachedObjects(OperatorFixture operator, String kind) throws Exception {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return metrics
-        .lines()
-        .filter(line -> line.startsWith("emailgistics_cached_objects{kind=\"" + kind + "\""))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return (long) operator.metric("emailgistics_cached_objects{kind=\"" + kind + "\"}");
   }
 
   /** Live heap after full collections (the least of five) and the JVM's thread count. */

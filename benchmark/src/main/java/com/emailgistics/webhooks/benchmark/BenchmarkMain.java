@@ -262,9 +262,8 @@ public final class BenchmarkMain {
     }
 
     if (settings.runs("scale")) {
-      // A fresh JVM: nothing left from the earlier scenarios distorts the per-message cost. Its
-      // heap
-      // is the one docs/operations.md recommends for 100,000 rules.
+      // A fresh JVM, so that nothing left from the earlier scenarios distorts the per-message
+      // cost, with the heap docs/operations.md recommends for 100,000 rules.
       operatorHeap = settings.scaleOperatorHeap();
       replaceOperator(Map.of(), "with heap -Xmx" + operatorHeap + " for the scale scenario");
       step("scale, before: one mailbox with 20 rules (1 matching), the only mailbox of its kind");
@@ -289,7 +288,6 @@ public final class BenchmarkMain {
       stopOperator();
       results.takeover = timedStart();
       results.liveHeapCachedBytes = operator.liveHeapBytes();
-      results.operatorHeapMaxBytes = operator.heapMaxBytes();
       System.out.printf(
           "    operator heap live after a full GC: %d MiB (%d MiB before loading)%n",
           results.liveHeapCachedBytes >> 20, results.liveHeapBaseBytes >> 20);

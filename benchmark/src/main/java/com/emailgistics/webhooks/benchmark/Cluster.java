@@ -231,7 +231,6 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  /** MailboxRules whose Ready condition is True, counted page by page across all namespaces. */
   /** Writes the API server counted so far (its /metrics), of status subresources and in all. */
   record Writes(long status, long all) {
     Writes minus(Writes earlier) {
@@ -272,6 +271,7 @@ final class Cluster implements AutoCloseable {
     return new Writes(status, all);
   }
 
+  /** MailboxRules whose Ready condition is True, counted page by page across all namespaces. */
   int readyRules() {
     int ready = 0;
     String next = null;

@@ -67,7 +67,6 @@ final class Results {
   long liveHeapBaseBytes;
   long liveHeapCachedBytes;
   long liveHeapCompiledBytes;
-  long operatorHeapMaxBytes;
   int operatorRestarts;
 
   /**

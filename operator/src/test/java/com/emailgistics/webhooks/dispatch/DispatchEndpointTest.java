@@ -32,7 +32,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -323,11 +322,7 @@ class DispatchEndpointTest {
     } finally {
       fraud.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
     }
-    String metrics =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = operator.metrics();
     List<String> exposed =
         metrics
             .lines()
@@ -379,11 +374,7 @@ class DispatchEndpointTest {
         "the dispatch token posts messages only: read delivery history with a Kubernetes token"
             + " allowed to get the Webhook");
 
-    String metrics =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = operator.metrics();
     assertThat(metrics)
         .contains("emailgistics_deliveries_total{outcome=\"Failed\",webhook=\"admin/fraud\"}");
     assertThat(metrics).contains("emailgistics_delivery_duration_seconds_bucket");

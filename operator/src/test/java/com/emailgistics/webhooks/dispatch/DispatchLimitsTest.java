@@ -29,8 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -295,7 +293,7 @@ class DispatchLimitsTest {
                       .containsIgnoringCase("retry-after: 1")
                       .contains(
                           "the dispatch endpoint has 16 connections open (its limit); retry on a new connection later"));
-      assertThat(metrics())
+      assertThat(operator.metrics())
           .containsPattern("emailgistics_dispatch_connections_refused_total [1-9]");
     } finally {
       for (Socket socket : held) {
@@ -356,7 +354,7 @@ class DispatchLimitsTest {
         .isEqualTo(
             "DeadlineExceeded: the message deadline of 3 s passed before this delivery could start");
     assertThat(fast.requests()).noneMatch(r -> r.getBody().utf8().contains("\"late\""));
-    assertThat(metrics())
+    assertThat(operator.metrics())
         .containsPattern(
             "emailgistics_deliveries_not_attempted_total\\{reason=\"DeadlineExceeded\"} [1-9]");
   }
@@ -424,7 +422,8 @@ class DispatchLimitsTest {
             "condition conditions[0] (BodyMatches) is counted as not matched"
                 + " (match All); conditions[0] (BodyMatches): the regular expression exceeded its budget on this message and was"
                 + " counted as not matching");
-    assertThat(metrics()).containsPattern("emailgistics_rule_regex_budget_exceeded_total [1-9]");
+    assertThat(operator.metrics())
+        .containsPattern("emailgistics_rule_regex_budget_exceeded_total [1-9]");
   }
 
   @Test
@@ -453,16 +452,10 @@ class DispatchLimitsTest {
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> metrics().contains("emailgistics_dispatch_caller_disconnects_total 1.0"));
+        .until(
+            () ->
+                operator.metrics().contains("emailgistics_dispatch_caller_disconnects_total 1.0"));
     Thread.sleep(500);
     assertThat(fast.requests()).noneMatch(r -> r.getBody().utf8().contains("\"left\""));
-  }
-
-  private static String metrics() throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create(operator.metricsUrl())).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

@@ -60,15 +60,18 @@ public final class OperatorFixture implements AutoCloseable {
     return healthUrl() + "/metrics";
   }
 
+  /** The Prometheus text of /metrics. */
+  public String metrics() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(metricsUrl())).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   /** The value of a gauge or counter in /metrics, e.g. {@code name{label="value"}}. */
   public double metric(String nameAndLabels) throws IOException, InterruptedException {
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(metricsUrl())).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return metrics
+    return metrics()
         .lines()
         .filter(line -> line.startsWith(nameAndLabels + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(nameAndLabels.length() + 1)))
