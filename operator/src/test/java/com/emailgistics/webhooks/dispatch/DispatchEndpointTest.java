@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -409,20 +410,29 @@ class DispatchEndpointTest {
     String rotated = "r0tated-Crm!token-0002";
     client.resource(secret(ADMIN, "crm-token", Map.of("token", rotated))).update();
     crm.respond(200, "{\"status\":\"success\",\"message\":\"ok\"}");
+    try {
+      awaitDeliveriesWith(rotated);
+    } finally {
+      // The other tests expect the original token: restore it and wait until it is the one used,
+      // or the next test may dispatch before the operator has seen the change.
+      client.resource(secret(ADMIN, "crm-token", Map.of("token", CRM_TOKEN))).update();
+      awaitDeliveriesWith(CRM_TOKEN);
+    }
+  }
 
-    java.util.concurrent.atomic.AtomicInteger attempt =
-        new java.util.concurrent.atomic.AtomicInteger();
+  /** Posts messages until the CRM endpoint receives one with {@code token} as its bearer. */
+  private static void awaitDeliveriesWith(String token) {
+    AtomicInteger attempt = new AtomicInteger();
     await()
         .atMost(OperatorFixture.WAIT)
         .until(
             () -> {
-              String id = "rot-" + attempt.incrementAndGet();
+              String id = "rot-" + token.hashCode() + "-" + attempt.incrementAndGet();
               dispatch.post(
                   "/v1/rules/team/a-enrich/messages", message(id, "claim", "p@customer.example"));
-              return ("Bearer " + rotated)
+              return ("Bearer " + token)
                   .equals(deliveryOf(crm, id).getHeaders().get("Authorization"));
             });
-    client.resource(secret(ADMIN, "crm-token", Map.of("token", CRM_TOKEN))).update();
   }
 
   @Test
