@@ -2,6 +2,7 @@ package com.emailgistics.webhooks;
 
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.config.StartupException;
+import com.emailgistics.webhooks.kube.ApiServerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
@@ -30,7 +31,8 @@ public final class OperatorMain {
     WebhookOperator operator = null;
     try {
       OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
-      KubernetesClient client = new KubernetesClientBuilder().build();
+      KubernetesClient client =
+          new KubernetesClientBuilder().withConfig(ApiServerConfig.load()).build();
       operator = WebhookOperator.create(client, config, true, Clock.systemUTC());
       WebhookOperator running = operator;
       Runtime.getRuntime()

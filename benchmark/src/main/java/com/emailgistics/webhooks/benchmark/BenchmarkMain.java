@@ -888,15 +888,26 @@ public final class BenchmarkMain {
    */
   private Results.Startup timedStart() throws Exception {
     Cluster.Writes before = cluster.writes();
+    long apiServerCpuBefore = Cluster.cpuMillis();
     long start = System.nanoTime();
     operator = startOperator(Map.of());
     Duration toReady = Duration.ofNanos(System.nanoTime() - start);
     Duration toAllReady = toReady.plus(awaitSettled(expectedRules, settings.settleTimeout()));
     Results.Startup startup =
-        new Results.Startup(toReady, toAllReady, cluster.writes().minus(before));
+        new Results.Startup(
+            toReady,
+            toAllReady,
+            cluster.writes().minus(before),
+            Proc.cpuMillis(operator.pid()),
+            Cluster.cpuMillis() - apiServerCpuBefore);
     System.out.printf(
-        "    /readyz 200 after %.1f s, every rule Ready after %.1f s; status writes: %s%n",
-        toReady.toMillis() / 1000.0, toAllReady.toMillis() / 1000.0, startup.writes());
+        "    /readyz 200 after %.1f s, every rule Ready after %.1f s; status writes: %s;"
+            + " CPU: operator %.0f s, kube-apiserver + etcd %.0f s%n",
+        toReady.toMillis() / 1000.0,
+        toAllReady.toMillis() / 1000.0,
+        startup.writes(),
+        startup.operatorCpuMillis() / 1000.0,
+        startup.apiServerCpuMillis() / 1000.0);
     verifyBaseDispatch();
     return startup;
   }

@@ -116,6 +116,11 @@ final class Cluster implements AutoCloseable {
     return pids;
   }
 
+  /** CPU ms used so far by kube-apiserver and etcd together. */
+  static long cpuMillis() {
+    return pids().stream().mapToLong(Proc::cpuMillis).filter(ms -> ms > 0).sum();
+  }
+
   String version() {
     try {
       return client.getKubernetesVersion().getGitVersion();

@@ -73,7 +73,28 @@ final class Results {
    * An operator JVM started with every scale object in the cluster: from its start until /readyz
    * answered 200, until every rule was Ready, and the writes it sent until it was idle.
    */
-  record Startup(Duration toReady, Duration toAllReady, Cluster.Writes writes) {}
+  /**
+   * A timed operator start; CPU in ms of the new operator JVM since it started, and of
+   * kube-apiserver + etcd meanwhile.
+   */
+  record Startup(
+      Duration toReady,
+      Duration toAllReady,
+      Cluster.Writes writes,
+      long operatorCpuMillis,
+      long apiServerCpuMillis) {
+    /**
+     * CPU ms per status write of the operator and of kube-apiserver + etcd, or 0 without writes.
+     */
+    double[] cpuMillisPerStatusWrite() {
+      long writes = writes().status();
+      return writes == 0
+          ? new double[] {0, 0}
+          : new double[] {
+            (double) operatorCpuMillis / writes, (double) apiServerCpuMillis / writes
+          };
+    }
+  }
 
   /** Live heap per MailboxRule beyond the base, with its share of Mailboxes and Webhooks. */
   double heapPerRuleBytes() {
