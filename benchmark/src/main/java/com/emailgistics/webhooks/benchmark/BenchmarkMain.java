@@ -68,6 +68,7 @@ public final class BenchmarkMain {
   private OperatorJvm operator;
   private String operatorHeap;
   private Nginx nginx;
+  private final List<Process> relays = new ArrayList<>();
   private Wrk wrk;
   private int operatorRestarts;
   private boolean stopped;
@@ -207,6 +208,10 @@ public final class BenchmarkMain {
           List.of("/fast"),
           0,
           settings.duration().dividedBy(2));
+    }
+
+    if (settings.runs("floor")) {
+      relayFloor(nginxBase, one);
     }
 
     if (settings.runs("sweep")) {
@@ -955,6 +960,71 @@ public final class BenchmarkMain {
     results.scaleWebhooks = webhooks.size();
   }
 
+  /**
+   * The floor under any dispatch design: bare relays (raw Netty, Vert.x) that only pass each
+   * message to the receiver and its answer back, measured in alternating rounds with nginx.
+   */
+  private void relayFloor(String nginxBase, List<String> one) throws Exception {
+    step("floor: bare relays (raw Netty, Vert.x) and nginx in " + settings.rounds() + " rounds");
+    Map<String, String> bases = new java.util.LinkedHashMap<>();
+    for (String mode : List.of(Results.RELAY_NETTY, Results.RELAY_VERTX)) {
+      Path log = settings.workDir().resolve(mode + ".log");
+      Process relay =
+          ChildJvm.start(
+              List.of(
+                  ChildJvm.javaBinary(),
+                  "-Xmx384m",
+                  "-cp",
+                  ChildJvm.ownClassPath(),
+                  RelayFloor.class.getName(),
+                  settings.workDir().toString(),
+                  mode,
+                  Integer.toString(Runtime.getRuntime().availableProcessors()),
+                  Integer.toString(receiver.port()),
+                  receiver.caFile().toString()),
+              Map.of(),
+              log);
+      relays.add(relay);
+      Properties properties =
+          ChildJvm.awaitProperties(
+              settings.workDir().resolve(mode + ".properties"), relay, Duration.ofSeconds(60), log);
+      bases.put(mode, "http://127.0.0.1:" + properties.getProperty("port"));
+    }
+    meter.group(Report.RELAY, () -> relays.stream().map(Process::pid).toList());
+    for (Map.Entry<String, String> relay : bases.entrySet()) {
+      wrk.run(
+          "warmup-" + relay.getKey(),
+          relay.getValue(),
+          one,
+          Workload.MESSAGE,
+          OperatorJvm.DISPATCH_TOKEN,
+          settings.warmup().dividedBy(2).plusSeconds(1));
+    }
+    for (int round = 1; round <= settings.rounds(); round++) {
+      results.floorRounds.add(
+          measure(
+              wrk,
+              NGINX + "-floor-" + round,
+              "nginx, round " + round,
+              nginxBase,
+              one,
+              0,
+              settings.duration()));
+      for (Map.Entry<String, String> relay : bases.entrySet()) {
+        results.floorRounds.add(
+            measure(
+                wrk,
+                relay.getKey() + "-" + round,
+                relay.getKey() + ", round " + round,
+                relay.getValue(),
+                one,
+                0,
+                settings.duration()));
+      }
+    }
+    relays.forEach(relay -> ChildJvm.stop(relay, Duration.ofSeconds(5)));
+  }
+
   private void step(String text) {
     System.out.printf("[benchmark +%4.0fs] %s%n", (System.nanoTime() - started) / 1e9, text);
   }
@@ -967,6 +1037,7 @@ public final class BenchmarkMain {
     if (nginx != null) {
       nginx.close();
     }
+    relays.forEach(relay -> ChildJvm.stop(relay, Duration.ofSeconds(5)));
     if (operator != null) {
       operator.close();
     }

@@ -28,6 +28,7 @@ final class Report {
   static final String WRK = "load generator (wrk)";
   static final String KUBE = "kube-apiserver + etcd";
   static final String BENCH = "benchmark JVM";
+  static final String RELAY = "relay JVM";
   static final String OTHER = "unattributed";
   static final String LATENCY_PLOT = "benchmarks-latency.png";
   static final String THROUGHPUT_PLOT = "benchmarks-throughput.png";
@@ -39,14 +40,18 @@ final class Report {
   static String line(Results.Measurement m) {
     return String.format(
         Locale.ROOT,
-        "%-28s %8.0f msg/s  p50 %6.2f ms  p99 %6.2f ms  (%d messages, %d errors; operator %.1f µs CPU/msg)",
+        "%-28s %8.0f msg/s  p50 %6.2f ms  p99 %6.2f ms  (%d messages, %d errors; µs CPU/msg:"
+            + " operator %.1f, nginx %.1f, relay %.1f, receiver %.1f)",
         m.key(),
         m.perSecond(),
         m.wrk().p50() / 1000,
         m.wrk().p99() / 1000,
         m.wrk().requests(),
         m.wrk().errors() + m.wrk().non2xx() + m.wrk().timeouts(),
-        m.cpuPerMessage(OPERATOR) * 1000);
+        m.cpuPerMessage(OPERATOR) * 1000,
+        m.cpuPerMessage(NGINX_GROUP) * 1000,
+        m.cpuPerMessage(RELAY) * 1000,
+        m.cpuPerMessage(RECEIVER) * 1000);
   }
 
   static String line(SlowDeliveries.Result r) {
@@ -339,6 +344,18 @@ final class Report {
     if (!r.dispatchRounds.isEmpty()) {
       out.append(String.format(Locale.ROOT, "ratio: %.2f%n", r.ratio()));
     }
+    for (String mode : List.of(Results.RELAY_NETTY, Results.RELAY_VERTX)) {
+      if (!r.floorRatios(mode).isEmpty()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "floor %s: ratio to nginx per round %s%n",
+                mode,
+                r.floorRatios(mode).stream()
+                    .map(x -> String.format(Locale.ROOT, "%.2f", x))
+                    .toList()));
+      }
+    }
     for (Target target : targets(r)) {
       out.append(target.met() ? "met     " : "MISSED  ")
           .append(target.asked())
@@ -517,6 +534,10 @@ final class Report {
           });
       md.append('\n');
       problems(md, r.dispatchSweep.values());
+    }
+
+    if (!r.floorRounds.isEmpty()) {
+      floor(md, r);
     }
 
     if (!r.slow.isEmpty()) {
@@ -882,8 +903,45 @@ final class Report {
                 + " receiver.\n\n");
   }
 
+  private static void floor(StringBuilder md, Results r) {
+    md.append(
+        "## Floor: bare relays\n\n"
+            + "What any design of the dispatch endpoint must do per message, and nothing else:"
+            + " `RelayFloor` reads the message over HTTP, sends its body to the receiver over pooled"
+            + " keep-alive HTTPS (OpenSSL, hostname verified, one event loop per core) and answers with"
+            + " the receiver's body; no authentication, JSON, rules, payload or report. Netty: raw Netty"
+            + " handlers, one upstream connection per incoming one (as nginx's upstream keep-alive)."
+            + " Vert.x: Vert.x 5's HTTP server and pooled client, as the operator uses them. Same wrk"
+            + " load, rounds alternating with nginx; the ratio is to nginx in the same round.\n\n"
+            + "| Round | nginx msg/s | Netty relay msg/s | ratio | Vert.x relay msg/s | ratio |\n"
+            + "|---|---:|---:|---:|---:|---:|\n");
+    List<Results.Measurement> nginx = r.floor(BenchmarkMain.NGINX);
+    List<Results.Measurement> netty = r.floor(Results.RELAY_NETTY);
+    List<Results.Measurement> vertx = r.floor(Results.RELAY_VERTX);
+    for (int i = 0; i < Math.min(nginx.size(), Math.min(netty.size(), vertx.size())); i++) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.0f | %.0f | %.2f | %.0f | %.2f |%n",
+              i + 1,
+              nginx.get(i).perSecond(),
+              netty.get(i).perSecond(),
+              netty.get(i).perSecond() / nginx.get(i).perSecond(),
+              vertx.get(i).perSecond(),
+              vertx.get(i).perSecond() / nginx.get(i).perSecond()));
+    }
+    md.append(
+        "\nCPU per message by process; each cell: CPU ms per message (cores used on average):\n\n");
+    md.append(cpuTable(r.floorRounds, List.of(RELAY, NGINX_GROUP, RECEIVER, WRK, OTHER)));
+    problems(md, r.floorRounds);
+  }
+
   private static String cpuTable(List<Results.Measurement> measurements) {
-    List<String> groups = List.of(OPERATOR, RECEIVER, NGINX_GROUP, WRK, KUBE, BENCH, OTHER);
+    return cpuTable(
+        measurements, List.of(OPERATOR, RECEIVER, NGINX_GROUP, WRK, KUBE, BENCH, OTHER));
+  }
+
+  private static String cpuTable(List<Results.Measurement> measurements, List<String> groups) {
     StringBuilder md = new StringBuilder("| Scenario |");
     groups.forEach(g -> md.append(' ').append(g).append(" |"));
     md.append(" all |\n|---|");

@@ -45,6 +45,28 @@ final class Results {
 
   final List<Measurement> dispatchRounds = new ArrayList<>();
 
+  static final String RELAY_NETTY = "relay-netty";
+  static final String RELAY_VERTX = "relay-vertx";
+
+  /** Per round: nginx, then each bare relay ({@link RelayFloor}). */
+  final List<Measurement> floorRounds = new ArrayList<>();
+
+  /** The floor measurements of {@code key} (nginx or a relay mode), one per round. */
+  List<Measurement> floor(String key) {
+    return floorRounds.stream().filter(m -> m.key().startsWith(key + "-")).toList();
+  }
+
+  /** Throughput of a bare relay over nginx's in the same round, per round. */
+  List<Double> floorRatios(String mode) {
+    List<Measurement> nginx = floor(BenchmarkMain.NGINX);
+    List<Measurement> relay = floor(mode);
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(nginx.size(), relay.size()); i++) {
+      ratios.add(relay.get(i).perSecond() / nginx.get(i).perSecond());
+    }
+    return ratios;
+  }
+
   /** Throughput against wrk connections. */
   final Map<Integer, Measurement> nginxSweep = new LinkedHashMap<>();
 

@@ -30,7 +30,8 @@ record Settings(
     int secondsBefore) {
 
   static final java.util.Set<String> ALL_PHASES =
-      java.util.Set.of("throughput", "sweep", "slow", "overload", "drain", "outage", "scale");
+      java.util.Set.of(
+          "throughput", "sweep", "floor", "slow", "overload", "drain", "outage", "scale");
 
   boolean runs(String phase) {
     return phases.contains(phase);
