@@ -14,8 +14,9 @@
 # Environment (all optional):
 #   BENCH_DURATION=20          seconds per measured throughput round
 #   BENCH_ROUNDS=3             alternating rounds of nginx and dispatch; the median ratio is reported
-#   BENCH_WARMUP=60            at most this many seconds of warm-up on the 1-rule path (half on the
-#                              others): until the JIT compiles less than 10% of the time
+#   BENCH_WARMUP=60            at most this many seconds of warm-up on each dispatch path measured
+#                              against another (half on the 10-rule path, nginx and the relays):
+#                              until the JIT compiles less than 10% of the time
 #   BENCH_CONNECTIONS=16       wrk connections (closed loop: each waits for its answer)
 #   BENCH_MAILBOXES=5000       mailboxes (x 20 rules) for the scale scenario
 #   BENCH_SLOW_DELIVERIES=5000 messages sent at once to the endpoint that answers after 5 s
@@ -25,7 +26,7 @@
 #   BENCH_SCALE_OPERATOR_HEAP=768m  operator -Xmx in the scale scenario (docs/operations.md's
 #                              recommendation for 100,000 rules: a 1Gi container)
 #   BENCH_OPERATOR_JAVA_OPTS=  extra JVM options for the operator
-#   BENCH_PHASES=              subset of throughput,sweep,slow,overload,drain,outage,scale (a partial
+#   BENCH_PHASES=              subset of throughput,sweep,floor,slow,overload,drain,outage,scale (a partial
 #                              run prints figures but leaves docs/benchmarks.md alone)
 #   BENCH_SKIP_BUILD=1         use the jars already built
 set -euo pipefail
