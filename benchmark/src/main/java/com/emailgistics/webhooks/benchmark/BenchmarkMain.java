@@ -26,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -969,7 +970,7 @@ public final class BenchmarkMain {
    */
   private void relayFloor(String nginxBase, List<String> one) throws Exception {
     step("floor: bare relays (raw Netty, Vert.x) and nginx in " + settings.rounds() + " rounds");
-    Map<String, String> bases = new java.util.LinkedHashMap<>();
+    Map<String, String> bases = new LinkedHashMap<>();
     for (String mode : List.of(Results.RELAY_NETTY, Results.RELAY_VERTX)) {
       Path log = settings.workDir().resolve(mode + ".log");
       Process relay =
@@ -994,14 +995,16 @@ public final class BenchmarkMain {
       bases.put(mode, "http://127.0.0.1:" + properties.getProperty("port"));
     }
     meter.group(Report.RELAY, () -> relays.stream().map(Process::pid).toList());
-    for (Map.Entry<String, String> relay : bases.entrySet()) {
-      wrk.run(
-          "warmup-" + relay.getKey(),
-          relay.getValue(),
-          one,
-          Workload.MESSAGE,
-          OperatorJvm.DISPATCH_TOKEN,
-          settings.warmup().dividedBy(2).plusSeconds(1));
+    if (!settings.warmup().isZero()) {
+      for (Map.Entry<String, String> relay : bases.entrySet()) {
+        wrk.run(
+            "warmup-" + relay.getKey(),
+            relay.getValue(),
+            one,
+            Workload.MESSAGE,
+            OperatorJvm.DISPATCH_TOKEN,
+            settings.warmup().dividedBy(2));
+      }
     }
     for (int round = 1; round <= settings.rounds(); round++) {
       results.floorRounds.add(

@@ -261,8 +261,8 @@ final class Report {
                   r.coldStart.toAllReady().toMillis() / 1000.0,
                   r.coldStart.toReady().toMillis() / 1000.0,
                   r.coldStart.writes(),
-                  r.coldStart.cpuMillisPerStatusWrite()[0],
-                  r.coldStart.cpuMillisPerStatusWrite()[1]),
+                  r.coldStart.operatorCpuMillisPerWrite(),
+                  r.coldStart.apiServerCpuMillisPerWrite()),
               r.coldStart.toAllReady().compareTo(Results.COLD_START_TARGET) < 0,
               true));
       targets.add(
@@ -321,7 +321,6 @@ final class Report {
   }
 
   private static String startupRow(String name, Results.Startup startup) {
-    double[] perWrite = startup.cpuMillisPerStatusWrite();
     return String.format(
         Locale.ROOT,
         "| %s | %.1f s | %.1f s | %,d | %,d | %.0f | %.0f | %s |%n",
@@ -334,7 +333,11 @@ final class Report {
         startup.apiServerCpuMillis() / 1000.0,
         startup.writes().status() == 0
             ? "–"
-            : String.format(Locale.ROOT, "%.2f / %.2f", perWrite[0], perWrite[1]));
+            : String.format(
+                Locale.ROOT,
+                "%.2f / %.2f",
+                startup.operatorCpuMillisPerWrite(),
+                startup.apiServerCpuMillisPerWrite()));
   }
 
   static String console(Results r) {

@@ -105,16 +105,14 @@ final class Results {
       Cluster.Writes writes,
       long operatorCpuMillis,
       long apiServerCpuMillis) {
-    /**
-     * CPU ms per status write of the operator and of kube-apiserver + etcd, or 0 without writes.
-     */
-    double[] cpuMillisPerStatusWrite() {
-      long writes = writes().status();
-      return writes == 0
-          ? new double[] {0, 0}
-          : new double[] {
-            (double) operatorCpuMillis / writes, (double) apiServerCpuMillis / writes
-          };
+    /** The operator's CPU ms per status write, or 0 without writes. */
+    double operatorCpuMillisPerWrite() {
+      return writes.status() == 0 ? 0 : (double) operatorCpuMillis / writes.status();
+    }
+
+    /** kube-apiserver's + etcd's CPU ms per status write, or 0 without writes. */
+    double apiServerCpuMillisPerWrite() {
+      return writes.status() == 0 ? 0 : (double) apiServerCpuMillis / writes.status();
     }
   }
 
