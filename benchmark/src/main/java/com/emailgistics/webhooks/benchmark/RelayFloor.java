@@ -53,11 +53,11 @@ import javax.net.ssl.SSLParameters;
  * Lower bounds for the dispatch endpoint: relays that do only what every design must do per message
  * (read an HTTP request, send its body over pooled keep-alive HTTPS to the receiver, answer with
  * the receiver's body), with the same stack choices as the operator (one event loop per core,
- * epoll, OpenSSL with hostname verification). {@code netty}: raw Netty handlers, each incoming
- * connection with its own upstream connection on its own event loop (nginx's upstream keep-alive
- * does the same). {@code vertx}: Vert.x 5's HTTP server and pooled client, as the operator uses
- * them. Neither parses JSON, evaluates rules or writes a report: what dispatch costs beyond them is
- * the product's own work.
+ * epoll, OpenSSL with hostname verification). Netty: raw Netty handlers, each incoming connection
+ * with its own upstream connection on the same event loop (nginx's upstream keep-alive does the
+ * same). Vert.x: Vert.x 5's HTTP server and pooled client, as the operator uses them. Neither
+ * parses JSON, evaluates rules or writes a report: what dispatch costs beyond them is the product's
+ * own work.
  *
  * <p>Arguments: work directory, mode ({@link Results#RELAY_NETTY} or {@link Results#RELAY_VERTX}),
  * event loops, receiver port, receiver CA file. Writes {@code <mode>.properties} (port) into the
