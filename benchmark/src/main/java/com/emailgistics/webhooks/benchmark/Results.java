@@ -93,11 +93,8 @@ final class Results {
 
   /**
    * An operator JVM started with every scale object in the cluster: from its start until /readyz
-   * answered 200, until every rule was Ready, and the writes it sent until it was idle.
-   */
-  /**
-   * A timed operator start; CPU in ms of the new operator JVM since it started, and of
-   * kube-apiserver + etcd meanwhile.
+   * answered 200, until every rule was Ready, the writes it sent until it was idle, and the CPU ms
+   * of that JVM since its start and of kube-apiserver + etcd meanwhile.
    */
   record Startup(
       Duration toReady,
