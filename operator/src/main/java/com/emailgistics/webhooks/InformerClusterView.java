@@ -5,8 +5,10 @@ import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.SecretKeyReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.dispatch.ChangeStamps;
 import com.emailgistics.webhooks.dispatch.ClusterView;
 import com.emailgistics.webhooks.kube.References;
+import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.reconciler.mailbox.MailboxReconciler;
 import com.emailgistics.webhooks.reconciler.rule.MailboxRuleReconciler;
 import com.emailgistics.webhooks.reconciler.webhook.WebhookReconciler;
@@ -23,11 +25,14 @@ import java.util.stream.Stream;
 /**
  * What dispatch reads, served from the reconcilers' informer caches. Every replica keeps these
  * caches warm, leader or not, so every replica can serve dispatch without calling the API server.
+ * The Mailbox and MailboxRule stores report their changes here ({@link #mailboxStored}, {@link
+ * #ruleStored}), which stamps the addresses concerned.
  */
 final class InformerClusterView implements ClusterView {
   private final WebhookReconciler webhooks;
   private final MailboxReconciler mailboxes;
   private final MailboxRuleReconciler rules;
+  private final ChangeStamps addressChanges = new ChangeStamps();
 
   InformerClusterView(
       WebhookReconciler webhooks, MailboxReconciler mailboxes, MailboxRuleReconciler rules) {
@@ -40,7 +45,49 @@ final class InformerClusterView implements ClusterView {
   public List<Mailbox> mailboxesWithAddress(String address) {
     return mailboxes
         .mailboxCache()
-        .byIndex(MailboxReconciler.ADDRESS_INDEX, MailboxReconciler.addressKey(address));
+        .byIndex(MailboxReconciler.ADDRESS_INDEX, EmailAddress.key(address));
+  }
+
+  @Override
+  public long changeStamp(String addressKey) {
+    return addressChanges.stamp(addressKey);
+  }
+
+  /** A Mailbox was stored or removed: its old and new addresses changed. */
+  void mailboxStored(Mailbox previous, Mailbox current) {
+    for (Mailbox mailbox : bothOf(previous, current)) {
+      addressChanges.changed(EmailAddress.key(mailbox.getSpec().getAddress()));
+    }
+  }
+
+  /** A rule was stored or removed: the address of its Mailbox, before and after, changed. */
+  void ruleStored(MailboxRule previous, MailboxRule current) {
+    for (MailboxRule rule : bothOf(previous, current)) {
+      mailbox(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())
+          .ifPresent(
+              mailbox -> addressChanges.changed(EmailAddress.key(mailbox.getSpec().getAddress())));
+    }
+  }
+
+  private static <T> List<T> bothOf(T previous, T current) {
+    List<T> objects = new ArrayList<>(2);
+    if (previous != null) {
+      objects.add(previous);
+    }
+    if (current != null) {
+      objects.add(current);
+    }
+    return objects;
+  }
+
+  /** Forgets the change stamps of addresses no Mailbox has any more. */
+  void forgetDeletedAddresses() {
+    addressChanges.retainOnly(
+        mailboxes
+            .mailboxCache()
+            .list()
+            .map(mailbox -> EmailAddress.key(mailbox.getSpec().getAddress()))
+            .collect(Collectors.toSet()));
   }
 
   @Override

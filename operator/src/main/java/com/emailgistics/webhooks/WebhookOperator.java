@@ -21,6 +21,7 @@ import com.emailgistics.webhooks.kube.ClusterDeliveryHistory;
 import com.emailgistics.webhooks.kube.EventRecorder;
 import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.KubernetesReadAccess;
+import com.emailgistics.webhooks.kube.LeanItemStore;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
 import com.emailgistics.webhooks.reconciler.StatusWriter;
@@ -101,6 +102,7 @@ public final class WebhookOperator implements AutoCloseable {
   private final ClusterDeliveryHistory history;
   private final CacheConnectivity connectivity;
   private final DispatchService service;
+  private final InformerClusterView cluster;
   private final WebhookReconciler webhooks;
   private final List<DeliveryEngine> engines;
   private final Runnable reconcileAll;
@@ -187,9 +189,15 @@ public final class WebhookOperator implements AutoCloseable {
             new ReconcileErrors(metrics, MailboxRuleReconciler.NAME, clock),
             StatusWriter.PATCH,
             clock);
-    operator.register(webhooks, override -> configure(override, config.webhookNamespaces()));
-    operator.register(mailboxes, override -> configure(override, config.mailboxNamespaces()));
-    operator.register(rules, override -> configure(override, config.mailboxNamespaces()));
+    cluster = new InformerClusterView(webhooks, mailboxes, rules);
+    operator.register(
+        webhooks,
+        override -> configure(override, config.webhookNamespaces(), (previous, current) -> {}));
+    operator.register(
+        mailboxes,
+        override -> configure(override, config.mailboxNamespaces(), cluster::mailboxStored));
+    operator.register(
+        rules, override -> configure(override, config.mailboxNamespaces(), cluster::ruleStored));
     reconcileAll =
         () -> {
           webhooks.reconcileAll();
@@ -204,12 +212,7 @@ public final class WebhookOperator implements AutoCloseable {
     RuleProblemLog problems = new RuleProblemLog(events, clock);
     service =
         new DispatchService(
-            new InformerClusterView(webhooks, mailboxes, rules),
-            config.webhooksEnabled(),
-            admission,
-            recorder,
-            problems,
-            metrics);
+            cluster, config.webhooksEnabled(), admission, recorder, problems, metrics);
     token = new DispatchToken(dispatchSettings.tokenFile());
     dispatch =
         new DispatchServer(
@@ -240,11 +243,14 @@ public final class WebhookOperator implements AutoCloseable {
   }
 
   /**
-   * Every controller's informer as {@link Informers} sets them up, in {@code namespaces} if any.
+   * Every controller's informer as {@link Informers} sets them up, in {@code namespaces} if any,
+   * telling {@code listener} of every change to its store.
    */
   private static <R extends HasMetadata> void configure(
-      ControllerConfigurationOverrider<R> override, Set<String> namespaces) {
-    Informers.configure(override);
+      ControllerConfigurationOverrider<R> override,
+      Set<String> namespaces,
+      LeanItemStore.Listener<R> listener) {
+    Informers.configure(override, listener);
     if (!namespaces.isEmpty()) {
       override.settingNamespaces(namespaces);
     }
@@ -299,6 +305,7 @@ public final class WebhookOperator implements AutoCloseable {
   public void forgetDeleted() {
     try {
       service.forgetDeleted();
+      cluster.forgetDeletedAddresses();
       webhooks.forgetDeleted();
       Set<String> caBundles = service.caBundlesInUse();
       engines.forEach(engine -> engine.http().retainCaBundles(caBundles));

@@ -22,6 +22,12 @@ public interface ClusterView {
 
   List<MailboxRule> rulesOf(Mailbox mailbox);
 
+  /**
+   * When a Mailbox with the address (as {@link com.emailgistics.webhooks.message.EmailAddress#key})
+   * or one of its rules last changed, as a {@link ChangeStamps} stamp.
+   */
+  long changeStamp(String addressKey);
+
   Optional<MailboxRule> rule(String namespace, String name);
 
   Optional<Mailbox> mailbox(String namespace, String name);

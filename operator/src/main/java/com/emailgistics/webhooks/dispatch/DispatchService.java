@@ -69,7 +69,7 @@ public final class DispatchService {
   private final Counter regexBudgetExceeded;
   private final MeterRegistry metrics;
   private final Map<String, Counter> notAttempted = new ConcurrentHashMap<>();
-  private final MailboxRuleSets ruleSets = new MailboxRuleSets();
+  private final MailboxRuleSets ruleSets;
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
   private final Map<String, MailboxActions> actionProcessors = new ConcurrentHashMap<>();
 
@@ -81,6 +81,7 @@ public final class DispatchService {
       RuleProblemLog problems,
       MeterRegistry metrics) {
     this.cluster = cluster;
+    this.ruleSets = new MailboxRuleSets(cluster);
     this.problems = problems;
     this.webhooksEnabled = webhooksEnabled;
     this.admission = admission;
@@ -101,7 +102,8 @@ public final class DispatchService {
   public Future<DispatchReport> dispatchToMailbox(
       String address, Message message, DeliveryEngine engine, Deadline deadline)
       throws DispatchException {
-    List<Mailbox> candidates = cluster.mailboxesWithAddress(address);
+    MailboxRuleSets.Addressed known = ruleSets.forAddress(address);
+    List<Mailbox> candidates = known.mailboxes();
     if (candidates.isEmpty()) {
       throw new DispatchException(
           404, "No Mailbox with address " + address + " is known to the operator");
@@ -119,22 +121,18 @@ public final class DispatchService {
     }
     Mailbox mailbox = candidates.get(0);
     Message addressed = addressedTo(message, mailbox);
-    MailboxRuleSets.Prepared prepared = ruleSets.get(mailbox, cluster.rulesOf(mailbox));
+    MailboxRuleSets.Prepared prepared = known.prepared();
     List<RuleReport> ruleReports = new ArrayList<>(prepared.invalid());
     List<MailboxRule> matched = new ArrayList<>();
     for (RuleEvaluation evaluation : prepared.rules().evaluate(addressed)) {
-      MailboxRule rule = prepared.byName().get(evaluation.rule());
       ruleReports.add(
           new RuleReport(
-              evaluation.rule(),
-              rule.getSpec().getPriority(),
-              evaluation.matched(),
-              evaluation.reason()));
+              evaluation.rule(), evaluation.priority(), evaluation.matched(), evaluation.reason()));
       if (evaluation.tooCostly()) {
         regexBudgetExceeded.increment();
       }
       if (evaluation.matched()) {
-        matched.add(rule);
+        matched.add(prepared.byName().get(evaluation.rule()));
       }
     }
     if (!prepared.invalid().isEmpty()) {

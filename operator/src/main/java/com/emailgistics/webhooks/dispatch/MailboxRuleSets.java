@@ -3,58 +3,71 @@ package com.emailgistics.webhooks.dispatch;
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
+import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.rules.CompiledRule;
 import com.emailgistics.webhooks.rules.InvalidRuleException;
 import com.emailgistics.webhooks.rules.RuleCompiler;
 import com.emailgistics.webhooks.rules.RuleSet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each mailbox's rules in the form dispatch evaluates: compiled, sorted, with the invalid ones set
- * aside. A set is rebuilt only when the informer holds other rule objects for the mailbox than it
- * was built from (the informer replaces an object when it changes), and a rule is compiled again
- * only when its resourceVersion changed, so a message costs no compilation and no sorting.
+ * What dispatch needs for a mailbox address, in the form it evaluates: the Mailboxes with the
+ * address and, when there is exactly one, its rules compiled and sorted with the invalid ones set
+ * aside. It is derived again only when the address's {@link ChangeStamps change stamp} moved (a
+ * Mailbox with the address or one of its rules changed), so a message to a settled mailbox costs no
+ * index lookup, compilation or sorting; and a rule is compiled again only when its resourceVersion
+ * changed.
  */
 final class MailboxRuleSets {
   /** A mailbox's rules, ready to evaluate. */
-  record Prepared(
-      Set<MailboxRule> sources,
-      RuleSet rules,
-      List<RuleReport> invalid,
-      Map<String, MailboxRule> byName) {}
+  record Prepared(RuleSet rules, List<RuleReport> invalid, Map<String, MailboxRule> byName) {}
+
+  /**
+   * The Mailboxes with an address (several are a conflict, none is unknown), and the prepared rules
+   * of the only one.
+   */
+  record Addressed(List<Mailbox> mailboxes, Prepared prepared) {}
+
+  private record AddressEntry(long stamp, Addressed addressed) {}
 
   private record CompiledEntry(
       String resourceVersion, CompiledRule rule, InvalidRuleException problem) {}
 
-  private final Map<String, Prepared> byMailbox = new ConcurrentHashMap<>();
+  private final ClusterView cluster;
+  private final Map<String, AddressEntry> byAddress = new ConcurrentHashMap<>();
   private final Map<String, CompiledEntry> byRule = new ConcurrentHashMap<>();
 
-  /**
-   * The prepared rules of {@code mailbox}, whose rule objects in the informer are {@code current}.
-   */
-  Prepared get(Mailbox mailbox, List<MailboxRule> current) {
-    String uid = mailbox.getMetadata().getUid();
-    Prepared cached = byMailbox.get(uid);
-    if (cached != null
-        && cached.sources().size() == current.size()
-        && cached.sources().containsAll(current)) {
-      return cached;
+  MailboxRuleSets(ClusterView cluster) {
+    this.cluster = cluster;
+  }
+
+  /** The Mailboxes with {@code address} and, if there is one, its prepared rules. */
+  Addressed forAddress(String address) {
+    String key = EmailAddress.key(address);
+    long stamp = cluster.changeStamp(key);
+    AddressEntry cached = byAddress.get(key);
+    if (cached != null && cached.stamp() == stamp) {
+      return cached.addressed();
     }
-    Prepared fresh = prepare(current);
-    byMailbox.put(uid, fresh);
+    // Read after the stamp: a change stored since then moves the stamp again.
+    List<Mailbox> mailboxes = cluster.mailboxesWithAddress(address);
+    Addressed fresh =
+        new Addressed(
+            mailboxes, mailboxes.size() == 1 ? prepare(cluster.rulesOf(mailboxes.get(0))) : null);
+    if (ChangeStamps.settled(stamp, System.nanoTime())) {
+      byAddress.put(key, new AddressEntry(stamp, fresh));
+    } else {
+      byAddress.remove(key);
+    }
     return fresh;
   }
 
   private Prepared prepare(List<MailboxRule> current) {
-    Set<MailboxRule> sources = Collections.newSetFromMap(new IdentityHashMap<>());
-    sources.addAll(current);
     List<CompiledRule> valid = new ArrayList<>();
     List<RuleReport> invalid = new ArrayList<>();
     Map<String, MailboxRule> byName = new HashMap<>();
@@ -72,7 +85,7 @@ final class MailboxRuleSets {
                 "rule is invalid: " + entry.problem().getMessage()));
       }
     }
-    return new Prepared(sources, new RuleSet(valid), List.copyOf(invalid), Map.copyOf(byName));
+    return new Prepared(new RuleSet(valid), List.copyOf(invalid), Map.copyOf(byName));
   }
 
   private CompiledEntry compiled(MailboxRule rule) {
@@ -93,9 +106,16 @@ final class MailboxRuleSets {
     return fresh;
   }
 
-  /** Forgets mailboxes and rules that no longer exist. */
+  /** Forgets addresses without Mailboxes or with deleted ones, and rules that no longer exist. */
   void retainOnly(Set<String> mailboxUids, Set<String> ruleUids) {
-    byMailbox.keySet().retainAll(mailboxUids);
+    byAddress
+        .values()
+        .removeIf(
+            entry ->
+                entry.addressed().mailboxes().isEmpty()
+                    || entry.addressed().mailboxes().stream()
+                        .anyMatch(
+                            mailbox -> !mailboxUids.contains(mailbox.getMetadata().getUid())));
     byRule.keySet().retainAll(ruleUids);
   }
 }

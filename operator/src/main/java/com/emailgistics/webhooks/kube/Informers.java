@@ -23,9 +23,9 @@ public final class Informers {
         .withInformerListLimit(LIST_PAGE);
   }
 
-  /** A controller's own informer, set up as above. */
+  /** A controller's own informer, set up as above; {@code listener} hears of every change. */
   public static <R extends HasMetadata> void configure(
-      ControllerConfigurationOverrider<R> controller) {
-    controller.withItemStore(new LeanItemStore<>()).withInformerListLimit(LIST_PAGE);
+      ControllerConfigurationOverrider<R> controller, LeanItemStore.Listener<R> listener) {
+    controller.withItemStore(new LeanItemStore<>(listener)).withInformerListLimit(LIST_PAGE);
   }
 }

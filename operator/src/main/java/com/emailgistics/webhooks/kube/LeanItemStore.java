@@ -16,17 +16,45 @@ import java.util.Map;
  *
  * <p>Nothing the operator writes depends on them: status goes out as a server-side apply of the
  * status alone, and the API server tracks field ownership from the request, not from our copy.
+ *
+ * <p>A {@link Listener} hears of every object stored or removed, as it happens: before the informer
+ * updates its indices and before any event handler runs.
  */
 public final class LeanItemStore<R extends HasMetadata> extends BasicItemStore<R> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
+  /** Hears of changes to the store; called on the informer's thread, so it must be quick. */
+  @FunctionalInterface
+  public interface Listener<R> {
+    /** {@code previous} is null for a new object, {@code current} null for a removed one. */
+    void changed(R previous, R current);
+  }
+
+  private final Listener<R> listener;
+
   public LeanItemStore() {
+    this((previous, current) -> {});
+  }
+
+  public LeanItemStore(Listener<R> listener) {
     super(Cache::metaNamespaceKeyFunc);
+    this.listener = listener;
   }
 
   @Override
   public R put(String key, R object) {
-    return super.put(key, lean(object));
+    R previous = super.put(key, lean(object));
+    listener.changed(previous, object);
+    return previous;
+  }
+
+  @Override
+  public R remove(String key) {
+    R previous = super.remove(key);
+    if (previous != null) {
+      listener.changed(previous, null);
+    }
+    return previous;
   }
 
   /**

@@ -11,6 +11,11 @@ public record EmailAddress(String name, String address) {
     return new EmailAddress(name, address);
   }
 
+  /** The form in which mailbox addresses are compared and looked up: trimmed, lower-case. */
+  public static String key(String address) {
+    return address == null ? "" : address.trim().toLowerCase(Locale.ROOT);
+  }
+
   /**
    * Whether {@code address} has the shape of an SMTP address: one '@' between a non-empty local
    * part and a domain of non-empty dot-separated labels, no whitespace or control characters, at

@@ -58,7 +58,7 @@ public final class CompiledRule {
    */
   public RuleEvaluation evaluate(Message message) {
     if (!enabled) {
-      return RuleEvaluation.notMatched(name, "rule is disabled");
+      return RuleEvaluation.notMatched(this, "rule is disabled");
     }
     String tooCostly = null;
     if (!conditions.isEmpty()) {
@@ -85,7 +85,7 @@ public final class CompiledRule {
       }
       if (match == MatchMode.Any && !anyMatched) {
         return RuleEvaluation.notMatched(
-            name, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
+            this, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
       }
       if (match == MatchMode.All && firstFailed != null) {
         String reason =
@@ -95,14 +95,14 @@ public final class CompiledRule {
                     + " is counted as not matched (match All)"
                     + budgetNote(tooCostly)
                 : "condition " + firstFailed.label() + " did not match (match All)";
-        return RuleEvaluation.notMatched(name, reason, tooCostly != null);
+        return RuleEvaluation.notMatched(this, reason, tooCostly != null);
       }
     }
     for (CompiledCondition exception : exceptions) {
       Match result = exception.evaluate(message);
       if (result == Match.YES) {
         return RuleEvaluation.notMatched(
-            name,
+            this,
             "exception " + exception.label() + " matched" + budgetNote(tooCostly),
             tooCostly != null);
       }
@@ -111,7 +111,7 @@ public final class CompiledRule {
       }
     }
     String reason = conditions.isEmpty() ? "rule has no conditions" : "conditions matched";
-    return RuleEvaluation.matched(name, reason + budgetNote(tooCostly), tooCostly != null);
+    return RuleEvaluation.matched(this, reason + budgetNote(tooCostly), tooCostly != null);
   }
 
   private static String budgetNote(String stopped) {

@@ -4,17 +4,18 @@ package com.emailgistics.webhooks.rules;
  * Whether a rule matched a message and, when it did not, why. {@code tooCostly} is set when a
  * regular expression of the rule was stopped by its budget (and counted as not matching).
  */
-public record RuleEvaluation(String rule, boolean matched, String reason, boolean tooCostly) {
+public record RuleEvaluation(
+    String rule, int priority, boolean matched, String reason, boolean tooCostly) {
 
-  static RuleEvaluation matched(String rule, String reason, boolean tooCostly) {
-    return new RuleEvaluation(rule, true, reason, tooCostly);
+  static RuleEvaluation matched(CompiledRule rule, String reason, boolean tooCostly) {
+    return new RuleEvaluation(rule.name(), rule.priority(), true, reason, tooCostly);
   }
 
-  static RuleEvaluation notMatched(String rule, String reason, boolean tooCostly) {
-    return new RuleEvaluation(rule, false, reason, tooCostly);
+  static RuleEvaluation notMatched(CompiledRule rule, String reason, boolean tooCostly) {
+    return new RuleEvaluation(rule.name(), rule.priority(), false, reason, tooCostly);
   }
 
-  static RuleEvaluation notMatched(String rule, String reason) {
+  static RuleEvaluation notMatched(CompiledRule rule, String reason) {
     return notMatched(rule, reason, false);
   }
 }

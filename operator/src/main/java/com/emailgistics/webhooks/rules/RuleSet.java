@@ -30,7 +30,7 @@ public final class RuleSet {
       if (stoppedBy != null) {
         evaluations.add(
             RuleEvaluation.notMatched(
-                rule.name(), "not evaluated: rule " + stoppedBy + " stopped processing"));
+                rule, "not evaluated: rule " + stoppedBy + " stopped processing"));
         continue;
       }
       RuleEvaluation evaluation = rule.evaluate(message);

@@ -11,6 +11,7 @@ import static com.emailgistics.webhooks.testing.Resources.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
@@ -433,6 +434,48 @@ class DispatchEndpointTest {
               return ("Bearer " + token)
                   .equals(deliveryOf(crm, id).getHeaders().get("Authorization"));
             });
+  }
+
+  /**
+   * Dispatch keeps what it derived for an address once nothing has changed there for a second:
+   * changes to a rule and to the Mailbox's address must still apply to the next messages.
+   */
+  @Test
+  void changesApplyToMailboxesWhoseRulesDispatchHasSettledOn() throws Exception {
+    client.resource(mailbox(TEAM, "settled")).create();
+    MailboxRule tagging = rule(TEAM, "settled-tag", "settled", tagAction("VIP"));
+    client.resource(tagging).create();
+    String address = "/v1/mailboxes/settled@insurer.example/messages";
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .untilAsserted(() -> assertThat(taggedBy(address)).isEqualTo("VIP"));
+    Thread.sleep(ChangeStamps.SETTLE_NANOS / 1_000_000 + 500);
+    assertThat(taggedBy(address)).as("from what dispatch settled on").isEqualTo("VIP");
+
+    tagging.getSpec().setActions(new ArrayList<>(List.of(tagAction("Europe"))));
+    client.resource(tagging).update();
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .untilAsserted(() -> assertThat(taggedBy(address)).isEqualTo("Europe"));
+    Thread.sleep(ChangeStamps.SETTLE_NANOS / 1_000_000 + 500);
+
+    var moved = client.resources(Mailbox.class).inNamespace(TEAM).withName("settled").get();
+    moved.getSpec().setAddress("moved@insurer.example");
+    client.resource(moved).update();
+    await()
+        .atMost(OperatorFixture.WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(dispatch.post(address, message("m", "s", "a@b.example")).statusCode())
+                  .isEqualTo(404);
+              assertThat(taggedBy("/v1/mailboxes/moved@insurer.example/messages"))
+                  .isEqualTo("Europe");
+            });
+  }
+
+  private static String taggedBy(String path) throws Exception {
+    JsonNode report = json(dispatch.post(path, message("m-settled", "s", "a@b.example")));
+    return report.at("/actions/0/value/tags/0").asText();
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.kube.Informers;
 import com.emailgistics.webhooks.kube.References;
+import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.reconciler.ConditionSet;
 import com.emailgistics.webhooks.reconciler.Leadership;
 import com.emailgistics.webhooks.reconciler.ReconcileErrors;
@@ -93,7 +94,8 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
                     .toList());
     context
         .getPrimaryCache()
-        .addIndexer(ADDRESS_INDEX, mailbox -> List.of(addressKey(mailbox.getSpec().getAddress())));
+        .addIndexer(
+            ADDRESS_INDEX, mailbox -> List.of(EmailAddress.key(mailbox.getSpec().getAddress())));
     this.mailboxes = context.getPrimaryCache();
     InformerEventSourceConfiguration.Builder<Webhook> webhooks =
         Informers.source(Webhook.class, Mailbox.class)
@@ -119,10 +121,6 @@ public class MailboxReconciler implements Reconciler<Mailbox> {
         new InformerEventSource<>(
             References.inNamespaces(webhooks, config.webhookNamespaces()).build(), context),
         retrigger.eventSource(context));
-  }
-
-  public static String addressKey(String address) {
-    return address == null ? "" : address.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The Mailbox informer's cache, indexed by {@link #ADDRESS_INDEX}. */
