@@ -26,8 +26,11 @@ public final class EgressPolicy {
 
   /** Why a delivery may not connect to {@code address}, or null when it may. */
   public String refusal(InetAddress address) {
-    if (allowed.stream().anyMatch(range -> range.contains(address))) {
-      return null;
+    // Loops, not streams: this runs for every delivery.
+    for (AddressRange range : allowed) {
+      if (range.contains(address)) {
+        return null;
+      }
     }
     if (address.isLinkLocalAddress()) {
       return "a link-local address, where cloud metadata services answer";
@@ -38,10 +41,11 @@ public final class EgressPolicy {
     if (address.isMulticastAddress()) {
       return "a multicast address";
     }
-    return denied.stream()
-        .filter(range -> range.contains(address))
-        .findFirst()
-        .map(range -> "in the denied range " + range + " (delivery egress settings)")
-        .orElse(null);
+    for (AddressRange range : denied) {
+      if (range.contains(address)) {
+        return "in the denied range " + range + " (delivery egress settings)";
+      }
+    }
+    return null;
   }
 }
