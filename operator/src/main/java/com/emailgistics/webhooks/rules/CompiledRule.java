@@ -10,12 +10,14 @@ import java.util.List;
  * evaluating a message costs no parsing.
  */
 public final class CompiledRule {
+  private static final CompiledCondition[] NONE = {};
+
   private final String name;
   private final int priority;
   private final boolean enabled;
   private final MatchMode match;
-  private final List<CompiledCondition> conditions;
-  private final List<CompiledCondition> exceptions;
+  private final CompiledCondition[] conditions;
+  private final CompiledCondition[] exceptions;
   private final boolean stopProcessing;
 
   CompiledRule(
@@ -26,12 +28,14 @@ public final class CompiledRule {
       List<CompiledCondition> conditions,
       List<CompiledCondition> exceptions,
       boolean stopProcessing) {
-    this.name = name;
+    // A copy allocated with the rule: a mailbox's rules are compiled together, so their names,
+    // which every dispatch report writes, sit beside them instead of scattered over the cache.
+    this.name = new String(name.toCharArray());
     this.priority = priority;
     this.enabled = enabled;
     this.match = match;
-    this.conditions = List.copyOf(conditions);
-    this.exceptions = List.copyOf(exceptions);
+    this.conditions = conditions.toArray(NONE);
+    this.exceptions = exceptions.toArray(NONE);
     this.stopProcessing = stopProcessing;
   }
 
@@ -57,11 +61,15 @@ public final class CompiledRule {
    * reason says so.
    */
   public RuleEvaluation evaluate(Message message) {
+    return evaluate(new EvaluatedMessage(message));
+  }
+
+  RuleEvaluation evaluate(EvaluatedMessage message) {
     if (!enabled) {
       return RuleEvaluation.notMatched(this, "rule is disabled");
     }
     String tooCostly = null;
-    if (!conditions.isEmpty()) {
+    if (conditions.length > 0) {
       CompiledCondition firstFailed = null;
       boolean anyMatched = false;
       for (CompiledCondition condition : conditions) {
@@ -85,7 +93,7 @@ public final class CompiledRule {
       }
       if (match == MatchMode.Any && !anyMatched) {
         return RuleEvaluation.notMatched(
-            this, "no condition matched (match Any)" + budgetNote(tooCostly), tooCostly != null);
+            this, withBudgetNote("no condition matched (match Any)", tooCostly), tooCostly != null);
       }
       if (match == MatchMode.All && firstFailed != null) {
         String reason =
@@ -94,7 +102,7 @@ public final class CompiledRule {
                     + firstFailed.label()
                     + " is counted as not matched (match All)"
                     + budgetNote(tooCostly)
-                : "condition " + firstFailed.label() + " did not match (match All)";
+                : firstFailed.failedReason();
         return RuleEvaluation.notMatched(this, reason, tooCostly != null);
       }
     }
@@ -103,23 +111,26 @@ public final class CompiledRule {
       if (result == Match.YES) {
         return RuleEvaluation.notMatched(
             this,
-            "exception " + exception.label() + " matched" + budgetNote(tooCostly),
+            withBudgetNote(exception.matchedAsExceptionReason(), tooCostly),
             tooCostly != null);
       }
       if (result == Match.TOO_COSTLY && tooCostly == null) {
         tooCostly = "exception " + exception.label();
       }
     }
-    String reason = conditions.isEmpty() ? "rule has no conditions" : "conditions matched";
-    return RuleEvaluation.matched(this, reason + budgetNote(tooCostly), tooCostly != null);
+    String reason = conditions.length == 0 ? "rule has no conditions" : "conditions matched";
+    return RuleEvaluation.matched(this, withBudgetNote(reason, tooCostly), tooCostly != null);
+  }
+
+  /** {@code reason}, noting the regular expression (if any) that its budget {@code stopped}. */
+  private static String withBudgetNote(String reason, String stopped) {
+    return stopped == null ? reason : reason + budgetNote(stopped);
   }
 
   private static String budgetNote(String stopped) {
-    return stopped == null
-        ? ""
-        : "; "
-            + stopped
-            + ": the regular expression exceeded its budget on this message"
-            + " and was counted as not matching";
+    return "; "
+        + stopped
+        + ": the regular expression exceeded its budget on this message"
+        + " and was counted as not matching";
   }
 }

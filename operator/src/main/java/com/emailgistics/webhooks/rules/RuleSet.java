@@ -24,6 +24,7 @@ public final class RuleSet {
   }
 
   public List<RuleEvaluation> evaluate(Message message) {
+    EvaluatedMessage evaluated = new EvaluatedMessage(message);
     List<RuleEvaluation> evaluations = new ArrayList<>(rules.size());
     String stoppedBy = null;
     for (CompiledRule rule : rules) {
@@ -33,7 +34,7 @@ public final class RuleSet {
                 rule, "not evaluated: rule " + stoppedBy + " stopped processing"));
         continue;
       }
-      RuleEvaluation evaluation = rule.evaluate(message);
+      RuleEvaluation evaluation = rule.evaluate(evaluated);
       evaluations.add(evaluation);
       if (evaluation.matched() && rule.stopProcessing()) {
         stoppedBy = rule.name();
