@@ -56,7 +56,7 @@ final class InformerClusterView implements ClusterView {
   /** A Mailbox was stored or removed: its old and new addresses changed. */
   void mailboxStored(Mailbox previous, Mailbox current) {
     for (Mailbox mailbox : bothOf(previous, current)) {
-      addressChanges.changed(EmailAddress.key(mailbox.getSpec().getAddress()));
+      addressChanges.changed(addressKey(mailbox));
     }
   }
 
@@ -64,9 +64,12 @@ final class InformerClusterView implements ClusterView {
   void ruleStored(MailboxRule previous, MailboxRule current) {
     for (MailboxRule rule : bothOf(previous, current)) {
       mailbox(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())
-          .ifPresent(
-              mailbox -> addressChanges.changed(EmailAddress.key(mailbox.getSpec().getAddress())));
+          .ifPresent(mailbox -> addressChanges.changed(addressKey(mailbox)));
     }
+  }
+
+  private static String addressKey(Mailbox mailbox) {
+    return EmailAddress.key(mailbox.getSpec().getAddress());
   }
 
   private static <T> List<T> bothOf(T previous, T current) {
@@ -86,7 +89,7 @@ final class InformerClusterView implements ClusterView {
         mailboxes
             .mailboxCache()
             .list()
-            .map(mailbox -> EmailAddress.key(mailbox.getSpec().getAddress()))
+            .map(InformerClusterView::addressKey)
             .collect(Collectors.toSet()));
   }
 

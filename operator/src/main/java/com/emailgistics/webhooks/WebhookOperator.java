@@ -192,7 +192,7 @@ public final class WebhookOperator implements AutoCloseable {
     cluster = new InformerClusterView(webhooks, mailboxes, rules);
     operator.register(
         webhooks,
-        override -> configure(override, config.webhookNamespaces(), (previous, current) -> {}));
+        override -> configure(override, config.webhookNamespaces(), LeanItemStore.Listener.none()));
     operator.register(
         mailboxes,
         override -> configure(override, config.mailboxNamespaces(), cluster::mailboxStored));

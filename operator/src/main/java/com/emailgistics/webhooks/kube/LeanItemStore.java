@@ -28,12 +28,17 @@ public final class LeanItemStore<R extends HasMetadata> extends BasicItemStore<R
   public interface Listener<R> {
     /** {@code previous} is null for a new object, {@code current} null for a removed one. */
     void changed(R previous, R current);
+
+    /** For stores whose changes nobody needs to hear of. */
+    static <R> Listener<R> none() {
+      return (previous, current) -> {};
+    }
   }
 
   private final Listener<R> listener;
 
   public LeanItemStore() {
-    this((previous, current) -> {});
+    this(Listener.none());
   }
 
   public LeanItemStore(Listener<R> listener) {

@@ -40,11 +40,6 @@ final class Text {
     return folded.toString();
   }
 
-  /** Whether {@code text} contains {@code foldedNeedle} (already {@link #fold folded}). */
-  static boolean containsFolded(String text, String foldedNeedle) {
-    return text != null && fold(text).contains(foldedNeedle);
-  }
-
   private static int fold(int codePoint) {
     return Character.toLowerCase(Character.toUpperCase(codePoint));
   }
