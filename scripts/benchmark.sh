@@ -14,6 +14,8 @@
 # Environment (all optional):
 #   BENCH_DURATION=20          seconds per measured throughput round
 #   BENCH_ROUNDS=3             alternating rounds of nginx and dispatch; the median ratio is reported
+#   BENCH_SCALE_ROUNDS=5       rounds of each scale measurement (the spread case alternates with the
+#                              same mailbox); the median round is reported
 #   BENCH_WARMUP=60            at most this many seconds of warm-up on each dispatch path measured
 #                              against another (half on the 10-rule path, nginx and the relays):
 #                              until the JIT compiles less than 10% of the time
@@ -38,7 +40,7 @@ log() { printf '[benchmark.sh +%4ss] %s\n' "$((SECONDS - START))" "$*"; }
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$({ git status --porcelain -- operator 2>/dev/null || true; } | wc -l | tr -d ' ')"
 COMMAND="scripts/benchmark.sh"
-for var in BENCH_DURATION BENCH_ROUNDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_MAILBOXES BENCH_SLOW_DELIVERIES BENCH_OPERATOR_JAR BENCH_OPERATOR_HEAP BENCH_SCALE_OPERATOR_HEAP BENCH_OPERATOR_JAVA_OPTS BENCH_PHASES; do
+for var in BENCH_DURATION BENCH_ROUNDS BENCH_SCALE_ROUNDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_MAILBOXES BENCH_SLOW_DELIVERIES BENCH_OPERATOR_JAR BENCH_OPERATOR_HEAP BENCH_SCALE_OPERATOR_HEAP BENCH_OPERATOR_JAVA_OPTS BENCH_PHASES; do
   if [[ -n "${!var:-}" ]]; then COMMAND="$var='${!var}' $COMMAND"; fi
 done
 COMMAND="$COMMAND   # git $COMMIT, $DIRTY changed file(s) under operator/ at run time"
@@ -101,6 +103,7 @@ java -Xmx1g \
   -Dbench.mailboxes="${BENCH_MAILBOXES:-}" \
   -Dbench.slowDeliveries="${BENCH_SLOW_DELIVERIES:-}" \
   -Dbench.rounds="${BENCH_ROUNDS:-}" \
+  -Dbench.scaleRounds="${BENCH_SCALE_ROUNDS:-}" \
   -Dbench.operatorHeap="${BENCH_OPERATOR_HEAP:-384m}" \
   -Dbench.scaleOperatorHeap="${BENCH_SCALE_OPERATOR_HEAP:-768m}" \
   -Dbench.operatorJavaOptions="${BENCH_OPERATOR_JAVA_OPTS:-}" \

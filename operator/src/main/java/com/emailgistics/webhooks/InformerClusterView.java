@@ -49,7 +49,7 @@ final class InformerClusterView implements ClusterView {
   }
 
   @Override
-  public long changeStamp(String addressKey) {
+  public ChangeStamps.Stamp changeStamp(String addressKey) {
     return addressChanges.stamp(addressKey);
   }
 

@@ -26,7 +26,7 @@ public interface ClusterView {
    * When a Mailbox with the address (as {@link com.emailgistics.webhooks.message.EmailAddress#key})
    * or one of its rules last changed, as a {@link ChangeStamps} stamp.
    */
-  long changeStamp(String addressKey);
+  ChangeStamps.Stamp changeStamp(String addressKey);
 
   Optional<MailboxRule> rule(String namespace, String name);
 

@@ -1,6 +1,5 @@
 package com.emailgistics.webhooks.dispatch;
 
-import com.emailgistics.webhooks.actions.ActionProcessor;
 import com.emailgistics.webhooks.actions.ProcessedActions;
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
@@ -21,7 +20,6 @@ import com.emailgistics.webhooks.delivery.Redactor;
 import com.emailgistics.webhooks.dispatch.DispatchReport.ActionReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DeliveryReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.DroppedActionReport;
-import com.emailgistics.webhooks.dispatch.DispatchReport.MailboxInfo;
 import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
 import com.emailgistics.webhooks.dispatch.DispatchReport.Source;
 import com.emailgistics.webhooks.kube.References;
@@ -71,7 +69,6 @@ public final class DispatchService {
   private final Map<String, Counter> notAttempted = new ConcurrentHashMap<>();
   private final MailboxRuleSets ruleSets;
   private final ResolvedWebhooks resolvedWebhooks = new ResolvedWebhooks();
-  private final Map<String, MailboxActions> actionProcessors = new ConcurrentHashMap<>();
 
   public DispatchService(
       ClusterView cluster,
@@ -119,12 +116,13 @@ public final class DispatchService {
                   .sorted()
                   .collect(Collectors.joining(", ")));
     }
-    Mailbox mailbox = candidates.get(0);
-    Message addressed = addressedTo(message, mailbox);
     MailboxRuleSets.Prepared prepared = known.prepared();
+    Message addressed = addressedTo(message, prepared.mailbox());
     List<RuleReport> ruleReports = new ArrayList<>(prepared.invalid());
-    List<MailboxRule> matched = new ArrayList<>();
-    for (RuleEvaluation evaluation : prepared.rules().evaluate(addressed)) {
+    List<Step> steps = new ArrayList<>();
+    List<RuleEvaluation> evaluations = prepared.rules().evaluate(addressed);
+    for (int i = 0; i < evaluations.size(); i++) {
+      RuleEvaluation evaluation = evaluations.get(i);
       ruleReports.add(
           new RuleReport(
               evaluation.rule(), evaluation.priority(), evaluation.matched(), evaluation.reason()));
@@ -132,14 +130,16 @@ public final class DispatchService {
         regexBudgetExceeded.increment();
       }
       if (evaluation.matched()) {
-        matched.add(prepared.byName().get(evaluation.rule()));
+        for (RuleAction action : prepared.actions().get(i)) {
+          steps.add(new Step(evaluation.rule(), action));
+        }
       }
     }
     if (!prepared.invalid().isEmpty()) {
       ruleReports.sort(
           Comparator.comparingInt(RuleReport::priority).thenComparing(RuleReport::name));
     }
-    return new Run(mailbox, addressed, ruleReports, matched, engine, deadline).start();
+    return new Run(prepared.mailbox(), addressed, ruleReports, steps, engine, deadline).start();
   }
 
   /** Delivers for a rule that an external rule engine has already matched. */
@@ -175,29 +175,38 @@ public final class DispatchService {
             rule.getSpec().getPriority(),
             enabled,
             enabled ? "matched by the caller" : "rule is disabled");
+    List<Step> steps =
+        enabled
+            ? rule.getSpec().getActions().stream().map(action -> new Step(name, action)).toList()
+            : List.of();
+    PreparedMailbox prepared = prepared(mailbox);
     return new Run(
-            mailbox,
-            addressedTo(message, mailbox),
-            List.of(report),
-            enabled ? List.of(rule) : List.of(),
-            engine,
-            deadline)
+            prepared, addressedTo(message, prepared), List.of(report), steps, engine, deadline)
         .start();
+  }
+
+  /** The mailbox as its own messages use it, prepared once per version of the Mailbox. */
+  private PreparedMailbox prepared(Mailbox mailbox) {
+    MailboxRuleSets.Prepared known = ruleSets.forAddress(mailbox.getSpec().getAddress()).prepared();
+    return known != null && known.mailbox().source() == mailbox
+        ? known.mailbox()
+        : PreparedMailbox.of(mailbox);
   }
 
   /**
    * The message as delivered: its {@code mailbox} is always the Mailbox's address, so a payload
    * never names another mailbox than the one whose rules sent it.
    */
-  private static Message addressedTo(Message message, Mailbox mailbox) throws DispatchException {
-    String address = mailbox.getSpec().getAddress();
+  private static Message addressedTo(Message message, PreparedMailbox mailbox)
+      throws DispatchException {
+    String address = mailbox.address();
     if (message.mailbox() != null && !message.mailbox().equalsIgnoreCase(address)) {
       throw new DispatchException(
           400,
           "field 'mailbox' ("
               + message.mailbox()
               + ") differs from the address of Mailbox "
-              + References.key(mailbox)
+              + mailbox.key()
               + " ("
               + address
               + ")");
@@ -208,17 +217,18 @@ public final class DispatchService {
     return message.withMailbox(address);
   }
 
+  /** An action of a matched rule; a message runs them in rule order, then action order. */
+  private record Step(String rule, RuleAction action) {}
+
   /**
    * One message's actions, run in order on one event loop: built-in actions join the result at
    * once, each UseWebhook waits for its delivery before the next step.
    */
   private final class Run {
-    private record Step(MailboxRule rule, RuleAction action) {}
-
-    private final Mailbox mailbox;
+    private final PreparedMailbox mailbox;
     private final Message message;
     private final List<RuleReport> rules;
-    private final List<Step> steps = new ArrayList<>();
+    private final List<Step> steps;
     private final DeliveryEngine engine;
     private final Deadline deadline;
     private final Promise<DispatchReport> report = Promise.promise();
@@ -236,19 +246,18 @@ public final class DispatchService {
     private boolean complete = true;
 
     Run(
-        Mailbox mailbox,
+        PreparedMailbox mailbox,
         Message message,
         List<RuleReport> rules,
-        List<MailboxRule> matched,
+        List<Step> steps,
         DeliveryEngine engine,
         Deadline deadline) {
       this.mailbox = mailbox;
       this.message = message;
       this.rules = rules;
+      this.steps = steps;
       this.engine = engine;
       this.deadline = deadline;
-      matched.forEach(
-          rule -> rule.getSpec().getActions().forEach(action -> steps.add(new Step(rule, action))));
     }
 
     Future<DispatchReport> start() {
@@ -276,11 +285,11 @@ public final class DispatchService {
     private void runSteps() {
       while (next < steps.size()) {
         Step step = steps.get(next++);
-        String ruleName = step.rule().getMetadata().getName();
+        String ruleName = step.rule();
         if (step.action().getType() != RuleActionType.UseWebhook) {
           add(
               new Source(ruleName, null),
-              actions().process(List.of(StaticActions.toWebhookShape(step.action()))),
+              mailbox.actions().process(List.of(StaticActions.toWebhookShape(step.action()))),
               NO_SECRET);
           continue;
         }
@@ -308,10 +317,7 @@ public final class DispatchService {
       report.complete(
           new DispatchReport(
               message.id(),
-              new MailboxInfo(
-                  mailbox.getMetadata().getNamespace(),
-                  mailbox.getMetadata().getName(),
-                  mailbox.getSpec().getAddress()),
+              mailbox.info(),
               webhooksEnabled,
               complete,
               rules,
@@ -443,12 +449,10 @@ public final class DispatchService {
 
     /** Why a delivery to {@code target} cannot be attempted, or null when it can. */
     private String whyNot(NamespacedReference ref, ResolvedWebhooks.Target target) {
-      String namespace = mailbox.getMetadata().getNamespace();
-      String name = mailbox.getMetadata().getName();
-      if (target == null || !target.permits(namespace, name)) {
+      if (target == null || !target.permits(mailbox.key())) {
         return WebhookAvailability.NOT_AVAILABLE
             + ": "
-            + WebhookAvailability.notAvailable(ref, namespace, name);
+            + WebhookAvailability.notAvailable(ref, mailbox.namespace(), mailbox.info().name());
       }
       return target.problem() == null
           ? null
@@ -466,7 +470,7 @@ public final class DispatchService {
         // docs/operations.md; the reason is the redacted, capped endpoint text, never the body.
         LOG.atWarn()
             .addKeyValue("messageId", shortened(message.id()))
-            .addKeyValue("mailbox", References.key(mailbox))
+            .addKeyValue("mailbox", mailbox.key())
             .addKeyValue("rule", ruleName)
             .addKeyValue("webhook", ref.key())
             .addKeyValue("outcome", result.outcome())
@@ -503,25 +507,15 @@ public final class DispatchService {
               result.message(),
               result.durationMillis()));
       if (result.outcome() == DeliveryOutcome.Succeeded) {
-        add(new Source(ruleName, ref), actions().process(result.actions()), redactor);
+        add(new Source(ruleName, ref), mailbox.actions().process(result.actions()), redactor);
       }
     }
 
     /** Puts a problem into the rule's admin log (status.problems, Events). */
     private void problem(String ruleName, String kind, String webhook, String text) {
       cluster
-          .rule(mailbox.getMetadata().getNamespace(), ruleName)
+          .rule(mailbox.namespace(), ruleName)
           .ifPresent(rule -> problems.record(rule, kind, webhook, text));
-    }
-
-    /** The mailbox's action processor, prepared once per version of the Mailbox. */
-    private ActionProcessor actions() {
-      MailboxActions cached = actionProcessors.get(mailbox.getMetadata().getUid());
-      if (cached == null || cached.mailbox() != mailbox) {
-        cached = new MailboxActions(mailbox, new ActionProcessor(mailbox.getSpec()));
-        actionProcessors.put(mailbox.getMetadata().getUid(), cached);
-      }
-      return cached.processor();
     }
 
     private void add(Source source, ProcessedActions processed, Redactor redactor) {
@@ -537,7 +531,7 @@ public final class DispatchService {
                     new DroppedActionReport(source, d.index(), d.type(), d.name(), d.reason()));
                 LOG.atWarn()
                     .addKeyValue("messageId", shortened(message.id()))
-                    .addKeyValue("mailbox", References.key(mailbox))
+                    .addKeyValue("mailbox", mailbox.key())
                     .addKeyValue("rule", source.rule())
                     .addKeyValue(
                         "webhook", source.webhook() == null ? null : source.webhook().key())
@@ -559,8 +553,6 @@ public final class DispatchService {
               });
     }
   }
-
-  private record MailboxActions(Mailbox mailbox, ActionProcessor processor) {}
 
   /** A caller's or endpoint's value cut for a log line (a message id may be a megabyte long). */
   static String shortened(String value) {
@@ -610,7 +602,6 @@ public final class DispatchService {
     Set<String> rules = cluster.ruleUids();
     ruleSets.retainOnly(mailboxes, rules);
     problems.retainRules(rules);
-    actionProcessors.keySet().retainAll(mailboxes);
     Set<String> webhooks = cluster.webhookUids();
     resolvedWebhooks.retainOnly(webhooks);
     recorder.retainWebhooks(webhooks);

@@ -2,6 +2,7 @@ package com.emailgistics.webhooks.dispatch;
 
 import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
+import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.dispatch.DispatchReport.RuleReport;
 import com.emailgistics.webhooks.message.EmailAddress;
 import com.emailgistics.webhooks.rules.CompiledRule;
@@ -19,13 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * What dispatch needs for a mailbox address, in the form it evaluates: the Mailboxes with the
  * address and, when there is exactly one, its rules compiled and sorted with the invalid ones set
  * aside. It is derived again only when the address's {@link ChangeStamps change stamp} moved (a
- * Mailbox with the address or one of its rules changed), so a message to a settled mailbox costs no
- * index lookup, compilation or sorting; and a rule is compiled again only when its resourceVersion
- * changed.
+ * Mailbox with the address or one of its rules changed), so a message to a settled mailbox costs
+ * one hash lookup (what was derived holds the stamp it was derived at) and no index lookup,
+ * compilation or sorting; and a rule is compiled again only when its resourceVersion changed.
  */
 final class MailboxRuleSets {
-  /** A mailbox's rules, ready to evaluate. */
-  record Prepared(RuleSet rules, List<RuleReport> invalid, Map<String, MailboxRule> byName) {}
+  /**
+   * A mailbox and its rules, ready to evaluate; {@code actions} are the actions of each of {@code
+   * rules.rules()}, by position.
+   */
+  record Prepared(
+      PreparedMailbox mailbox,
+      RuleSet rules,
+      List<RuleReport> invalid,
+      List<List<RuleAction>> actions) {}
 
   /**
    * The Mailboxes with an address (several are a conflict, none is unknown), and the prepared rules
@@ -33,7 +41,12 @@ final class MailboxRuleSets {
    */
   record Addressed(List<Mailbox> mailboxes, Prepared prepared) {}
 
-  private record AddressEntry(long stamp, Addressed addressed) {}
+  /** What was derived for an address when its stamp read {@code derivedAt}. */
+  private record AddressEntry(ChangeStamps.Stamp stamp, long derivedAt, Addressed addressed) {
+    boolean current() {
+      return stamp.nanos() == derivedAt;
+    }
+  }
 
   private record CompiledEntry(
       String resourceVersion, CompiledRule rule, InvalidRuleException problem) {}
@@ -49,29 +62,29 @@ final class MailboxRuleSets {
   /** The Mailboxes with {@code address} and, if there is one, its prepared rules. */
   Addressed forAddress(String address) {
     String key = EmailAddress.key(address);
-    long stamp = cluster.changeStamp(key);
     AddressEntry cached = byAddress.get(key);
-    if (cached != null && cached.stamp() == stamp) {
+    if (cached != null && cached.current()) {
       return cached.addressed();
     }
+    ChangeStamps.Stamp stamp = cluster.changeStamp(key);
+    long derivedAt = stamp.nanos();
     // Read after the stamp: a change stored since then moves the stamp again.
     List<Mailbox> mailboxes = cluster.mailboxesWithAddress(address);
     Addressed fresh =
-        new Addressed(
-            mailboxes, mailboxes.size() == 1 ? prepare(cluster.rulesOf(mailboxes.get(0))) : null);
-    if (ChangeStamps.settled(stamp, System.nanoTime())) {
-      byAddress.put(key, new AddressEntry(stamp, fresh));
+        new Addressed(mailboxes, mailboxes.size() == 1 ? prepare(mailboxes.get(0)) : null);
+    if (ChangeStamps.settled(derivedAt, System.nanoTime())) {
+      byAddress.put(key, new AddressEntry(stamp, derivedAt, fresh));
     } else {
       byAddress.remove(key);
     }
     return fresh;
   }
 
-  private Prepared prepare(List<MailboxRule> current) {
+  private Prepared prepare(Mailbox mailbox) {
     List<CompiledRule> valid = new ArrayList<>();
     List<RuleReport> invalid = new ArrayList<>();
     Map<String, MailboxRule> byName = new HashMap<>();
-    for (MailboxRule rule : current) {
+    for (MailboxRule rule : cluster.rulesOf(mailbox)) {
       byName.put(rule.getMetadata().getName(), rule);
       CompiledEntry entry = compiled(rule);
       if (entry.rule() != null) {
@@ -85,7 +98,12 @@ final class MailboxRuleSets {
                 "rule is invalid: " + entry.problem().getMessage()));
       }
     }
-    return new Prepared(new RuleSet(valid), List.copyOf(invalid), Map.copyOf(byName));
+    RuleSet rules = new RuleSet(valid);
+    List<List<RuleAction>> actions =
+        rules.rules().stream()
+            .map(compiled -> byName.get(compiled.name()).getSpec().getActions())
+            .toList();
+    return new Prepared(PreparedMailbox.of(mailbox), rules, List.copyOf(invalid), actions);
   }
 
   private CompiledEntry compiled(MailboxRule rule) {

@@ -3,7 +3,6 @@ package com.emailgistics.webhooks.dispatch;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
 import com.emailgistics.webhooks.api.WebhookSpec;
-import com.emailgistics.webhooks.kube.References;
 import com.emailgistics.webhooks.resolution.ConfigurationProblem;
 import com.emailgistics.webhooks.resolution.ResolvedWebhook;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -28,8 +27,9 @@ final class ResolvedWebhooks {
       ResolvedWebhook resolved,
       Set<String> permittedMailboxes,
       ConfigurationProblem problem) {
-    boolean permits(String namespace, String name) {
-      return permittedMailboxes.contains(References.key(namespace, name));
+    /** {@code mailboxKey}: the Mailbox as {@code namespace/name}. */
+    boolean permits(String mailboxKey) {
+      return permittedMailboxes.contains(mailboxKey);
     }
   }
 

@@ -23,6 +23,7 @@ public final class RuleSet {
     return rules;
   }
 
+  /** One evaluation for each of {@link #rules()}, in that order. */
   public List<RuleEvaluation> evaluate(Message message) {
     EvaluatedMessage evaluated = new EvaluatedMessage(message);
     List<RuleEvaluation> evaluations = new ArrayList<>(rules.size());

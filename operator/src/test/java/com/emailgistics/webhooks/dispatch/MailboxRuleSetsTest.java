@@ -6,6 +6,7 @@ import com.emailgistics.webhooks.api.Mailbox;
 import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.Webhook;
+import com.emailgistics.webhooks.rules.CompiledRule;
 import com.emailgistics.webhooks.testing.Resources;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
@@ -27,8 +28,17 @@ class MailboxRuleSetsTest {
       rules.get(0).getMetadata().setResourceVersion("1");
     }
 
-    long stamp;
+    /** When the next change happens, as System.nanoTime counts. */
+    long clock = System.nanoTime();
+
+    final ChangeStamps stamps = new ChangeStamps(() -> clock);
     int lookups;
+
+    /** The Mailbox changes at {@code nanos}. */
+    void changedAt(long nanos) {
+      clock = nanos;
+      stamps.changed(ADDRESS);
+    }
 
     @Override
     public List<Mailbox> mailboxesWithAddress(String address) {
@@ -42,8 +52,8 @@ class MailboxRuleSetsTest {
     }
 
     @Override
-    public long changeStamp(String addressKey) {
-      return addressKey.equals(ADDRESS) ? stamp : ChangeStamps.UNKNOWN;
+    public ChangeStamps.Stamp changeStamp(String addressKey) {
+      return stamps.stamp(addressKey);
     }
 
     @Override
@@ -94,16 +104,21 @@ class MailboxRuleSetsTest {
   @Test
   void aSettledAddressIsServedWithoutLookupsUntilItsStampMoves() {
     OneMailbox cluster = new OneMailbox();
-    cluster.stamp = secondsAgo(5);
+    cluster.changedAt(secondsAgo(5));
     MailboxRuleSets sets = new MailboxRuleSets(cluster);
 
     MailboxRuleSets.Addressed first = sets.forAddress("Claims@Insurer.example");
     MailboxRuleSets.Addressed again = sets.forAddress(ADDRESS);
     assertThat(again).isSameAs(first);
-    assertThat(first.prepared().byName()).containsOnlyKeys("tag");
+    assertThat(first.prepared().rules().rules())
+        .extracting(CompiledRule::name)
+        .containsExactly("tag");
+    assertThat(first.prepared().actions())
+        .containsExactly(cluster.rules.get(0).getSpec().getActions());
+    assertThat(first.prepared().mailbox().key()).isEqualTo("team/claims");
     assertThat(cluster.lookups).isEqualTo(1);
 
-    cluster.stamp = secondsAgo(2);
+    cluster.changedAt(secondsAgo(2));
     assertThat(sets.forAddress(ADDRESS)).isNotSameAs(first);
     assertThat(cluster.lookups).isEqualTo(2);
   }
@@ -111,13 +126,31 @@ class MailboxRuleSetsTest {
   @Test
   void aRecentlyChangedAddressIsLookedUpForEveryMessage() {
     OneMailbox cluster = new OneMailbox();
-    cluster.stamp = System.nanoTime();
+    cluster.changedAt(System.nanoTime());
     MailboxRuleSets sets = new MailboxRuleSets(cluster);
 
     sets.forAddress(ADDRESS);
     sets.forAddress(ADDRESS);
 
     assertThat(cluster.lookups).isEqualTo(2);
+  }
+
+  @Test
+  void anAddressWhoseStampWasForgottenIsDerivedAgain() {
+    OneMailbox cluster = new OneMailbox();
+    cluster.changedAt(secondsAgo(5));
+    MailboxRuleSets sets = new MailboxRuleSets(cluster);
+    MailboxRuleSets.Addressed first = sets.forAddress(ADDRESS);
+
+    cluster.stamps.retainOnly(Set.of());
+    assertThat(sets.forAddress(ADDRESS)).isNotSameAs(first);
+    sets.forAddress(ADDRESS);
+    assertThat(cluster.lookups).isEqualTo(3);
+
+    cluster.changedAt(secondsAgo(3));
+    MailboxRuleSets.Addressed settled = sets.forAddress(ADDRESS);
+    assertThat(sets.forAddress(ADDRESS)).isSameAs(settled);
+    assertThat(cluster.lookups).isEqualTo(4);
   }
 
   @Test
