@@ -817,7 +817,7 @@ final class Report {
                 + " side in a second operator JVM of the same build and heap, started beside it, that"
                 + " watches only namespace `bench-team` (the 5 base mailboxes, `mbx-0000` among them,"
                 + " with their 33 rules). Both are warmed up the same way, and their rounds alternate"
-                + " (one-mailbox, same mailbox, spread; one JVM loaded at a time, the idle one counts"
+                + " (one-mailbox, same mailbox, spread; one JVM under load at a time, the idle one counts"
                 + " as unattributed CPU), so that both sides see the same minutes of this shared machine:%n%n",
             r.loadedMailboxes,
             r.loadedRules,
