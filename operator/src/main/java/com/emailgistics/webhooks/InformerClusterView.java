@@ -53,15 +53,28 @@ final class InformerClusterView implements ClusterView {
     return addressChanges.stamp(addressKey);
   }
 
-  /** A Mailbox was stored or removed: its old and new addresses changed. */
+  /**
+   * A Mailbox was stored or removed: its old and new addresses changed, unless only its status or
+   * metadata did, which dispatch does not read.
+   */
   void mailboxStored(Mailbox previous, Mailbox current) {
+    if (previous != null && current != null && References.sameSpec(previous, current)) {
+      return;
+    }
     for (Mailbox mailbox : bothOf(previous, current)) {
       addressChanges.changed(addressKey(mailbox));
     }
   }
 
-  /** A rule was stored or removed: the address of its Mailbox, before and after, changed. */
+  /**
+   * A rule was stored or removed: the address of its Mailbox, before and after, changed, unless
+   * only the rule's status or metadata did (the dispatch side writes its problems into the status
+   * every few seconds while a webhook fails).
+   */
   void ruleStored(MailboxRule previous, MailboxRule current) {
+    if (previous != null && current != null && References.sameSpec(previous, current)) {
+      return;
+    }
     for (MailboxRule rule : bothOf(previous, current)) {
       mailbox(rule.getMetadata().getNamespace(), rule.getSpec().getMailbox())
           .ifPresent(mailbox -> addressChanges.changed(addressKey(mailbox)));

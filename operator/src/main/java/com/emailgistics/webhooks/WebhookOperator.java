@@ -36,6 +36,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -134,7 +135,9 @@ public final class WebhookOperator implements AutoCloseable {
                     .withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(serverSideApply)
-                    .withConcurrentReconciliationThreads(RECONCILIATION_THREADS));
+                    .withConcurrentReconciliationThreads(RECONCILIATION_THREADS)
+                    // Per kind and controller, not per object: 100,000 rules, a few series.
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics)));
 
     OperatorConfig.Dispatch dispatchSettings = config.dispatch();
     OperatorConfig.Delivery delivery = config.delivery();

@@ -932,14 +932,18 @@ public final class BenchmarkMain {
         new Results.Startup(
             toReady,
             toAllReady,
+            (long)
+                OperatorJvm.metric(
+                    operator.metrics(), "operator_sdk_reconciliations_started_total"),
             cluster.writes().minus(before),
             Proc.cpuMillis(operator.pid()),
             Cluster.cpuMillis() - apiServerCpuBefore);
     System.out.printf(
-        "    /readyz 200 after %.1f s, every rule Ready after %.1f s; status writes: %s;"
-            + " CPU: operator %.0f s, kube-apiserver + etcd %.0f s%n",
+        "    /readyz 200 after %.1f s, every rule Ready after %.1f s; reconciliations: %,d;"
+            + " status writes: %s; CPU: operator %.0f s, kube-apiserver + etcd %.0f s%n",
         toReady.toMillis() / 1000.0,
         toAllReady.toMillis() / 1000.0,
+        startup.reconciliations(),
         startup.writes(),
         startup.operatorCpuMillis() / 1000.0,
         startup.apiServerCpuMillis() / 1000.0);

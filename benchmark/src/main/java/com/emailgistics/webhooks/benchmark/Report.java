@@ -323,10 +323,11 @@ final class Report {
   private static String startupRow(String name, Results.Startup startup) {
     return String.format(
         Locale.ROOT,
-        "| %s | %.1f s | %.1f s | %,d | %,d | %.0f | %.0f | %s |%n",
+        "| %s | %.1f s | %.1f s | %,d | %,d | %,d | %.0f | %.0f | %s |%n",
         name,
         startup.toReady().toMillis() / 1000.0,
         startup.toAllReady().toMillis() / 1000.0,
+        startup.reconciliations(),
         startup.writes().status(),
         startup.writes().all(),
         startup.operatorCpuMillis() / 1000.0,
@@ -801,13 +802,14 @@ final class Report {
                 + " already synced). Each is timed from its process start until the operator's cache"
                 + " shows every rule Ready (polled every 3 s; the API server's list confirms it once the"
                 + " operator is idle). The writes are the API server's own request counts until then"
-                + " (apiserver_request_total, leases left out). CPU is the new operator JVM's since its"
+                + " (apiserver_request_total, leases left out); the reconciliations are the operator's"
+                + " own count (JOSDK's operator_sdk_reconciliations_started_total, all kinds). CPU is the new operator JVM's since its"
                 + " start and kube-apiserver's + etcd's meanwhile, from /proc; per status write, it"
                 + " shows what each side spends on one.%n%n"
-                + "| Start | /readyz 200 | Every rule Ready | Status writes | All writes"
-                + " | Operator CPU s | kube-apiserver + etcd CPU s | CPU ms per status write:"
-                + " operator / kube-apiserver + etcd |%n"
-                + "|---|---:|---:|---:|---:|---:|---:|---|%n"
+                + "| Start | /readyz 200 | Every rule Ready | Reconciliations | Status writes"
+                + " | All writes | Operator CPU s | kube-apiserver + etcd CPU s | CPU ms per status"
+                + " write: operator / kube-apiserver + etcd |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|%n"
                 + "%s%n"
                 + "Operator heap live after full GCs (heap limit %s): %d MiB before loading, %d MiB"
                 + " with everything cached after the takeover, %d MiB once every mailbox has had a"

@@ -99,6 +99,7 @@ final class Results {
   record Startup(
       Duration toReady,
       Duration toAllReady,
+      long reconciliations,
       Cluster.Writes writes,
       long operatorCpuMillis,
       long apiServerCpuMillis) {

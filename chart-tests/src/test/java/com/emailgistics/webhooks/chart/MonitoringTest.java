@@ -95,7 +95,8 @@ class MonitoringTest {
             "Dispatch latency (answered messages)",
             "Delivery outcomes by webhook",
             "In flight",
-            "Cached objects by kind");
+            "Cached objects by kind",
+            "Reconciliations by kind");
   }
 
   private static <T> T single(List<T> items) {

@@ -8,10 +8,10 @@ import java.util.function.LongSupplier;
 /**
  * When each key (a mailbox address) last saw a change of anything dispatch derives for it, as a
  * {@link System#nanoTime()} stamp. Informer stores call {@link #changed} as an object enters or
- * leaves them, which is just before the informer updates its indices; so what was derived from the
- * indices is only trusted once its stamp has settled for {@link #SETTLE_NANOS}, long after the
- * indices have caught up. Until then dispatch derives again for every message, as it would without
- * stamps.
+ * leaves them or its spec changes (not its status, which dispatch does not read), which is just
+ * before the informer updates its indices; so what was derived from the indices is only trusted
+ * once its stamp has settled for {@link #SETTLE_NANOS}, long after the indices have caught up.
+ * Until then dispatch derives again for every message, as it would without stamps.
  */
 public final class ChangeStamps {
   /** Far longer than an informer takes from storing an object to indexing it (microseconds). */

@@ -185,10 +185,10 @@ public final class DispatchService {
         .start();
   }
 
-  /** The mailbox as its own messages use it, prepared once per version of the Mailbox. */
+  /** The mailbox as its own messages use it, prepared once per spec of the Mailbox. */
   private PreparedMailbox prepared(Mailbox mailbox) {
     MailboxRuleSets.Prepared known = ruleSets.forAddress(mailbox.getSpec().getAddress()).prepared();
-    return known != null && known.mailbox().source() == mailbox
+    return known != null && References.sameSpec(known.mailbox().source(), mailbox)
         ? known.mailbox()
         : PreparedMailbox.of(mailbox);
   }

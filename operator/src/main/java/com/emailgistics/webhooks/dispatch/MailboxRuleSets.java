@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * aside. It is derived again only when the address's {@link ChangeStamps change stamp} moved (a
  * Mailbox with the address or one of its rules changed), so a message to a settled mailbox costs
  * one hash lookup (what was derived holds the stamp it was derived at) and no index lookup,
- * compilation or sorting; and a rule is compiled again only when its resourceVersion changed.
+ * compilation or sorting; and a rule is compiled again only when its spec (generation) changed.
  */
 final class MailboxRuleSets {
   /**
@@ -48,8 +49,7 @@ final class MailboxRuleSets {
     }
   }
 
-  private record CompiledEntry(
-      String resourceVersion, CompiledRule rule, InvalidRuleException problem) {}
+  private record CompiledEntry(Long generation, CompiledRule rule, InvalidRuleException problem) {}
 
   private final ClusterView cluster;
   private final Map<String, AddressEntry> byAddress = new ConcurrentHashMap<>();
@@ -107,18 +107,18 @@ final class MailboxRuleSets {
   }
 
   private CompiledEntry compiled(MailboxRule rule) {
-    String version = rule.getMetadata().getResourceVersion();
+    Long generation = rule.getMetadata().getGeneration();
     CompiledEntry cached = byRule.get(rule.getMetadata().getUid());
-    if (cached != null && cached.resourceVersion().equals(version)) {
+    if (cached != null && Objects.equals(cached.generation(), generation)) {
       return cached;
     }
     CompiledEntry fresh;
     try {
       fresh =
           new CompiledEntry(
-              version, RuleCompiler.compile(rule.getMetadata().getName(), rule.getSpec()), null);
+              generation, RuleCompiler.compile(rule.getMetadata().getName(), rule.getSpec()), null);
     } catch (InvalidRuleException e) {
-      fresh = new CompiledEntry(version, null, e);
+      fresh = new CompiledEntry(generation, null, e);
     }
     byRule.put(rule.getMetadata().getUid(), fresh);
     return fresh;

@@ -31,8 +31,16 @@ public final class References {
 
   /** An update filter passing only spec changes, not the object's own status updates. */
   public static <R extends HasMetadata> OnUpdateFilter<R> specChanged() {
-    return (updated, old) ->
-        !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration());
+    return (updated, old) -> !sameSpec(updated, old);
+  }
+
+  /**
+   * Whether two versions of an object have the same spec: the API server bumps the generation of a
+   * custom resource on every spec change, and on no status or metadata change.
+   */
+  public static boolean sameSpec(HasMetadata one, HasMetadata other) {
+    return Objects.equals(one.getMetadata().getUid(), other.getMetadata().getUid())
+        && Objects.equals(one.getMetadata().getGeneration(), other.getMetadata().getGeneration());
   }
 
   /** Restricts an informer to the given namespaces, or all when the set is empty. */

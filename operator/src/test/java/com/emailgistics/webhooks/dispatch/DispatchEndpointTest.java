@@ -339,7 +339,8 @@ class DispatchEndpointTest {
             chart.resolve("templates/42-prometheusrule.yaml"),
             chart.resolve("dashboards/emailgistics-webhooks.json"))) {
       Matcher used =
-          Pattern.compile("\\b(emailgistics|jvm|process)_[a-z_]+").matcher(Files.readString(file));
+          Pattern.compile("\\b(emailgistics|jvm|process|operator_sdk)_[a-z_]+")
+              .matcher(Files.readString(file));
       List<String> names = used.results().map(MatchResult::group).distinct().toList();
       assertThat(names).as(file + " queries metrics").hasSizeGreaterThan(5);
       assertThat(exposed).as("metrics read by " + file).containsAll(names);

@@ -26,6 +26,7 @@ class MailboxRuleSetsTest {
     OneMailbox() {
       rules.get(0).getMetadata().setUid("rule-uid");
       rules.get(0).getMetadata().setResourceVersion("1");
+      rules.get(0).getMetadata().setGeneration(1L);
     }
 
     /** When the next change happens, as System.nanoTime counts. */
@@ -121,6 +122,28 @@ class MailboxRuleSetsTest {
     cluster.changedAt(secondsAgo(2));
     assertThat(sets.forAddress(ADDRESS)).isNotSameAs(first);
     assertThat(cluster.lookups).isEqualTo(2);
+  }
+
+  @Test
+  void aRuleIsCompiledAgainOnlyWhenItsSpecChanged() {
+    OneMailbox cluster = new OneMailbox();
+    cluster.changedAt(secondsAgo(9));
+    MailboxRuleSets sets = new MailboxRuleSets(cluster);
+    CompiledRule first = sets.forAddress(ADDRESS).prepared().rules().rules().get(0);
+
+    // A status write (the dispatch side's problems) gives the rule a new resourceVersion only.
+    MailboxRule rule = cluster.rules.get(0);
+    rule.getMetadata().setResourceVersion("2");
+    cluster.changedAt(secondsAgo(6));
+    assertThat(sets.forAddress(ADDRESS).prepared().rules().rules().get(0)).isSameAs(first);
+
+    rule.getMetadata().setResourceVersion("3");
+    rule.getMetadata().setGeneration(2L);
+    rule.getSpec().setPriority(rule.getSpec().getPriority() + 1);
+    cluster.changedAt(secondsAgo(3));
+    CompiledRule changed = sets.forAddress(ADDRESS).prepared().rules().rules().get(0);
+    assertThat(changed).isNotSameAs(first);
+    assertThat(changed.priority()).isEqualTo(first.priority() + 1);
   }
 
   @Test

@@ -79,6 +79,15 @@ public final class OperatorFixture implements AutoCloseable {
         .orElseThrow(() -> new AssertionError(nameAndLabels + " is not in /metrics"));
   }
 
+  /** The sum of a metric's series that carry {@code label}, e.g. {@code kind="MailboxRule"}. */
+  public double metricSum(String name, String label) throws IOException, InterruptedException {
+    return metrics()
+        .lines()
+        .filter(line -> line.startsWith(name + "{") && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   /** http://127.0.0.1:port of /healthz, /readyz and /metrics. */
   public String healthUrl() {
     return "http://127.0.0.1:" + operator.healthPort();

@@ -93,6 +93,9 @@ public class MailboxRuleReconciler implements Reconciler<MailboxRule> {
     var mailboxes =
         Informers.source(Mailbox.class, MailboxRule.class)
             .withNamespacesInheritedFromController()
+            // A rule is judged on its Mailbox's existence only, which no update changes; passing
+            // updates would re-judge all of a mailbox's rules whenever its status is written.
+            .withOnUpdateFilter((updated, old) -> false)
             .withSecondaryToPrimaryMapper(
                 mailbox -> References.byIndex(rules, MAILBOX_INDEX, References.key(mailbox)))
             // Also map the other way: a rule created after its Mailbox must still find it.
