@@ -254,11 +254,19 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     if (trigger.isEmpty()) {
       return new TestStep(shown, null);
     }
-    WebhookTestResult remembered = testResults.get(webhook.getMetadata().getUid());
+    String uid = webhook.getMetadata().getUid();
+    // Running before finished: a completing test is put into testResults and only then removed
+    // from running, so reading in this order always finds it in one of the two. Read the other
+    // way round, a test completing between the reads was found in neither and started again.
+    RunningTest current = running.get(uid);
+    if (current != null && current.fingerprint().equals(trigger.get().fingerprint())) {
+      return new TestStep(shown, current);
+    }
+    WebhookTestResult remembered = testResults.get(uid);
     if (remembered != null && remembered.getFingerprint().equals(trigger.get().fingerprint())) {
       return new TestStep(remembered, null);
     }
-    return new TestStep(shown, testInProgress(webhook, resolved, trigger.get()));
+    return new TestStep(shown, startTest(webhook, resolved, trigger.get()));
   }
 
   private UpdateControl<Webhook> record(
@@ -339,14 +347,9 @@ public class WebhookReconciler implements Reconciler<Webhook> {
     return status;
   }
 
-  /** The test of {@code trigger}: started now unless it already runs. */
-  private RunningTest testInProgress(
-      Webhook webhook, ResolvedWebhook resolved, TestTrigger trigger) {
+  /** Starts the test of {@code trigger}, recorded as running until its result is remembered. */
+  private RunningTest startTest(Webhook webhook, ResolvedWebhook resolved, TestTrigger trigger) {
     String uid = webhook.getMetadata().getUid();
-    RunningTest current = running.get(uid);
-    if (current != null && current.fingerprint().equals(trigger.fingerprint())) {
-      return current;
-    }
     RunningTest test =
         new RunningTest(
             trigger.fingerprint(),
