@@ -7,7 +7,6 @@ import static com.emailgistics.webhooks.testing.Resources.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.NamespacedReference;
 import com.emailgistics.webhooks.api.RuleAction;
 import com.emailgistics.webhooks.api.SecretKeyReference;
@@ -86,13 +85,7 @@ class HangingTestDeliveriesTest {
     client
         .resource(rule(TEAM, "enrich", "claims", RuleAction.useWebhook(ADMIN, "hanging-0")))
         .create();
-    operator.awaitCondition(
-        MailboxRule.class,
-        TEAM,
-        "enrich",
-        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
-        "Ready",
-        c -> "Ready".equals(c.getReason()));
+    operator.awaitRuleReady(TEAM, "enrich", "Ready");
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(silent.requests()).as("no test started twice").hasSize(HANGING);

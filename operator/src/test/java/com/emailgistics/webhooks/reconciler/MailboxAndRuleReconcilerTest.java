@@ -57,13 +57,7 @@ class MailboxAndRuleReconcilerTest {
   }
 
   private static StatusCondition ruleReady(String namespace, String name, String reason) {
-    return operator.awaitCondition(
-        MailboxRule.class,
-        namespace,
-        name,
-        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
-        "Ready",
-        c -> reason.equals(c.getReason()));
+    return operator.awaitRuleReady(namespace, name, reason);
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.api.Mailbox;
-import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import com.emailgistics.webhooks.testing.MockApiServer;
 import com.emailgistics.webhooks.testing.OperatorFixture;
@@ -55,22 +54,17 @@ class ReconcileTriggersTest {
     assertThat(judged).isGreaterThanOrEqualTo(rules.size());
 
     // A spec change (the Mailbox reconciler then writes its status) and a label.
-    client
-        .resources(Mailbox.class)
-        .inNamespace(NAMESPACE)
-        .withName("claims")
-        .edit(
-            mailbox -> {
-              mailbox.getSpec().setDisplayName("Claims (renamed)");
-              mailbox.getMetadata().setLabels(Map.of("team", "claims"));
-              return mailbox;
-            });
     long generation =
         client
             .resources(Mailbox.class)
             .inNamespace(NAMESPACE)
             .withName("claims")
-            .get()
+            .edit(
+                mailbox -> {
+                  mailbox.getSpec().setDisplayName("Claims (renamed)");
+                  mailbox.getMetadata().setLabels(Map.of("team", "claims"));
+                  return mailbox;
+                })
             .getMetadata()
             .getGeneration();
     await()
@@ -92,12 +86,6 @@ class ReconcileTriggersTest {
   }
 
   private static void ruleReady(String name, String reason) {
-    operator.awaitCondition(
-        MailboxRule.class,
-        NAMESPACE,
-        name,
-        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
-        "Ready",
-        c -> reason.equals(c.getReason()));
+    operator.awaitRuleReady(NAMESPACE, name, reason);
   }
 }

@@ -3,6 +3,7 @@ package com.emailgistics.webhooks.testing;
 import static org.awaitility.Awaitility.await;
 
 import com.emailgistics.webhooks.WebhookOperator;
+import com.emailgistics.webhooks.api.MailboxRule;
 import com.emailgistics.webhooks.api.StatusCondition;
 import com.emailgistics.webhooks.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -122,6 +123,17 @@ public final class OperatorFixture implements AutoCloseable {
               return Resources.condition(conditions.apply(object), type).orElse(null);
             },
             condition -> condition != null && check.test(condition));
+  }
+
+  /** Waits until the MailboxRule's Ready condition has {@code reason}, and returns it. */
+  public StatusCondition awaitRuleReady(String namespace, String name, String reason) {
+    return awaitCondition(
+        MailboxRule.class,
+        namespace,
+        name,
+        r -> r.getStatus() == null ? null : r.getStatus().getConditions(),
+        "Ready",
+        c -> reason.equals(c.getReason()));
   }
 
   public List<Event> events(String namespace, String objectName) {
